@@ -1,0 +1,125 @@
+//! Targeting: a unit is eligible only if every condition holds on its attributes.
+//!
+//! As GrowthBook's conditions do, a missing attribute fails eq, in and the
+//! comparisons, and satisfies ne and not_in. A value the file wrote as a number
+//! is compared numerically with an attribute that parses as a number; anything
+//! else compares as text (so ISO dates order correctly).
+
+use std::cmp::Ordering;
+
+use crate::spec::{CondValue, Condition, Op};
+
+fn compare(attr: &str, v: &CondValue) -> Option<Ordering> {
+    match v.number {
+        Some(n) => attr
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(|a| a.partial_cmp(&n)),
+        None => Some(attr.cmp(v.text.as_str())),
+    }
+}
+
+fn equals(attr: &str, v: &CondValue) -> bool {
+    compare(attr, v) == Some(Ordering::Equal)
+}
+
+/// Whether `cond` holds for the attribute's value (`None`: missing or empty).
+pub fn holds(cond: &Condition, attr: Option<&str>) -> bool {
+    let attr = attr.filter(|a| !a.is_empty());
+    match cond.op {
+        Op::Exists => attr.is_some() == (cond.values.first().is_none_or(|v| v.text == "true")),
+        Op::Ne => !attr.is_some_and(|a| cond.values.iter().any(|v| equals(a, v))),
+        Op::NotIn => !attr.is_some_and(|a| cond.values.iter().any(|v| equals(a, v))),
+        Op::Eq | Op::In => attr.is_some_and(|a| cond.values.iter().any(|v| equals(a, v))),
+        Op::Gt => attr
+            .and_then(|a| compare(a, &cond.values[0]))
+            .is_some_and(|o| o == Ordering::Greater),
+        Op::Gte => attr
+            .and_then(|a| compare(a, &cond.values[0]))
+            .is_some_and(|o| o != Ordering::Less),
+        Op::Lt => attr
+            .and_then(|a| compare(a, &cond.values[0]))
+            .is_some_and(|o| o == Ordering::Less),
+        Op::Lte => attr
+            .and_then(|a| compare(a, &cond.values[0]))
+            .is_some_and(|o| o != Ordering::Greater),
+    }
+}
+
+/// A condition as people write it: `user_level in [pro, expert]`.
+pub fn describe(cond: &Condition) -> String {
+    let values: Vec<&str> = cond.values.iter().map(|v| v.text.as_str()).collect();
+    match cond.op {
+        Op::In | Op::NotIn => format!(
+            "{} {} [{}]",
+            cond.attribute,
+            cond.op.name(),
+            values.join(", ")
+        ),
+        Op::Exists if values.first() == Some(&"false") => {
+            format!("{} does not exist", cond.attribute)
+        }
+        Op::Exists => format!("{} exists", cond.attribute),
+        _ => format!(
+            "{} {} {}",
+            cond.attribute,
+            cond.op.name(),
+            values.join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cond(op: Op, values: &[(&str, Option<f64>)]) -> Condition {
+        Condition {
+            attribute: "a".into(),
+            op,
+            values: values
+                .iter()
+                .map(|(t, n)| CondValue {
+                    text: t.to_string(),
+                    number: *n,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn operators() {
+        let eq = cond(Op::Eq, &[("pro", None)]);
+        assert!(holds(&eq, Some("pro")));
+        assert!(!holds(&eq, Some("Pro")));
+        assert!(!holds(&eq, None));
+        let ne = cond(Op::Ne, &[("pro", None)]);
+        assert!(holds(&ne, None) && holds(&ne, Some("beginner")) && !holds(&ne, Some("pro")));
+        let num = cond(Op::Eq, &[("3", Some(3.0))]);
+        assert!(holds(&num, Some("3.0")) && holds(&num, Some(" 3")) && !holds(&num, Some("three")));
+        let gt = cond(Op::Gt, &[("10", Some(10.0))]);
+        assert!(
+            holds(&gt, Some("10.5"))
+                && !holds(&gt, Some("10"))
+                && !holds(&gt, Some("9"))
+                && !holds(&gt, Some("x"))
+        );
+        let gte = cond(Op::Gte, &[("10", Some(10.0))]);
+        assert!(holds(&gte, Some("10")) && !holds(&gte, None));
+        let lt = cond(Op::Lt, &[("2026-01-01", None)]);
+        assert!(holds(&lt, Some("2025-12-31")) && !holds(&lt, Some("2026-01-01")));
+        let lte = cond(Op::Lte, &[("5", Some(5.0))]);
+        assert!(holds(&lte, Some("5")) && holds(&lte, Some("-1")) && !holds(&lte, Some("6")));
+        let inn = cond(Op::In, &[("pro", None), ("expert", None)]);
+        assert!(
+            holds(&inn, Some("expert")) && !holds(&inn, Some("beginner")) && !holds(&inn, None)
+        );
+        let nin = cond(Op::NotIn, &[("pro", None)]);
+        assert!(holds(&nin, None) && !holds(&nin, Some("pro")));
+        let exists = cond(Op::Exists, &[("true", None)]);
+        assert!(holds(&exists, Some("x")) && !holds(&exists, Some("")) && !holds(&exists, None));
+        let absent = cond(Op::Exists, &[("false", None)]);
+        assert!(holds(&absent, None) && !holds(&absent, Some("x")));
+    }
+}

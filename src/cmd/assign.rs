@@ -1,0 +1,826 @@
+//! `abx assign`: put each unit in a variant, deterministically and stickily,
+//! at stream speed (see the contract's bucketing in [`crate::assign`]).
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use serde_json::{json, Value};
+
+use super::Ctx;
+use crate::assign::{bucket_of, sha256_unit, targeting, Bucketer, TWO_POW_64};
+use crate::data::lines::{lines, Chunk, LineChunker};
+use crate::data::pipeline::{self, Encoded};
+use crate::data::records::CsvBatches;
+use crate::error::{exit, AbxError, Result};
+use crate::report::{
+    self, csv::write_field, json::write_str, markdown::write_cell, Format, Report, Table,
+};
+use crate::spec::{self, Experiment};
+
+/// Bytes per chunk of input lines, and chunks per parallel batch: three
+/// batches in flight keep memory to a few MiB whatever the input size.
+const CHUNK_BYTES: usize = 64 * 1024;
+const BATCH_CHUNKS: usize = 32;
+const CSV_CHUNK_ROWS: usize = 2048;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AssignFormat {
+    /// `unit,variant` with a header (the default)
+    Csv,
+    /// Tab-separated, with a header
+    Tsv,
+    /// One JSON object per line: unit, variant, bucket and the variant's params
+    Jsonl,
+    /// One JSON array of the jsonl objects
+    Json,
+    /// A Markdown table
+    Markdown,
+    /// An aligned table (with --id or --explain only)
+    Table,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Assign units to variants, deterministically (SHA-256 bucketing)",
+    long_about = "Assign units to variants, deterministically and stickily.\n\n\
+A unit's point x is the first 8 bytes of SHA-256(\"{unit}:{salt}\") as a big-endian integer \
+divided by 2^64; variant i covers [s_i, s_i + allocation * w_i) with s_i the sum of the \
+normalised weights before it. Ids come from --id, from --input (a CSV with attributes for \
+targeting), or from stdin, one per line. Output keeps input order; an ineligible or \
+unexposed unit gets an empty variant.",
+    after_help = "Examples:\n  \
+abx assign -e experiments/followup_timing.yaml --id user_1 --id user_2\n  \
+abx assign -e experiments/followup_timing.yaml < ids.txt > assignments.csv\n  \
+abx assign -e experiments/strategy_complexity.yaml --input users.csv --id-column user_id\n  \
+abx assign -e a.yaml -e b.yaml --format jsonl < ids.txt\n  \
+abx assign --explain -e experiments/followup_timing.yaml --id user_1"
+)]
+pub struct AssignArgs {
+    /// Experiment file; repeat for one column per experiment
+    #[arg(short = 'e', long = "experiment", value_name = "FILE", required = true)]
+    pub experiments: Vec<PathBuf>,
+    /// A unit id (repeatable). Without --id or --input, ids are read from stdin, one per line
+    #[arg(long = "id", value_name = "ID", conflicts_with = "input")]
+    pub ids: Vec<String>,
+    /// A CSV file with a header row: unit ids plus attribute columns for targeting ("-": stdin)
+    #[arg(long, value_name = "FILE.csv")]
+    pub input: Option<PathBuf>,
+    /// The --input column that holds the unit ids
+    #[arg(long, value_name = "COLUMN", default_value = "unit")]
+    pub id_column: String,
+    /// Output format [default: csv; with --explain, table on a terminal, else json]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<AssignFormat>,
+    /// Show the hash input, x, the ranges and why each unit landed where it did
+    #[arg(long)]
+    pub explain: bool,
+    /// Skip empty lines (and empty ids in --input) instead of failing on them
+    #[arg(long)]
+    pub skip_empty: bool,
+    /// Leave out the header row (csv, tsv, markdown)
+    #[arg(long)]
+    pub no_header: bool,
+}
+
+/// One experiment's output, with each variant's cells encoded once.
+struct ExpOut {
+    name: String,
+    bucketer: Bucketer,
+    exp: Experiment,
+    csv: Vec<Vec<u8>>,
+    tsv: Vec<Vec<u8>>,
+    json_name: Vec<Vec<u8>>,
+    json_params: Vec<Vec<u8>>,
+    md: Vec<Vec<u8>>,
+    json_key: Vec<u8>,
+}
+
+impl ExpOut {
+    fn new(exp: Experiment) -> Self {
+        let enc = |f: &dyn Fn(&mut Vec<u8>, &[u8])| -> Vec<Vec<u8>> {
+            exp.variants
+                .iter()
+                .map(|v| {
+                    let mut b = Vec::new();
+                    f(&mut b, v.name.as_bytes());
+                    b
+                })
+                .collect()
+        };
+        let csv = enc(&|b, s| write_field(b, s, b','));
+        let tsv = enc(&|b, s| write_field(b, s, b'\t'));
+        let json_name = enc(&|b, s| write_str(b, s));
+        let md = enc(&|b, s| write_cell(b, s));
+        let json_params = exp
+            .variants
+            .iter()
+            .map(|v| serde_json::to_vec(&v.params).unwrap_or_else(|_| b"{}".to_vec()))
+            .collect();
+        let mut json_key = Vec::new();
+        write_str(&mut json_key, exp.name.as_bytes());
+        json_key.push(b':');
+        ExpOut {
+            name: exp.name.clone(),
+            bucketer: Bucketer::new(&exp),
+            exp,
+            csv,
+            tsv,
+            json_name,
+            json_params,
+            md,
+            json_key,
+        }
+    }
+}
+
+/// Encodes rows in the chosen format.
+struct Encoder {
+    format: AssignFormat,
+    exps: Vec<ExpOut>,
+}
+
+type Assigned = (Option<usize>, f64);
+
+impl Encoder {
+    fn header(&self, out: &mut Vec<u8>, no_header: bool) {
+        let mut names: Vec<&str> = vec!["unit"];
+        if self.exps.len() == 1 {
+            names.push("variant");
+        } else {
+            names.extend(self.exps.iter().map(|e| e.name.as_str()));
+        }
+        match self.format {
+            AssignFormat::Json => out.extend_from_slice(b"["),
+            _ if no_header => {}
+            AssignFormat::Csv | AssignFormat::Tsv => {
+                let d = if self.format == AssignFormat::Csv {
+                    b','
+                } else {
+                    b'\t'
+                };
+                for (i, n) in names.iter().enumerate() {
+                    if i > 0 {
+                        out.push(d);
+                    }
+                    write_field(out, n.as_bytes(), d);
+                }
+                out.push(b'\n');
+            }
+            AssignFormat::Markdown => {
+                out.push(b'|');
+                for n in &names {
+                    out.push(b' ');
+                    write_cell(out, n.as_bytes());
+                    out.extend_from_slice(b" |");
+                }
+                out.extend_from_slice(b"\n|");
+                out.extend_from_slice(" --- |".repeat(names.len()).as_bytes());
+                out.push(b'\n');
+            }
+            AssignFormat::Jsonl | AssignFormat::Table => {}
+        }
+    }
+
+    fn footer(&self, out: &mut Vec<u8>) {
+        if self.format == AssignFormat::Json {
+            out.extend_from_slice(b"\n]\n");
+        }
+    }
+
+    /// Bytes before each row that the first row drops (JSON's comma).
+    fn leading(&self) -> usize {
+        usize::from(self.format == AssignFormat::Json)
+    }
+
+    fn json_object(&self, out: &mut Vec<u8>, e: &ExpOut, (v, x): Assigned) {
+        out.extend_from_slice(b"\"variant\":");
+        match v {
+            Some(i) => out.extend_from_slice(&e.json_name[i]),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"bucket\":");
+        out.extend_from_slice(bucket_of(x).to_string().as_bytes());
+        out.extend_from_slice(b",\"params\":");
+        match v {
+            Some(i) => out.extend_from_slice(&e.json_params[i]),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+
+    fn row(&self, out: &mut Vec<u8>, unit: &[u8], results: &[Assigned]) {
+        match self.format {
+            AssignFormat::Csv | AssignFormat::Tsv => {
+                let (d, cells) = if self.format == AssignFormat::Csv {
+                    (b',', 0)
+                } else {
+                    (b'\t', 1)
+                };
+                write_field(out, unit, d);
+                for (e, (v, _)) in self.exps.iter().zip(results) {
+                    out.push(d);
+                    if let Some(i) = v {
+                        out.extend_from_slice(if cells == 0 { &e.csv[*i] } else { &e.tsv[*i] });
+                    }
+                }
+                out.push(b'\n');
+            }
+            AssignFormat::Jsonl | AssignFormat::Json => {
+                if self.format == AssignFormat::Json {
+                    out.extend_from_slice(b",\n");
+                }
+                out.extend_from_slice(b"{\"unit\":");
+                write_str(out, unit);
+                if let ([e], [r]) = (&self.exps[..], results) {
+                    out.push(b',');
+                    self.json_object(out, e, *r);
+                } else {
+                    for (e, r) in self.exps.iter().zip(results) {
+                        out.push(b',');
+                        out.extend_from_slice(&e.json_key);
+                        out.push(b'{');
+                        self.json_object(out, e, *r);
+                        out.push(b'}');
+                    }
+                }
+                out.push(b'}');
+                if self.format == AssignFormat::Jsonl {
+                    out.push(b'\n');
+                }
+            }
+            AssignFormat::Markdown | AssignFormat::Table => {
+                out.extend_from_slice(b"| ");
+                write_cell(out, unit);
+                for (e, (v, _)) in self.exps.iter().zip(results) {
+                    out.extend_from_slice(b" | ");
+                    if let Some(i) = v {
+                        out.extend_from_slice(&e.md[*i]);
+                    }
+                }
+                out.extend_from_slice(b" |\n");
+            }
+        }
+    }
+
+    /// Assigns one unit in every experiment; `eligible(k)` tells whether the
+    /// unit passes experiment k's targeting.
+    fn assign_into(
+        &self,
+        results: &mut Vec<Assigned>,
+        unit: &[u8],
+        eligible: impl Fn(usize) -> bool,
+    ) {
+        results.clear();
+        for (k, e) in self.exps.iter().enumerate() {
+            results.push(if eligible(k) {
+                e.bucketer.assign(unit)
+            } else {
+                (None, e.bucketer.point(unit))
+            });
+        }
+    }
+}
+
+fn load_experiments(paths: &[PathBuf]) -> Result<Vec<Experiment>> {
+    let mut exps = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match spec::load(p) {
+            Ok(e) => exps.push(e),
+            Err(AbxError::Spec(errs)) => errors.extend(errs),
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AbxError::Spec(errors));
+    }
+    for (i, e) in exps.iter().enumerate() {
+        if exps[..i].iter().any(|o| o.name == e.name) {
+            return Err(AbxError::Usage(format!(
+                "two experiment files are named `{}`; each -e needs its own name for its column",
+                e.name
+            )));
+        }
+    }
+    Ok(exps)
+}
+
+fn empty_id(source: &str, line: u64) -> AbxError {
+    AbxError::input(
+        source,
+        format!("line {line}: the unit id is empty (pass --skip-empty to skip empty lines)"),
+    )
+}
+
+fn not_utf8(source: &str, chunk: &Chunk, valid_up_to: usize) -> AbxError {
+    let line = chunk.first_line
+        + chunk.data[..valid_up_to]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+    AbxError::input(
+        source,
+        format!("line {line}: the unit id is not valid UTF-8"),
+    )
+}
+
+fn progress_bar(ctx: &Ctx) -> indicatif::ProgressBar {
+    if !ctx.stderr_tty {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} {human_pos} ids assigned ({per_sec})")
+    {
+        pb.set_style(style);
+    }
+    pb
+}
+
+pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<i32> {
+    let exps = load_experiments(&args.experiments)?;
+    if args.explain {
+        return explain(args, ctx, &exps);
+    }
+    let enc = Encoder {
+        format: args.format.unwrap_or(AssignFormat::Csv),
+        exps: exps.into_iter().map(ExpOut::new).collect(),
+    };
+    if enc.format == AssignFormat::Table && args.ids.is_empty() {
+        return Err(AbxError::Usage("--format table needs --id (or --explain); for streams use csv, tsv, jsonl, json or markdown".into()));
+    }
+    let mut head = Vec::new();
+    enc.header(&mut head, args.no_header);
+    let mut out = io::stdout();
+    out.write_all(&head)?;
+    let rows = match &args.input {
+        Some(path) => assign_csv(args, ctx, &enc, path, &mut out)?,
+        None if !args.ids.is_empty() => return assign_ids(args, ctx, &enc, out),
+        None => assign_lines(args, ctx, &enc, &mut out)?,
+    };
+    let mut tail = Vec::new();
+    enc.footer(&mut tail);
+    if rows == 0 && enc.format == AssignFormat::Json {
+        tail = b"]\n".to_vec();
+    }
+    out.write_all(&tail)?;
+    out.flush()?;
+    Ok(exit::OK)
+}
+
+fn warn_targeting_without_attributes(ctx: &Ctx, enc: &Encoder) -> Vec<bool> {
+    enc.exps
+        .iter()
+        .map(|e| {
+            if e.exp.targeting.is_empty() {
+                return true;
+            }
+            let eligible = e.exp.targeting.iter().all(|c| targeting::holds(c, None));
+            ctx.warn(&format!(
+                "experiment `{}` has targeting but ids without attributes were given, so every unit is {}; pass --input FILE.csv with the attribute columns",
+                e.name,
+                if eligible { "eligible" } else { "ineligible (empty variant)" }
+            ));
+            eligible
+        })
+        .collect()
+}
+
+fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, mut out: io::Stdout) -> Result<i32> {
+    let eligible = warn_targeting_without_attributes(ctx, enc);
+    let mut results = Vec::new();
+    let mut rows: Vec<(String, Vec<Assigned>)> = Vec::new();
+    for (i, id) in args.ids.iter().enumerate() {
+        if id.is_empty() {
+            if args.skip_empty {
+                continue;
+            }
+            return Err(AbxError::Usage(format!("--id number {} is empty", i + 1)));
+        }
+        enc.assign_into(&mut results, id.as_bytes(), |k| eligible[k]);
+        rows.push((id.clone(), results.clone()));
+    }
+    if enc.format == AssignFormat::Table {
+        let mut cols = vec!["unit".to_string()];
+        if enc.exps.len() == 1 {
+            cols.push("variant".into());
+        } else {
+            cols.extend(enc.exps.iter().map(|e| e.name.clone()));
+        }
+        let mut table = Table {
+            columns: cols,
+            ..Table::default()
+        };
+        for (id, res) in &rows {
+            let mut row = vec![json!(id)];
+            for (e, (v, _)) in enc.exps.iter().zip(res) {
+                row.push(v.map_or(json!(""), |i| json!(e.exp.variants[i].name)));
+            }
+            table.push(row);
+        }
+        let report = Report {
+            tables: vec![table],
+            ..Report::default()
+        };
+        let mut buf = Vec::new();
+        report::renderer(Format::Table).render(&report, &mut buf)?;
+        out.write_all(&buf)?;
+    } else {
+        let mut buf = Vec::new();
+        for (i, (id, res)) in rows.iter().enumerate() {
+            let start = buf.len();
+            enc.row(&mut buf, id.as_bytes(), res);
+            if i == 0 {
+                buf.drain(start..start + enc.leading());
+            }
+        }
+        if rows.is_empty() && enc.format == AssignFormat::Json {
+            buf.extend_from_slice(b"]\n");
+        } else {
+            enc.footer(&mut buf);
+        }
+        out.write_all(&buf)?;
+    }
+    out.flush()?;
+    Ok(exit::OK)
+}
+
+fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, out: &mut io::Stdout) -> Result<u64> {
+    let source = "<stdin>";
+    let eligible = warn_targeting_without_attributes(ctx, enc);
+    let mut chunker = LineChunker::new(io::stdin(), CHUNK_BYTES);
+    let pb = progress_bar(ctx);
+    let rows = pipeline::run(
+        || {
+            chunker
+                .next_batch(BATCH_CHUNKS)
+                .map_err(|source| AbxError::Read {
+                    path: "<stdin>".into(),
+                    source,
+                })
+        },
+        out,
+        |chunk: &Chunk| {
+            if let Err(e) = std::str::from_utf8(&chunk.data) {
+                return Err(not_utf8(source, chunk, e.valid_up_to()));
+            }
+            let mut bytes = Vec::with_capacity(chunk.data.len() * 2);
+            let mut results = Vec::with_capacity(enc.exps.len());
+            let mut rows = 0;
+            for (i, line) in lines(&chunk.data).enumerate() {
+                let line_no = chunk.first_line + i as u64;
+                let unit = if line_no == 1 {
+                    line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line)
+                } else {
+                    line
+                };
+                if unit.is_empty() {
+                    if args.skip_empty {
+                        continue;
+                    }
+                    return Err(empty_id(source, line_no));
+                }
+                enc.assign_into(&mut results, unit, |k| eligible[k]);
+                enc.row(&mut bytes, unit, &results);
+                rows += 1;
+            }
+            Ok(Encoded { bytes, rows })
+        },
+        enc.leading(),
+        |n| pb.set_position(n),
+    )?;
+    pb.finish_and_clear();
+    Ok(rows)
+}
+
+fn open_input(path: &PathBuf) -> Result<(Box<dyn Read + Send>, String)> {
+    if path.as_os_str() == "-" {
+        return Ok((Box::new(io::stdin()), "<stdin>".into()));
+    }
+    let shown = path.display().to_string();
+    let f = File::open(path).map_err(|source| AbxError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    Ok((Box::new(io::BufReader::with_capacity(256 * 1024, f)), shown))
+}
+
+/// For each experiment, the --input column of each targeting condition's attribute.
+fn attribute_columns(
+    ctx: &Ctx,
+    enc: &Encoder,
+    headers: &[String],
+    source: &str,
+) -> Vec<Vec<Option<usize>>> {
+    enc.exps
+        .iter()
+        .map(|e| {
+            e.exp
+                .targeting
+                .iter()
+                .map(|c| {
+                    let col = headers.iter().position(|h| *h == c.attribute);
+                    if col.is_none() {
+                        ctx.warn(&format!("{source} has no column `{}` (targeting of `{}`): it counts as missing for every unit", c.attribute, e.name));
+                    }
+                    col
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn assign_csv(
+    args: &AssignArgs,
+    ctx: &Ctx,
+    enc: &Encoder,
+    path: &PathBuf,
+    out: &mut io::Stdout,
+) -> Result<u64> {
+    let (reader, source) = open_input(path)?;
+    let mut batches = CsvBatches::new(reader, &source)?;
+    let id_col = batches.column(&args.id_column).ok_or_else(|| {
+        AbxError::input(
+            &source,
+            format!(
+                "no column `{}` for the unit ids (pass --id-column); the columns are: {}",
+                args.id_column,
+                batches.headers.join(", ")
+            ),
+        )
+    })?;
+    let columns = attribute_columns(ctx, enc, &batches.headers, &source);
+    let pb = progress_bar(ctx);
+    let rows = pipeline::run(
+        || batches.next_batch(BATCH_CHUNKS, CSV_CHUNK_ROWS),
+        out,
+        |records: &Vec<csv::ByteRecord>| {
+            let mut bytes = Vec::with_capacity(records.len() * 32);
+            let mut results = Vec::with_capacity(enc.exps.len());
+            let mut rows = 0;
+            for rec in records {
+                let line = rec.position().map_or(0, |p| p.line());
+                let unit = rec.get(id_col).unwrap_or_default();
+                if std::str::from_utf8(rec.as_slice()).is_err() {
+                    return Err(AbxError::input(
+                        &source,
+                        format!("line {line}: the row is not valid UTF-8"),
+                    ));
+                }
+                if unit.is_empty() {
+                    if args.skip_empty {
+                        continue;
+                    }
+                    return Err(AbxError::input(&source, format!("line {line}: the unit id in column `{}` is empty (pass --skip-empty to skip such rows)", args.id_column)));
+                }
+                let attr = |col: Option<usize>| {
+                    col.and_then(|c| rec.get(c))
+                        .and_then(|b| std::str::from_utf8(b).ok())
+                };
+                enc.assign_into(&mut results, unit, |k| {
+                    enc.exps[k]
+                        .exp
+                        .targeting
+                        .iter()
+                        .zip(&columns[k])
+                        .all(|(c, col)| targeting::holds(c, attr(*col)))
+                });
+                enc.row(&mut bytes, unit, &results);
+                rows += 1;
+            }
+            Ok(Encoded { bytes, rows })
+        },
+        enc.leading(),
+        |n| pb.set_position(n),
+    )?;
+    pb.finish_and_clear();
+    Ok(rows)
+}
+
+/// One unit to explain, with its attributes when the input had them.
+struct Subject {
+    unit: String,
+    attributes: Option<Vec<(String, String)>>,
+}
+
+fn explain_subjects(args: &AssignArgs) -> Result<Vec<Subject>> {
+    if !args.ids.is_empty() {
+        return Ok(args
+            .ids
+            .iter()
+            .map(|u| Subject {
+                unit: u.clone(),
+                attributes: None,
+            })
+            .collect());
+    }
+    if let Some(path) = &args.input {
+        let (reader, source) = open_input(path)?;
+        let mut batches = CsvBatches::new(reader, &source)?;
+        let id_col = batches.column(&args.id_column).ok_or_else(|| {
+            AbxError::input(
+                &source,
+                format!(
+                    "no column `{}` for the unit ids (pass --id-column)",
+                    args.id_column
+                ),
+            )
+        })?;
+        let headers = batches.headers.clone();
+        let mut subjects = Vec::new();
+        loop {
+            let batch = batches.next_batch(1, CSV_CHUNK_ROWS)?;
+            if batch.is_empty() {
+                break;
+            }
+            for rec in batch.into_iter().flatten() {
+                let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+                let attributes = headers
+                    .iter()
+                    .zip(rec.iter())
+                    .map(|(h, v)| (h.clone(), text(v)))
+                    .collect();
+                subjects.push(Subject {
+                    unit: text(rec.get(id_col).unwrap_or_default()),
+                    attributes: Some(attributes),
+                });
+            }
+        }
+        return Ok(subjects);
+    }
+    let mut text = String::new();
+    io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|source| AbxError::Read {
+            path: "<stdin>".into(),
+            source,
+        })?;
+    Ok(text
+        .lines()
+        .map(|l| l.trim_start_matches('\u{feff}'))
+        .filter(|l| !l.is_empty())
+        .map(|l| Subject {
+            unit: l.to_string(),
+            attributes: None,
+        })
+        .collect())
+}
+
+fn explain(args: &AssignArgs, ctx: &Ctx, exps: &[Experiment]) -> Result<i32> {
+    let format = match args.format {
+        Some(AssignFormat::Json | AssignFormat::Jsonl) => Format::Json,
+        Some(AssignFormat::Markdown) => Format::Markdown,
+        Some(AssignFormat::Csv | AssignFormat::Tsv) => Format::Csv,
+        Some(AssignFormat::Table) => Format::Table,
+        None => Format::resolve(None, ctx.stdout_tty),
+    };
+    let subjects = explain_subjects(args)?;
+    if subjects.is_empty() {
+        return Err(AbxError::Usage(
+            "--explain needs at least one unit (--id ID)".into(),
+        ));
+    }
+    let mut reports = Vec::new();
+    for exp in exps {
+        let b = Bucketer::new(exp);
+        for s in &subjects {
+            reports.push(explain_one(exp, &b, s));
+        }
+    }
+    let report = if reports.len() == 1 {
+        reports.remove(0)
+    } else {
+        Report::concat(reports)
+    };
+    ctx.emit(&report, format)?;
+    Ok(exit::OK)
+}
+
+fn explain_one(exp: &Experiment, b: &Bucketer, s: &Subject) -> Report {
+    let unit = s.unit.as_bytes();
+    let digest = sha256_unit(unit, exp.salt.as_bytes());
+    let hex: String = digest.iter().map(|x| format!("{x:02x}")).collect();
+    let prefix = u64::from_be_bytes(digest[..8].try_into().unwrap_or_default());
+    let x = prefix as f64 / TWO_POW_64;
+    let weights = exp.normalized_weights();
+
+    let (eligible, targeting_text, failed) = match (&s.attributes, exp.targeting.is_empty()) {
+        (_, true) => (true, "no targeting".to_string(), None),
+        (attrs, false) => {
+            let get = |name: &str| {
+                attrs
+                    .as_ref()
+                    .and_then(|a| a.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()))
+            };
+            match exp
+                .targeting
+                .iter()
+                .find(|c| !targeting::holds(c, get(&c.attribute)))
+            {
+                None => (
+                    true,
+                    format!("eligible: all {} conditions hold", exp.targeting.len()),
+                    None,
+                ),
+                Some(c) => {
+                    let seen = get(&c.attribute)
+                        .filter(|v| !v.is_empty())
+                        .map_or("missing".to_string(), |v| format!("`{v}`"));
+                    let why = format!(
+                        "ineligible: `{}` does not hold ({} is {seen})",
+                        targeting::describe(c),
+                        c.attribute
+                    );
+                    (false, why, Some(targeting::describe(c)))
+                }
+            }
+        }
+    };
+    let by_range = b.variant_at(x);
+    let variant = if eligible {
+        b.promoted().or(by_range)
+    } else {
+        None
+    };
+    let reason = if !eligible {
+        format!("{targeting_text}, so the unit gets no variant")
+    } else if let Some(p) = b.promoted() {
+        format!(
+            "the experiment is promoted: every eligible unit gets `{}`",
+            exp.variants[p].name
+        )
+    } else if let Some(i) = by_range {
+        let r = b.ranges()[i];
+        format!(
+            "x = {x} lies in [{}, {}), the range of `{}`",
+            r.start, r.end, exp.variants[i].name
+        )
+    } else {
+        format!(
+            "x = {x} lies in no variant's range: with allocation {} only that share of each variant's slice is exposed, so the unit is not exposed",
+            exp.allocation
+        )
+    };
+
+    let mut table = Table::new(&["variant", "weight", "share", "start", "end", "holds x"]);
+    let mut ranges_json = Vec::new();
+    for (i, (v, r)) in exp.variants.iter().zip(b.ranges()).enumerate() {
+        let holds = by_range == Some(i);
+        table.push(vec![
+            json!(v.name),
+            json!(v.weight),
+            json!(weights[i]),
+            json!(r.start.to_string()),
+            json!(r.end.to_string()),
+            json!(if holds { "<- x" } else { "" }),
+        ]);
+        ranges_json.push(json!({"variant": v.name, "weight": v.weight, "share": weights[i], "start": r.start, "end": r.end}));
+    }
+    let variant_name = variant.map(|i| exp.variants[i].name.clone());
+    let fields = vec![
+        ("experiment".to_string(), json!(exp.name)),
+        ("unit".into(), json!(s.unit)),
+        (
+            "hash input".into(),
+            json!(format!("{}:{}", s.unit, exp.salt)),
+        ),
+        ("sha256".into(), json!(hex)),
+        ("first 8 bytes".into(), json!(format!("0x{}", &hex[..16]))),
+        ("as integer".into(), json!(prefix.to_string())),
+        ("x = int / 2^64".into(), json!(x.to_string())),
+        ("bucket".into(), json!(bucket_of(x))),
+        ("allocation".into(), json!(exp.allocation)),
+        ("targeting".into(), json!(targeting_text)),
+        (
+            "variant".into(),
+            variant_name.clone().map_or(json!("(none)"), Value::String),
+        ),
+    ];
+    let json = json!({
+        "experiment": exp.name,
+        "unit": s.unit,
+        "salt": exp.salt,
+        "hash_input": format!("{}:{}", s.unit, exp.salt),
+        "sha256": hex,
+        "prefix_hex": &hex[..16],
+        "prefix": prefix,
+        "x": x,
+        "bucket": bucket_of(x),
+        "allocation": exp.allocation,
+        "eligible": eligible,
+        "failed_condition": failed,
+        "promoted": exp.promoted,
+        "ranges": ranges_json,
+        "variant": variant_name,
+        "reason": reason,
+    });
+    Report {
+        title: Some(format!("{} / {}", exp.name, s.unit)),
+        fields,
+        tables: vec![table.titled("ranges")],
+        notes: vec![reason],
+        json,
+    }
+}

@@ -1,0 +1,50 @@
+//! `abx init [DIR]`: scaffold `experiments/example.yaml`, never overwriting.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::Ctx;
+use crate::error::{exit, AbxError, Result};
+use crate::fsutil::write_atomic;
+
+/// The scaffolded experiment, with every field commented.
+pub const TEMPLATE: &str = include_str!("../../templates/example.yaml");
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Scaffold experiments/example.yaml with every field commented",
+    after_help = "An existing file is never overwritten.\n\nExamples:\n  abx init\n  abx init my-project"
+)]
+pub struct InitArgs {
+    /// The project directory; the file goes to DIR/experiments/example.yaml
+    #[arg(default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+pub fn run(args: &InitArgs, _ctx: &Ctx) -> Result<i32> {
+    let folder = args.dir.join("experiments");
+    std::fs::create_dir_all(&folder).map_err(|source| AbxError::Write {
+        path: folder.display().to_string(),
+        source,
+    })?;
+    let path = folder.join("example.yaml");
+    if path.exists() {
+        return Err(AbxError::input(
+            path.display().to_string(),
+            "already exists; abx init never overwrites a file (remove it or pick another DIR)",
+        ));
+    }
+    write_atomic(&path, TEMPLATE.as_bytes(), false)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", path.display())?;
+    out.flush()?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "created {}; check it with `abx validate {}`",
+        path.display(),
+        path.display()
+    );
+    Ok(exit::OK)
+}

@@ -1,0 +1,101 @@
+//! The command line: one module per subcommand, each with an args struct and a `run`.
+
+pub mod assign;
+pub mod completions;
+pub mod init;
+pub mod validate;
+
+use std::io::{self, IsTerminal, Write};
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+use crate::report::{renderer, Format, Report};
+use crate::spec::Style;
+
+const EXAMPLES: &str = "\
+Examples:
+  abx init                                   scaffold experiments/example.yaml
+  abx validate experiments/*.yaml            check experiment files
+  abx assign -e experiments/followup_timing.yaml --id user_1 --id user_2
+  seq -f 'user_%g' 1 1000000 | abx assign -e experiments/followup_timing.yaml > assignments.csv
+
+Exit codes: 0 success, 2 usage or input error.
+Set NO_COLOR to turn colour off.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "abx",
+    version,
+    about = "Online experiments (A/B tests) from the command line: design, assign, analyze, decide",
+    after_help = EXAMPLES,
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Validate(validate::ValidateArgs),
+    Init(init::InitArgs),
+    Assign(assign::AssignArgs),
+    Completions(completions::CompletionsArgs),
+}
+
+/// What a command needs to know about where it writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    /// Colour on stderr: a terminal, and NO_COLOR unset or empty.
+    pub color: bool,
+}
+
+impl Ctx {
+    pub fn detect() -> Ctx {
+        let stderr_tty = io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Ctx {
+            stdout_tty: io::stdout().is_terminal(),
+            stderr_tty,
+            color: stderr_tty && !no_color,
+        }
+    }
+
+    pub fn style(&self) -> Style {
+        Style { color: self.color }
+    }
+
+    /// Renders a report to stdout.
+    pub fn emit(&self, report: &Report, format: Format) -> Result<()> {
+        let mut buf = Vec::new();
+        renderer(format).render(report, &mut buf)?;
+        let mut out = io::stdout().lock();
+        out.write_all(&buf)?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// A warning on stderr.
+    pub fn warn(&self, message: &str) {
+        let label = if self.color {
+            "\x1b[1;33mwarning:\x1b[0m"
+        } else {
+            "warning:"
+        };
+        let _ = writeln!(io::stderr(), "{label} {message}");
+    }
+}
+
+/// Runs the parsed command and returns its exit code.
+pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<i32> {
+    match cli.command {
+        Command::Validate(args) => validate::run(&args, ctx),
+        Command::Init(args) => init::run(&args, ctx),
+        Command::Assign(args) => assign::run(&args, ctx),
+        Command::Completions(args) => completions::run(&args, ctx),
+    }
+}

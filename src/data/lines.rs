@@ -1,0 +1,152 @@
+//! Newline-aligned chunks of a byte stream, so that lines can be processed in
+//! parallel while memory stays bounded by the chunk size.
+
+use std::io::{self, Read};
+
+/// A run of whole lines and the 1-based number of its first line.
+#[derive(Debug)]
+pub struct Chunk {
+    pub data: Vec<u8>,
+    pub first_line: u64,
+}
+
+pub struct LineChunker<R> {
+    reader: R,
+    carry: Vec<u8>,
+    next_line: u64,
+    eof: bool,
+    chunk_size: usize,
+}
+
+impl<R: Read> LineChunker<R> {
+    pub fn new(reader: R, chunk_size: usize) -> Self {
+        LineChunker {
+            reader,
+            carry: Vec::new(),
+            next_line: 1,
+            eof: false,
+            chunk_size: chunk_size.max(1),
+        }
+    }
+
+    /// The next chunk of whole lines (the last may lack its newline), or None at the end.
+    pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
+        let mut buf = std::mem::take(&mut self.carry);
+        let mut target = self.chunk_size;
+        loop {
+            self.fill(&mut buf, target)?;
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            if let Some(p) = buf.iter().rposition(|&b| b == b'\n') {
+                self.carry = buf[p + 1..].to_vec();
+                buf.truncate(p + 1);
+                break;
+            }
+            if self.eof {
+                break;
+            }
+            // A line longer than the chunk: read on until it ends.
+            target = buf.len() + self.chunk_size;
+        }
+        let newlines = buf.iter().filter(|&&b| b == b'\n').count() as u64;
+        let lines = newlines + u64::from(buf.last() != Some(&b'\n'));
+        let chunk = Chunk {
+            data: buf,
+            first_line: self.next_line,
+        };
+        self.next_line += lines;
+        Ok(Some(chunk))
+    }
+
+    /// Reads until `buf` holds `target` bytes or the input ends.
+    fn fill(&mut self, buf: &mut Vec<u8>, target: usize) -> io::Result<()> {
+        while buf.len() < target && !self.eof {
+            let old = buf.len();
+            buf.resize(target, 0);
+            match self.reader.read(&mut buf[old..]) {
+                Ok(0) => {
+                    buf.truncate(old);
+                    self.eof = true;
+                }
+                Ok(n) => buf.truncate(old + n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
+                Err(e) => {
+                    buf.truncate(old);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Up to `n` chunks.
+    pub fn next_batch(&mut self, n: usize) -> io::Result<Vec<Chunk>> {
+        let mut batch = Vec::with_capacity(n);
+        while batch.len() < n {
+            match self.next_chunk()? {
+                Some(c) => batch.push(c),
+                None => break,
+            }
+        }
+        Ok(batch)
+    }
+}
+
+/// The lines of a chunk without their `\n` or a trailing `\r`.
+pub fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let body = data.strip_suffix(b"\n").unwrap_or(data);
+    let empty = data.is_empty();
+    body.split(|&b| b == b'\n')
+        .filter(move |_| !empty)
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(input: &[u8], size: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut c = LineChunker::new(input, size);
+        let mut out = Vec::new();
+        while let Some(ch) = c.next_chunk().unwrap() {
+            out.push((ch.first_line, lines(&ch.data).map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    #[test]
+    fn chunks_keep_whole_lines_and_numbers() {
+        let input = b"a\nbb\r\nccc\ndddd\ne";
+        for size in 1..20 {
+            let chunks = collect(input, size);
+            let all: Vec<Vec<u8>> = chunks.iter().flat_map(|(_, l)| l.clone()).collect();
+            assert_eq!(
+                all,
+                vec![
+                    b"a".to_vec(),
+                    b"bb".to_vec(),
+                    b"ccc".to_vec(),
+                    b"dddd".to_vec(),
+                    b"e".to_vec()
+                ],
+                "size {size}"
+            );
+            let mut expect = 1;
+            for (first, l) in &chunks {
+                assert_eq!(*first, expect, "size {size}");
+                expect += l.len() as u64;
+            }
+        }
+    }
+
+    #[test]
+    fn empty_lines_are_kept() {
+        let chunks = collect(b"a\n\nb\n", 100);
+        assert_eq!(
+            chunks[0].1,
+            vec![b"a".to_vec(), b"".to_vec(), b"b".to_vec()]
+        );
+        assert!(collect(b"", 10).is_empty());
+    }
+}

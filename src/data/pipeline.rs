@@ -1,0 +1,133 @@
+//! An ordered parallel pipeline: while rayon's pool works on batch k, the
+//! output of batch k-1 is written and batch k+1 is read. Output keeps input
+//! order and memory holds three batches at most, whatever the input size.
+
+use std::io::Write;
+
+use rayon::prelude::*;
+
+use crate::error::AbxError;
+
+/// What one chunk of input became.
+pub struct Encoded {
+    pub bytes: Vec<u8>,
+    pub rows: u64,
+}
+
+/// Runs the pipeline and returns the number of rows written.
+///
+/// `skip_leading` bytes are dropped from the first chunk that holds a row (a
+/// separator that only rows after the first need, such as JSON's comma).
+pub fn run<T, R, W, F, P>(
+    mut next_batch: R,
+    out: &mut W,
+    work: F,
+    skip_leading: usize,
+    mut progress: P,
+) -> Result<u64, AbxError>
+where
+    T: Send + Sync,
+    R: FnMut() -> Result<Vec<T>, AbxError> + Send,
+    W: Write + Send + ?Sized,
+    F: Fn(&T) -> Result<Encoded, AbxError> + Sync,
+    P: FnMut(u64) + Send,
+{
+    let mut rows = 0u64;
+    let mut pending: Vec<Result<Encoded, AbxError>> = Vec::new();
+    let mut current = next_batch()?;
+    loop {
+        let done = current.is_empty();
+        let (results, (written, next)) = rayon::join(
+            || current.par_iter().map(&work).collect::<Vec<_>>(),
+            || {
+                let written =
+                    write_ordered(std::mem::take(&mut pending), out, &mut rows, skip_leading);
+                progress(rows);
+                let next = if done || written.is_err() {
+                    Ok(Vec::new())
+                } else {
+                    next_batch()
+                };
+                (written, next)
+            },
+        );
+        written?;
+        if done {
+            break;
+        }
+        pending = results;
+        current = next?;
+    }
+    out.flush()?;
+    Ok(rows)
+}
+
+fn write_ordered<W: Write + ?Sized>(
+    results: Vec<Result<Encoded, AbxError>>,
+    out: &mut W,
+    rows: &mut u64,
+    skip: usize,
+) -> Result<(), AbxError> {
+    for r in results {
+        let e = r?;
+        let bytes = if *rows == 0 && e.rows > 0 {
+            &e.bytes[skip.min(e.bytes.len())..]
+        } else {
+            &e.bytes[..]
+        };
+        out.write_all(bytes)?;
+        *rows += e.rows;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_order_and_stops_at_the_first_error() {
+        let mut batches = (0..5)
+            .map(|b| (0..7).map(|i| b * 7 + i).collect::<Vec<u32>>())
+            .collect::<Vec<_>>()
+            .into_iter();
+        let mut out = Vec::new();
+        let rows = run(
+            || Ok(batches.next().unwrap_or_default()),
+            &mut out,
+            |x: &u32| {
+                Ok(Encoded {
+                    bytes: format!(",{x}").into_bytes(),
+                    rows: 1,
+                })
+            },
+            1,
+            |_| {},
+        )
+        .unwrap();
+        assert_eq!(rows, 35);
+        let expect: Vec<String> = (0..35).map(|x| x.to_string()).collect();
+        assert_eq!(String::from_utf8(out).unwrap(), expect.join(","));
+
+        let mut batches = vec![vec![1u32, 2], vec![3, 4], vec![5]].into_iter();
+        let mut out = Vec::new();
+        let err = run(
+            || Ok(batches.next().unwrap_or_default()),
+            &mut out,
+            |x: &u32| {
+                if *x == 4 {
+                    Err(AbxError::input("f", "bad"))
+                } else {
+                    Ok(Encoded {
+                        bytes: x.to_string().into_bytes(),
+                        rows: 1,
+                    })
+                }
+            },
+            0,
+            |_| {},
+        );
+        assert!(err.is_err());
+        assert_eq!(out, b"123");
+    }
+}

@@ -1,0 +1,79 @@
+//! CSV input with a header: unit ids plus attribute columns, in batches.
+
+use std::io::Read;
+
+use csv::ByteRecord;
+
+use crate::error::AbxError;
+
+pub struct CsvBatches<R: Read> {
+    reader: csv::Reader<R>,
+    path: String,
+    pub headers: Vec<String>,
+}
+
+impl<R: Read> CsvBatches<R> {
+    pub fn new(reader: R, path: &str) -> Result<Self, AbxError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(reader);
+        let headers = reader
+            .headers()
+            .map_err(|e| csv_error(path, e))?
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').to_string())
+            .collect();
+        Ok(CsvBatches {
+            reader,
+            path: path.to_string(),
+            headers,
+        })
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+
+    /// Up to `chunks` chunks of up to `rows` records each.
+    pub fn next_batch(
+        &mut self,
+        chunks: usize,
+        rows: usize,
+    ) -> Result<Vec<Vec<ByteRecord>>, AbxError> {
+        let mut batch = Vec::with_capacity(chunks);
+        'outer: while batch.len() < chunks {
+            let mut chunk = Vec::with_capacity(rows);
+            while chunk.len() < rows {
+                let mut rec = ByteRecord::new();
+                match self.reader.read_byte_record(&mut rec) {
+                    Ok(true) => chunk.push(rec),
+                    Ok(false) => {
+                        if !chunk.is_empty() {
+                            batch.push(chunk);
+                        }
+                        break 'outer;
+                    }
+                    Err(e) => return Err(csv_error(&self.path, e)),
+                }
+            }
+            batch.push(chunk);
+        }
+        Ok(batch)
+    }
+}
+
+fn csv_error(path: &str, e: csv::Error) -> AbxError {
+    let at = e
+        .position()
+        .map(|p| format!("line {}: ", p.line()))
+        .unwrap_or_default();
+    let what = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("a row has {len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Io(io) => io.to_string(),
+        _ => e.to_string(),
+    };
+    AbxError::input(path, format!("{at}{what}"))
+}

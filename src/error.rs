@@ -1,0 +1,70 @@
+//! Typed errors and the exit codes they map to, in one place.
+
+use std::io;
+
+use crate::spec::SpecError;
+
+/// Process exit codes (see ../shared/CONTRACT.md).
+pub mod exit {
+    pub const OK: i32 = 0;
+    /// `abx verdict`: keep_control. `abx drift`: drift found.
+    pub const FAILURE: i32 = 1;
+    /// Usage or input error.
+    pub const USAGE: i32 = 2;
+    /// `abx verdict`: continue.
+    pub const CONTINUE: i32 = 3;
+    /// `abx verdict`: invalid.
+    pub const INVALID: i32 = 4;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AbxError {
+    /// A bad combination of flags or values.
+    #[error("{0}")]
+    Usage(String),
+    /// A file or stream whose content is wrong.
+    #[error("{path}: {message}")]
+    Input { path: String, message: String },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    /// One or more experiment files with problems; rendered as diagnostics.
+    #[error("{} experiment file(s) have problems", .0.len())]
+    Spec(Vec<SpecError>),
+    /// Writing results to stdout failed (a closed pipe is not an error).
+    #[error("cannot write to stdout: {0}")]
+    Output(#[from] io::Error),
+}
+
+impl AbxError {
+    pub fn input(path: impl Into<String>, message: impl Into<String>) -> Self {
+        AbxError::Input {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            AbxError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
+            _ => exit::USAGE,
+        }
+    }
+
+    /// True when stdout was closed by the reader (`abx assign ... | head`):
+    /// the process then ends quietly with success.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, AbxError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+pub type Result<T, E = AbxError> = std::result::Result<T, E>;

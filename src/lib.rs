@@ -1,0 +1,17 @@
+//! abx: a command-line toolkit for online experiments (A/B tests).
+//!
+//! - [`spec`]: experiment files (the only code that touches YAML);
+//! - [`assign`]: hashing and bucketing;
+//! - [`data`]: reading input data;
+//! - [`report`]: one renderer per output format;
+//! - [`cmd`]: one module per subcommand.
+
+pub mod assign;
+pub mod cmd;
+pub mod data;
+pub mod error;
+pub mod fsutil;
+pub mod report;
+pub mod spec;
+
+pub use error::{AbxError, Result};

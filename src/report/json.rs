@@ -1,0 +1,63 @@
+//! JSON: the report's document, pretty-printed; and a JSON string escaper for
+//! streamed rows.
+
+use std::io::{self, Write};
+
+use super::{Renderer, Report};
+
+pub struct JsonRenderer;
+
+impl Renderer for JsonRenderer {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &report.json)?;
+        out.write_all(b"\n")
+    }
+}
+
+/// Appends `s` as a JSON string literal (quotes included). `s` must be UTF-8.
+pub fn write_str(out: &mut Vec<u8>, s: &[u8]) {
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &b) in s.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&s[start..i]);
+        if esc.is_empty() {
+            out.extend_from_slice(format!("\\u{b:04x}").as_bytes());
+        } else {
+            out.extend_from_slice(esc);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&s[start..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_like_serde_json() {
+        for s in [
+            "plain",
+            "quo\"te",
+            "back\\slash",
+            "tab\tnew\nline",
+            "ctl\u{1}",
+            "ünï 😀",
+        ] {
+            let mut out = Vec::new();
+            super::write_str(&mut out, s.as_bytes());
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+    }
+}

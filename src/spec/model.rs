@@ -1,0 +1,176 @@
+//! The experiment model: what an experiment file means once it has been checked.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Experiment {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The hashing salt; the experiment's name when the file gives none.
+    pub salt: String,
+    /// Share of eligible units exposed, 0..=1.
+    pub allocation: f64,
+    /// Two or more; the first is the control.
+    pub variants: Vec<Variant>,
+    pub metrics: Vec<Metric>,
+    /// The primary metric's name; the first metric when the file gives none.
+    pub primary: Option<String>,
+    pub decision: Decision,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// The variant every unit gets once the experiment is promoted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promoted: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hypothesis: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<NaiveDate>,
+    /// Conditions on unit attributes; a unit is eligible only if all hold.
+    pub targeting: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    pub name: String,
+    /// The weight as written; see [`Experiment::normalized_weights`].
+    pub weight: f64,
+    /// The variant's dynamic config, handed to applications as JSON.
+    pub params: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricKind {
+    Mean,
+    Proportion,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Increase,
+    Decrease,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Metric {
+    pub name: String,
+    pub kind: MetricKind,
+    pub direction: Direction,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    pub alpha: f64,
+    pub min_units_per_variant: u64,
+    pub guardrails: Vec<Guardrail>,
+}
+
+impl Default for Decision {
+    fn default() -> Self {
+        Decision {
+            alpha: 0.05,
+            min_units_per_variant: 100,
+            guardrails: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Guardrail {
+    pub metric: String,
+    /// Relative worsening tolerated (non-inferiority margin).
+    pub margin: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    Running,
+    Stopped,
+    Promoted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Eq,
+    Ne,
+    In,
+    NotIn,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    Exists,
+}
+
+impl Op {
+    pub const NAMES: [&'static str; 9] = [
+        "eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "exists",
+    ];
+
+    pub fn parse(s: &str) -> Option<Op> {
+        Some(match s {
+            "eq" => Op::Eq,
+            "ne" => Op::Ne,
+            "in" => Op::In,
+            "not_in" => Op::NotIn,
+            "gt" => Op::Gt,
+            "gte" => Op::Gte,
+            "lt" => Op::Lt,
+            "lte" => Op::Lte,
+            "exists" => Op::Exists,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        Op::NAMES[self as usize]
+    }
+}
+
+/// A value in a targeting condition: its text, and its number when the file
+/// wrote a number (then a numeric attribute is compared as a number).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CondValue {
+    pub text: String,
+    #[serde(skip)]
+    pub number: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Condition {
+    pub attribute: String,
+    pub op: Op,
+    /// One value for eq/ne/gt/gte/lt/lte, the list for in/not_in, and for
+    /// exists `true` (must be present) or `false` (must be absent).
+    pub values: Vec<CondValue>,
+}
+
+impl Experiment {
+    /// Weights normalised to sum to 1, in file order.
+    pub fn normalized_weights(&self) -> Vec<f64> {
+        let total: f64 = self.variants.iter().map(|v| v.weight).sum();
+        self.variants.iter().map(|v| v.weight / total).collect()
+    }
+
+    pub fn variant_index(&self, name: &str) -> Option<usize> {
+        self.variants.iter().position(|v| v.name == name)
+    }
+
+    pub fn metric(&self, name: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.name == name)
+    }
+}

@@ -1,0 +1,699 @@
+//! Checks a parsed YAML tree against the experiment schema, collecting every
+//! problem at once, and builds the [`Experiment`] when there are none.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+
+use super::diag::{did_you_mean, Diagnostic};
+use super::model::*;
+use super::yaml::{Node, Value};
+
+const TOP_FIELDS: &[&str] = &[
+    "name",
+    "description",
+    "salt",
+    "allocation",
+    "variants",
+    "metrics",
+    "primary",
+    "decision",
+    "status",
+    "promoted",
+    "owner",
+    "hypothesis",
+    "start",
+    "end",
+    "targeting",
+];
+const VARIANT_FIELDS: &[&str] = &["name", "weight", "params", "description"];
+const METRIC_FIELDS: &[&str] = &["name", "kind", "direction", "description"];
+const DECISION_FIELDS: &[&str] = &["alpha", "min_units_per_variant", "guardrails"];
+const GUARDRAIL_FIELDS: &[&str] = &["metric", "margin"];
+const CONDITION_FIELDS: &[&str] = &["attribute", "op", "value", "values"];
+
+/// The fields of a mapping, keyed by their (string) names.
+struct Fields<'n> {
+    node: &'n Node,
+    entries: Vec<(&'n str, &'n Node, &'n Node)>,
+}
+
+impl<'n> Fields<'n> {
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| *v)
+    }
+
+    fn key(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, k, _)| *k)
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    diags: Vec<Diagnostic>,
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+impl Checker {
+    fn err(&mut self, node: &Node, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::new(node.pos, node.width, msg));
+    }
+
+    fn err_help(&mut self, node: &Node, msg: impl Into<String>, help: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::new(node.pos, node.width, msg).with_help(help));
+    }
+
+    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+        let msg = format!(
+            "`{what}` must be {expected}, found {}",
+            node.value.type_name()
+        );
+        match (&node.value, expected) {
+            (Value::Int(_) | Value::Float(_) | Value::Bool(_), "a string") => {
+                let text = node.scalar_text().unwrap_or_default();
+                self.err_help(
+                    node,
+                    msg,
+                    format!("quote it to make it a string: \"{text}\""),
+                )
+            }
+            _ => self.err(node, msg),
+        }
+    }
+
+    /// A mapping with known fields: unknown, duplicate and non-string keys are reported.
+    fn map<'n>(&mut self, node: &'n Node, what: &str, known: &[&str]) -> Option<Fields<'n>> {
+        let Value::Map(entries) = &node.value else {
+            self.wrong_type(node, what, "a mapping");
+            return None;
+        };
+        let mut fields = Fields {
+            node,
+            entries: Vec::new(),
+        };
+        let mut seen = HashSet::new();
+        for (k, v) in entries {
+            let Some(key) = k.as_str() else {
+                self.err(
+                    k,
+                    format!(
+                        "keys in `{what}` must be strings, found {}",
+                        k.value.type_name()
+                    ),
+                );
+                continue;
+            };
+            if !seen.insert(key) {
+                self.err(k, format!("`{key}` is given twice in `{what}`"));
+                continue;
+            }
+            if !known.is_empty() && !known.contains(&key) {
+                let msg = format!("unknown field `{key}` in `{what}`");
+                match did_you_mean(key, known) {
+                    Some(s) => self.err_help(k, msg, format!("did you mean `{s}`?")),
+                    None => self.err_help(k, msg, format!("expected one of: {}", known.join(", "))),
+                }
+                continue;
+            }
+            fields.entries.push((key, k, v));
+        }
+        Some(fields)
+    }
+
+    fn seq<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Node]> {
+        match &node.value {
+            Value::Seq(items) => Some(items),
+            _ => {
+                self.wrong_type(node, what, "a list");
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+        match node.as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                self.wrong_type(node, what, "a string");
+                None
+            }
+        }
+    }
+
+    fn opt_string(&mut self, f: &Fields, key: &str, what: &str) -> Option<String> {
+        f.get(key).and_then(|n| self.string(n, what))
+    }
+
+    fn number(&mut self, node: &Node, what: &str) -> Option<f64> {
+        match node.as_f64() {
+            Some(x) if x.is_nan() => {
+                self.err(node, format!("`{what}` must be a number, found NaN"));
+                None
+            }
+            Some(x) => Some(x),
+            None => {
+                self.wrong_type(node, what, "a number");
+                None
+            }
+        }
+    }
+
+    fn required<'n>(&mut self, f: &Fields<'n>, key: &str, what: &str) -> Option<&'n Node> {
+        let found = f.get(key);
+        if found.is_none() {
+            self.err(f.node, format!("missing required field `{key}` in {what}"));
+        }
+        found
+    }
+
+    fn choice(
+        &mut self,
+        node: &Node,
+        what: &str,
+        choices: &[&'static str],
+    ) -> Option<&'static str> {
+        let s = self.string(node, what)?;
+        if let Some(c) = choices.iter().find(|c| **c == s) {
+            return Some(c);
+        }
+        let msg = format!(
+            "`{what}` must be one of {}, found `{s}`",
+            choices.join(", ")
+        );
+        match did_you_mean(&s, choices) {
+            Some(c) => self.err_help(node, msg, format!("did you mean `{c}`?")),
+            None => self.err(node, msg),
+        }
+        None
+    }
+
+    fn date(&mut self, node: &Node, what: &str) -> Option<NaiveDate> {
+        let s = self.string(node, what)?;
+        match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.err_help(
+                    node,
+                    format!("`{what}` is not a valid date: `{s}`"),
+                    "write dates as YYYY-MM-DD, e.g. 2026-01-31",
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Checks a parsed experiment file. All problems are returned together.
+pub fn check(root: &Node) -> Result<Experiment, Vec<Diagnostic>> {
+    let mut c = Checker::default();
+    let exp = check_root(&mut c, root);
+    match exp {
+        Some(e) if c.diags.is_empty() => Ok(e),
+        _ => {
+            let mut diags = c.diags;
+            diags.sort_by_key(|d| (d.pos.line, d.pos.col));
+            Err(diags)
+        }
+    }
+}
+
+fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
+    let f = c.map(root, "experiment", TOP_FIELDS)?;
+
+    let name = c.required(&f, "name", "the experiment").and_then(|n| {
+        let s = c.string(n, "name")?;
+        if !is_name(&s) {
+            c.err_help(
+                n,
+                format!("experiment name `{s}` has characters outside [A-Za-z0-9_.-]"),
+                "use letters, digits, `_`, `.` and `-` only, e.g. prompt_engineering_test",
+            );
+            return None;
+        }
+        Some(s)
+    });
+    let description = c.opt_string(&f, "description", "description");
+    let salt = match f.get("salt") {
+        Some(n) => c.string(n, "salt").and_then(|s| {
+            if s.is_empty() {
+                c.err(n, "`salt` must not be empty");
+                return None;
+            }
+            Some(s)
+        }),
+        None => name.clone(),
+    };
+    let allocation = match f.get("allocation") {
+        Some(n) => c.number(n, "allocation").and_then(|a| {
+            if !(0.0..=1.0).contains(&a) {
+                c.err_help(
+                    n,
+                    format!("`allocation` must be between 0 and 1, got {a}"),
+                    "allocation is the share of eligible units exposed, e.g. 0.1 for 10%",
+                );
+                return None;
+            }
+            Some(a)
+        }),
+        None => Some(1.0),
+    };
+
+    let variants = c
+        .required(&f, "variants", "the experiment")
+        .and_then(|n| check_variants(c, n));
+    // Metric names are checked against every metric whose name could be read,
+    // even when another of its fields is wrong, so that all problems show at once.
+    let (metrics, metric_names) = match f.get("metrics") {
+        Some(n) => check_metrics(c, n),
+        None => (Some(Vec::new()), Some(Vec::new())),
+    };
+    let names_ref: Vec<&str> = metric_names.iter().flatten().map(String::as_str).collect();
+    let primary = match f.get("primary") {
+        Some(n) => c.string(n, "primary").and_then(|p| {
+            if metric_names.is_some() && !names_ref.contains(&p.as_str()) {
+                unknown_metric(c, n, "primary", &p, &names_ref);
+                return None;
+            }
+            Some(Some(p))
+        }),
+        None => Some(names_ref.first().map(|s| s.to_string())),
+    };
+    let decision = match f.get("decision") {
+        Some(n) => check_decision(c, n, metric_names.is_some().then_some(&names_ref[..])),
+        None => Some(Decision::default()),
+    };
+
+    let status = f.get("status").and_then(|n| {
+        c.choice(n, "status", &["draft", "running", "stopped", "promoted"])
+            .map(|s| match s {
+                "draft" => Status::Draft,
+                "running" => Status::Running,
+                "stopped" => Status::Stopped,
+                _ => Status::Promoted,
+            })
+    });
+    let promoted = f.get("promoted").and_then(|n| {
+        let p = c.string(n, "promoted")?;
+        if let Some(vs) = &variants {
+            if !vs.iter().any(|v| v.name == p) {
+                let names: Vec<&str> = vs.iter().map(|v| v.name.as_str()).collect();
+                let msg = format!("`promoted` names no variant: `{p}`");
+                match did_you_mean(&p, &names) {
+                    Some(s) => c.err_help(n, msg, format!("did you mean `{s}`?")),
+                    None => c.err_help(n, msg, format!("variants are: {}", names.join(", "))),
+                }
+                return None;
+            }
+        }
+        Some(p)
+    });
+    if let (Some(Status::Promoted), None) = (status, f.get("promoted")) {
+        if let Some(k) = f.key("status") {
+            c.err_help(
+                k,
+                "`status: promoted` needs `promoted: VARIANT`",
+                "name the variant every unit now gets, e.g. promoted: treatment",
+            );
+        }
+    }
+    if let (Some(k), Some(s)) = (f.key("promoted"), status) {
+        if s != Status::Promoted {
+            c.err_help(
+                k,
+                "`promoted` is set but `status` is not `promoted`",
+                "set `status: promoted`, or remove `promoted`",
+            );
+        }
+    } else if let (Some(k), None) = (f.key("promoted"), f.get("status")) {
+        c.err_help(
+            k,
+            "`promoted` is set but `status` is not `promoted`",
+            "set `status: promoted`, or remove `promoted`",
+        );
+    }
+
+    let owner = c.opt_string(&f, "owner", "owner");
+    let hypothesis = c.opt_string(&f, "hypothesis", "hypothesis");
+    let start = f.get("start").and_then(|n| c.date(n, "start"));
+    let end = f.get("end").and_then(|n| c.date(n, "end"));
+    if let (Some(s), Some(e), Some(en)) = (start, end, f.get("end")) {
+        if e < s {
+            c.err(en, format!("`end` ({e}) is before `start` ({s})"));
+        }
+    }
+    let targeting = match f.get("targeting") {
+        Some(n) => check_targeting(c, n),
+        None => Some(Vec::new()),
+    };
+
+    Some(Experiment {
+        name: name?,
+        description,
+        salt: salt?,
+        allocation: allocation?,
+        variants: variants?,
+        metrics: metrics?,
+        primary: primary?,
+        decision: decision?,
+        status,
+        promoted,
+        owner,
+        hypothesis,
+        start,
+        end,
+        targeting: targeting?,
+    })
+}
+
+fn unknown_metric(c: &mut Checker, node: &Node, what: &str, name: &str, names: &[&str]) {
+    let msg = format!("`{what}` names no metric: `{name}`");
+    match (did_you_mean(name, names), names.is_empty()) {
+        (Some(s), _) => c.err_help(node, msg, format!("did you mean `{s}`?")),
+        (None, true) => c.err_help(node, msg, "the experiment has no `metrics`"),
+        (None, false) => c.err_help(node, msg, format!("metrics are: {}", names.join(", "))),
+    }
+}
+
+fn check_variants(c: &mut Checker, node: &Node) -> Option<Vec<Variant>> {
+    let items = c.seq(node, "variants")?;
+    let mut out = Vec::new();
+    let mut ok = true;
+    let mut seen: Vec<String> = Vec::new();
+    for item in items {
+        let Some(f) = c.map(item, "variant", VARIANT_FIELDS) else {
+            ok = false;
+            continue;
+        };
+        let name = c.required(&f, "name", "a variant").and_then(|n| {
+            let s = n.scalar_text().filter(|_| !matches!(n.value, Value::Bool(_)));
+            let Some(s) = s else {
+                c.wrong_type(n, "name", "a string");
+                return None;
+            };
+            if s.trim().is_empty() || s.trim() != s || s.chars().any(char::is_control) {
+                c.err(n, format!("variant name `{s}` must be non-empty, without surrounding spaces or control characters"));
+                return None;
+            }
+            if seen.contains(&s) {
+                c.err(n, format!("duplicate variant name `{s}`"));
+                return None;
+            }
+            seen.push(s.clone());
+            Some(s)
+        });
+        let weight = match f.get("weight") {
+            Some(n) => c.number(n, "weight").and_then(|w| {
+                if !(w > 0.0 && w.is_finite()) {
+                    c.err_help(n, format!("`weight` must be positive, got {w}"), "weights are relative shares, e.g. 1 and 1 for an even split; use `allocation` to expose fewer units");
+                    return None;
+                }
+                Some(w)
+            }),
+            None => Some(1.0),
+        };
+        let params = match f.get("params") {
+            Some(n) => match (&n.value, n.to_json()) {
+                (Value::Map(_), serde_json::Value::Object(m)) => Some(m),
+                (Value::Null, _) => Some(serde_json::Map::new()),
+                _ => {
+                    c.wrong_type(n, "params", "a mapping");
+                    None
+                }
+            },
+            None => Some(serde_json::Map::new()),
+        };
+        let description = c.opt_string(&f, "description", "description");
+        match (name, weight, params) {
+            (Some(name), Some(weight), Some(params)) => out.push(Variant {
+                name,
+                weight,
+                params,
+                description,
+            }),
+            _ => ok = false,
+        }
+    }
+    if items.len() < 2 {
+        c.err_help(
+            node,
+            format!(
+                "an experiment needs at least 2 variants, found {}",
+                items.len()
+            ),
+            "the first variant is the control; add the treatment(s) after it",
+        );
+        return None;
+    }
+    ok.then_some(out)
+}
+
+/// The metrics, and the names of those whose name could be read.
+fn check_metrics(c: &mut Checker, node: &Node) -> (Option<Vec<Metric>>, Option<Vec<String>>) {
+    let Some(items) = c.seq(node, "metrics") else {
+        return (None, None);
+    };
+    let mut out = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut ok = true;
+    for item in items {
+        let Some(f) = c.map(item, "metric", METRIC_FIELDS) else {
+            ok = false;
+            continue;
+        };
+        let name = c.required(&f, "name", "a metric").and_then(|n| {
+            let s = c.string(n, "name")?;
+            if s.trim().is_empty() {
+                c.err(n, "metric name must not be empty");
+                return None;
+            }
+            if names.contains(&s) {
+                c.err(n, format!("duplicate metric name `{s}`"));
+                return None;
+            }
+            names.push(s.clone());
+            Some(s)
+        });
+        let kind = match f.get("kind") {
+            Some(n) => c.choice(n, "kind", &["mean", "proportion"]).map(|k| {
+                if k == "mean" {
+                    MetricKind::Mean
+                } else {
+                    MetricKind::Proportion
+                }
+            }),
+            None => Some(MetricKind::Mean),
+        };
+        let direction = match f.get("direction") {
+            Some(n) => c
+                .choice(n, "direction", &["increase", "decrease"])
+                .map(|d| {
+                    if d == "increase" {
+                        Direction::Increase
+                    } else {
+                        Direction::Decrease
+                    }
+                }),
+            None => Some(Direction::Increase),
+        };
+        let description = c.opt_string(&f, "description", "description");
+        match (name, kind, direction) {
+            (Some(name), Some(kind), Some(direction)) => out.push(Metric {
+                name,
+                kind,
+                direction,
+                description,
+            }),
+            _ => ok = false,
+        }
+    }
+    (ok.then_some(out), Some(names))
+}
+
+fn check_decision(c: &mut Checker, node: &Node, metrics: Option<&[&str]>) -> Option<Decision> {
+    let f = c.map(node, "decision", DECISION_FIELDS)?;
+    let mut d = Decision::default();
+    let mut ok = true;
+    if let Some(n) = f.get("alpha") {
+        match c.number(n, "alpha") {
+            Some(a) if a > 0.0 && a < 1.0 => d.alpha = a,
+            Some(a) => {
+                c.err_help(
+                    n,
+                    format!("`alpha` must be between 0 and 1 (exclusive), got {a}"),
+                    "the usual choice is 0.05",
+                );
+                ok = false;
+            }
+            None => ok = false,
+        }
+    }
+    if let Some(n) = f.get("min_units_per_variant") {
+        match n.value {
+            Value::Int(i) if i >= 0 => d.min_units_per_variant = i as u64,
+            Value::Int(i) => {
+                c.err(
+                    n,
+                    format!("`min_units_per_variant` must not be negative, got {i}"),
+                );
+                ok = false;
+            }
+            _ => {
+                c.wrong_type(n, "min_units_per_variant", "a whole number");
+                ok = false;
+            }
+        }
+    }
+    if let Some(n) = f.get("guardrails") {
+        match c.seq(n, "guardrails") {
+            Some(items) => {
+                for item in items {
+                    let Some(g) = c.map(item, "guardrail", GUARDRAIL_FIELDS) else {
+                        ok = false;
+                        continue;
+                    };
+                    let metric = c.required(&g, "metric", "a guardrail").and_then(|m| {
+                        let s = c.string(m, "metric")?;
+                        if let Some(names) = metrics {
+                            if !names.contains(&s.as_str()) {
+                                unknown_metric(c, m, "guardrail metric", &s, names);
+                                return None;
+                            }
+                        }
+                        Some(s)
+                    });
+                    let margin = match g.get("margin") {
+                        Some(m) => c.number(m, "margin").and_then(|x| {
+                            if !(x >= 0.0 && x.is_finite()) {
+                                c.err_help(m, format!("`margin` must be zero or positive, got {x}"), "the margin is the relative worsening tolerated, e.g. 0.05 for 5%");
+                                return None;
+                            }
+                            Some(x)
+                        }),
+                        None => Some(0.0),
+                    };
+                    match (metric, margin) {
+                        (Some(metric), Some(margin)) => {
+                            d.guardrails.push(Guardrail { metric, margin })
+                        }
+                        _ => ok = false,
+                    }
+                }
+            }
+            None => ok = false,
+        }
+    }
+    ok.then_some(d)
+}
+
+fn cond_value(c: &mut Checker, n: &Node, what: &str) -> Option<CondValue> {
+    match &n.value {
+        Value::Str(s) => Some(CondValue {
+            text: s.clone(),
+            number: None,
+        }),
+        Value::Int(_) | Value::Float(_) => Some(CondValue {
+            text: n.scalar_text()?,
+            number: n.as_f64(),
+        }),
+        Value::Bool(b) => Some(CondValue {
+            text: b.to_string(),
+            number: None,
+        }),
+        _ => {
+            c.wrong_type(n, what, "a string, number or boolean");
+            None
+        }
+    }
+}
+
+fn check_targeting(c: &mut Checker, node: &Node) -> Option<Vec<Condition>> {
+    let items = c.seq(node, "targeting")?;
+    let mut out = Vec::new();
+    let mut ok = true;
+    for item in items {
+        let Some(f) = c.map(item, "targeting condition", CONDITION_FIELDS) else {
+            ok = false;
+            continue;
+        };
+        let attribute = c
+            .required(&f, "attribute", "a targeting condition")
+            .and_then(|n| {
+                let s = c.string(n, "attribute")?;
+                if s.is_empty() {
+                    c.err(n, "`attribute` must not be empty");
+                    return None;
+                }
+                Some(s)
+            });
+        let op = c.required(&f, "op", "a targeting condition").and_then(|n| {
+            let s = c.choice(n, "op", &Op::NAMES)?;
+            Op::parse(s)
+        });
+        let values = op.and_then(|op| match op {
+            Op::In | Op::NotIn => {
+                if let Some(k) = f.key("value").filter(|_| f.get("values").is_some()) {
+                    c.err(k, "give either `value` or `values`, not both");
+                    return None;
+                }
+                let Some(n) = f.get("values").or_else(|| f.get("value").filter(|v| matches!(v.value, Value::Seq(_)))) else {
+                    c.err_help(f.node, format!("`op: {}` needs `values: [...]`", op.name()), "e.g. values: [pro, expert]");
+                    return None;
+                };
+                let list = c.seq(n, "values")?;
+                if list.is_empty() {
+                    c.err(n, "`values` must not be empty");
+                    return None;
+                }
+                list.iter().map(|v| cond_value(c, v, "values")).collect::<Option<Vec<_>>>()
+            }
+            Op::Exists => {
+                if let Some(k) = f.key("values") {
+                    c.err(k, "`op: exists` takes no `values` (use `value: false` for \"must be absent\")");
+                    return None;
+                }
+                match f.get("value") {
+                    Some(n) => match n.value {
+                        Value::Bool(b) => Some(vec![CondValue { text: b.to_string(), number: None }]),
+                        _ => {
+                            c.wrong_type(n, "value", "a boolean");
+                            None
+                        }
+                    },
+                    None => Some(vec![CondValue { text: "true".into(), number: None }]),
+                }
+            }
+            _ => {
+                if let Some(k) = f.key("values") {
+                    c.err_help(k, format!("`op: {}` takes one `value`, not `values`", op.name()), "use `op: in` to match any of several values");
+                    return None;
+                }
+                let Some(n) = f.get("value") else {
+                    c.err(f.node, format!("`op: {}` needs a `value`", op.name()));
+                    return None;
+                };
+                cond_value(c, n, "value").map(|v| vec![v])
+            }
+        });
+        match (attribute, op, values) {
+            (Some(attribute), Some(op), Some(values)) => out.push(Condition {
+                attribute,
+                op,
+                values,
+            }),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
