@@ -47,10 +47,7 @@ pub enum AbxError {
 
 impl AbxError {
     pub fn input(path: impl Into<String>, message: impl Into<String>) -> Self {
-        AbxError::Input {
-            path: path.into(),
-            message: message.into(),
-        }
+        AbxError::Input { path: path.into(), message: message.into() }
     }
 
     pub fn exit_code(&self) -> i32 {

@@ -11,19 +11,12 @@ use crate::error::AbxError;
 /// file is an error and is left untouched, even if it appears concurrently.
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), AbxError> {
     let shown = path.display().to_string();
-    let write_err = |source| AbxError::Write {
-        path: shown.clone(),
-        source,
-    };
+    let write_err = |source| AbxError::Write { path: shown.clone(), source };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".abx-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(write_err)?;
+    let mut tmp = tempfile::Builder::new().prefix(".abx-").suffix(".tmp").tempfile_in(dir).map_err(write_err)?;
     tmp.write_all(bytes).map_err(write_err)?;
     tmp.as_file().sync_all().map_err(write_err)?;
     if overwrite {
@@ -31,10 +24,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Ab
     } else {
         tmp.persist_noclobber(path).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                AbxError::input(
-                    &shown,
-                    "the file already exists and abx does not overwrite it",
-                )
+                AbxError::input(&shown, "the file already exists and abx does not overwrite it")
             } else {
                 write_err(e.error)
             }

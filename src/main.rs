@@ -11,11 +11,7 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; a closed stdout is ignored.
-            let code = if e.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            };
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
             let _ = e.print();
             std::process::exit(code);
         }
@@ -38,11 +34,7 @@ fn main() {
             exit::USAGE
         }
         Err(e) => {
-            let label = if ctx.color {
-                "\x1b[1;31merror:\x1b[0m"
-            } else {
-                "error:"
-            };
+            let label = if ctx.color { "\x1b[1;31merror:\x1b[0m" } else { "error:" };
             let _ = writeln!(std::io::stderr(), "{label} {e}");
             e.exit_code()
         }

@@ -11,11 +11,7 @@ use crate::spec::{CondValue, Condition, Op};
 
 fn compare(attr: &str, v: &CondValue) -> Option<Ordering> {
     match v.number {
-        Some(n) => attr
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .and_then(|a| a.partial_cmp(&n)),
+        Some(n) => attr.trim().parse::<f64>().ok().and_then(|a| a.partial_cmp(&n)),
         None => Some(attr.cmp(v.text.as_str())),
     }
 }
@@ -32,18 +28,10 @@ pub fn holds(cond: &Condition, attr: Option<&str>) -> bool {
         Op::Ne => !attr.is_some_and(|a| cond.values.iter().any(|v| equals(a, v))),
         Op::NotIn => !attr.is_some_and(|a| cond.values.iter().any(|v| equals(a, v))),
         Op::Eq | Op::In => attr.is_some_and(|a| cond.values.iter().any(|v| equals(a, v))),
-        Op::Gt => attr
-            .and_then(|a| compare(a, &cond.values[0]))
-            .is_some_and(|o| o == Ordering::Greater),
-        Op::Gte => attr
-            .and_then(|a| compare(a, &cond.values[0]))
-            .is_some_and(|o| o != Ordering::Less),
-        Op::Lt => attr
-            .and_then(|a| compare(a, &cond.values[0]))
-            .is_some_and(|o| o == Ordering::Less),
-        Op::Lte => attr
-            .and_then(|a| compare(a, &cond.values[0]))
-            .is_some_and(|o| o != Ordering::Greater),
+        Op::Gt => attr.and_then(|a| compare(a, &cond.values[0])).is_some_and(|o| o == Ordering::Greater),
+        Op::Gte => attr.and_then(|a| compare(a, &cond.values[0])).is_some_and(|o| o != Ordering::Less),
+        Op::Lt => attr.and_then(|a| compare(a, &cond.values[0])).is_some_and(|o| o == Ordering::Less),
+        Op::Lte => attr.and_then(|a| compare(a, &cond.values[0])).is_some_and(|o| o != Ordering::Greater),
     }
 }
 
@@ -51,22 +39,12 @@ pub fn holds(cond: &Condition, attr: Option<&str>) -> bool {
 pub fn describe(cond: &Condition) -> String {
     let values: Vec<&str> = cond.values.iter().map(|v| v.text.as_str()).collect();
     match cond.op {
-        Op::In | Op::NotIn => format!(
-            "{} {} [{}]",
-            cond.attribute,
-            cond.op.name(),
-            values.join(", ")
-        ),
+        Op::In | Op::NotIn => format!("{} {} [{}]", cond.attribute, cond.op.name(), values.join(", ")),
         Op::Exists if values.first() == Some(&"false") => {
             format!("{} does not exist", cond.attribute)
         }
         Op::Exists => format!("{} exists", cond.attribute),
-        _ => format!(
-            "{} {} {}",
-            cond.attribute,
-            cond.op.name(),
-            values.join(", ")
-        ),
+        _ => format!("{} {} {}", cond.attribute, cond.op.name(), values.join(", ")),
     }
 }
 
@@ -78,13 +56,7 @@ mod tests {
         Condition {
             attribute: "a".into(),
             op,
-            values: values
-                .iter()
-                .map(|(t, n)| CondValue {
-                    text: t.to_string(),
-                    number: *n,
-                })
-                .collect(),
+            values: values.iter().map(|(t, n)| CondValue { text: t.to_string(), number: *n }).collect(),
         }
     }
 
@@ -100,10 +72,7 @@ mod tests {
         assert!(holds(&num, Some("3.0")) && holds(&num, Some(" 3")) && !holds(&num, Some("three")));
         let gt = cond(Op::Gt, &[("10", Some(10.0))]);
         assert!(
-            holds(&gt, Some("10.5"))
-                && !holds(&gt, Some("10"))
-                && !holds(&gt, Some("9"))
-                && !holds(&gt, Some("x"))
+            holds(&gt, Some("10.5")) && !holds(&gt, Some("10")) && !holds(&gt, Some("9")) && !holds(&gt, Some("x"))
         );
         let gte = cond(Op::Gte, &[("10", Some(10.0))]);
         assert!(holds(&gte, Some("10")) && !holds(&gte, None));
@@ -112,9 +81,7 @@ mod tests {
         let lte = cond(Op::Lte, &[("5", Some(5.0))]);
         assert!(holds(&lte, Some("5")) && holds(&lte, Some("-1")) && !holds(&lte, Some("6")));
         let inn = cond(Op::In, &[("pro", None), ("expert", None)]);
-        assert!(
-            holds(&inn, Some("expert")) && !holds(&inn, Some("beginner")) && !holds(&inn, None)
-        );
+        assert!(holds(&inn, Some("expert")) && !holds(&inn, Some("beginner")) && !holds(&inn, None));
         let nin = cond(Op::NotIn, &[("pro", None)]);
         assert!(holds(&nin, None) && !holds(&nin, Some("pro")));
         let exists = cond(Op::Exists, &[("true", None)]);

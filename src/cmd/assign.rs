@@ -15,7 +15,7 @@ use crate::data::pipeline::{self, Encoded};
 use crate::data::records::CsvBatches;
 use crate::error::{exit, AbxError, Result};
 use crate::report::{
-    self, csv::write_field, json::write_str, markdown::write_cell, Format, Report, Table,
+    self, csv::may_need_quotes, csv::write_field, json::write_str, markdown::write_cell, Format, Report, Table,
 };
 use crate::spec::{self, Experiment};
 
@@ -113,11 +113,8 @@ impl ExpOut {
         let tsv = enc(&|b, s| write_field(b, s, b'\t'));
         let json_name = enc(&|b, s| write_str(b, s));
         let md = enc(&|b, s| write_cell(b, s));
-        let json_params = exp
-            .variants
-            .iter()
-            .map(|v| serde_json::to_vec(&v.params).unwrap_or_else(|_| b"{}".to_vec()))
-            .collect();
+        let json_params =
+            exp.variants.iter().map(|v| serde_json::to_vec(&v.params).unwrap_or_else(|_| b"{}".to_vec())).collect();
         let mut json_key = Vec::new();
         write_str(&mut json_key, exp.name.as_bytes());
         json_key.push(b':');
@@ -155,11 +152,7 @@ impl Encoder {
             AssignFormat::Json => out.extend_from_slice(b"["),
             _ if no_header => {}
             AssignFormat::Csv | AssignFormat::Tsv => {
-                let d = if self.format == AssignFormat::Csv {
-                    b','
-                } else {
-                    b'\t'
-                };
+                let d = if self.format == AssignFormat::Csv { b',' } else { b'\t' };
                 for (i, n) in names.iter().enumerate() {
                     if i > 0 {
                         out.push(d);
@@ -209,15 +202,26 @@ impl Encoder {
         }
     }
 
-    fn row(&self, out: &mut Vec<u8>, unit: &[u8], results: &[Assigned]) {
+    /// The delimiter of csv and tsv.
+    fn delimiter(&self) -> u8 {
+        if self.format == AssignFormat::Tsv {
+            b'\t'
+        } else {
+            b','
+        }
+    }
+
+    /// Appends one row. `plain` promises that `unit` needs no CSV quoting
+    /// (checked once per chunk with [`may_need_quotes`]).
+    fn row(&self, out: &mut Vec<u8>, unit: &[u8], results: &[Assigned], plain: bool) {
         match self.format {
             AssignFormat::Csv | AssignFormat::Tsv => {
-                let (d, cells) = if self.format == AssignFormat::Csv {
-                    (b',', 0)
+                let (d, cells) = if self.format == AssignFormat::Csv { (b',', 0) } else { (b'\t', 1) };
+                if plain {
+                    out.extend_from_slice(unit);
                 } else {
-                    (b'\t', 1)
-                };
-                write_field(out, unit, d);
+                    write_field(out, unit, d);
+                }
                 for (e, (v, _)) in self.exps.iter().zip(results) {
                     out.push(d);
                     if let Some(i) = v {
@@ -265,19 +269,10 @@ impl Encoder {
 
     /// Assigns one unit in every experiment; `eligible(k)` tells whether the
     /// unit passes experiment k's targeting.
-    fn assign_into(
-        &self,
-        results: &mut Vec<Assigned>,
-        unit: &[u8],
-        eligible: impl Fn(usize) -> bool,
-    ) {
+    fn assign_into(&self, results: &mut Vec<Assigned>, unit: &[u8], eligible: impl Fn(usize) -> bool) {
         results.clear();
         for (k, e) in self.exps.iter().enumerate() {
-            results.push(if eligible(k) {
-                e.bucketer.assign(unit)
-            } else {
-                (None, e.bucketer.point(unit))
-            });
+            results.push(if eligible(k) { e.bucketer.assign(unit) } else { (None, e.bucketer.point(unit)) });
         }
     }
 }
@@ -307,22 +302,12 @@ fn load_experiments(paths: &[PathBuf]) -> Result<Vec<Experiment>> {
 }
 
 fn empty_id(source: &str, line: u64) -> AbxError {
-    AbxError::input(
-        source,
-        format!("line {line}: the unit id is empty (pass --skip-empty to skip empty lines)"),
-    )
+    AbxError::input(source, format!("line {line}: the unit id is empty (pass --skip-empty to skip empty lines)"))
 }
 
 fn not_utf8(source: &str, chunk: &Chunk, valid_up_to: usize) -> AbxError {
-    let line = chunk.first_line
-        + chunk.data[..valid_up_to]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-    AbxError::input(
-        source,
-        format!("line {line}: the unit id is not valid UTF-8"),
-    )
+    let line = chunk.first_line + chunk.data[..valid_up_to].iter().filter(|&&b| b == b'\n').count() as u64;
+    AbxError::input(source, format!("line {line}: the unit id is not valid UTF-8"))
 }
 
 fn progress_bar(ctx: &Ctx) -> indicatif::ProgressBar {
@@ -331,9 +316,7 @@ fn progress_bar(ctx: &Ctx) -> indicatif::ProgressBar {
     }
     let pb = indicatif::ProgressBar::new_spinner();
     pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} {human_pos} ids assigned ({per_sec})")
-    {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {human_pos} ids assigned ({per_sec})") {
         pb.set_style(style);
     }
     pb
@@ -344,12 +327,12 @@ pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<i32> {
     if args.explain {
         return explain(args, ctx, &exps);
     }
-    let enc = Encoder {
-        format: args.format.unwrap_or(AssignFormat::Csv),
-        exps: exps.into_iter().map(ExpOut::new).collect(),
-    };
+    let enc =
+        Encoder { format: args.format.unwrap_or(AssignFormat::Csv), exps: exps.into_iter().map(ExpOut::new).collect() };
     if enc.format == AssignFormat::Table && args.ids.is_empty() {
-        return Err(AbxError::Usage("--format table needs --id (or --explain); for streams use csv, tsv, jsonl, json or markdown".into()));
+        return Err(AbxError::Usage(
+            "--format table needs --id (or --explain); for streams use csv, tsv, jsonl, json or markdown".into(),
+        ));
     }
     let mut head = Vec::new();
     enc.header(&mut head, args.no_header);
@@ -409,10 +392,7 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, mut out: io::Stdout) 
         } else {
             cols.extend(enc.exps.iter().map(|e| e.name.clone()));
         }
-        let mut table = Table {
-            columns: cols,
-            ..Table::default()
-        };
+        let mut table = Table { columns: cols, ..Table::default() };
         for (id, res) in &rows {
             let mut row = vec![json!(id)];
             for (e, (v, _)) in enc.exps.iter().zip(res) {
@@ -420,10 +400,7 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, mut out: io::Stdout) 
             }
             table.push(row);
         }
-        let report = Report {
-            tables: vec![table],
-            ..Report::default()
-        };
+        let report = Report { tables: vec![table], ..Report::default() };
         let mut buf = Vec::new();
         report::renderer(Format::Table).render(&report, &mut buf)?;
         out.write_all(&buf)?;
@@ -431,7 +408,7 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, mut out: io::Stdout) 
         let mut buf = Vec::new();
         for (i, (id, res)) in rows.iter().enumerate() {
             let start = buf.len();
-            enc.row(&mut buf, id.as_bytes(), res);
+            enc.row(&mut buf, id.as_bytes(), res, false);
             if i == 0 {
                 buf.drain(start..start + enc.leading());
             }
@@ -453,29 +430,21 @@ fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, out: &mut io::Stdou
     let mut chunker = LineChunker::new(io::stdin(), CHUNK_BYTES);
     let pb = progress_bar(ctx);
     let rows = pipeline::run(
-        || {
-            chunker
-                .next_batch(BATCH_CHUNKS)
-                .map_err(|source| AbxError::Read {
-                    path: "<stdin>".into(),
-                    source,
-                })
+        |spent| {
+            chunker.next_batch(BATCH_CHUNKS, spent).map_err(|source| AbxError::Read { path: "<stdin>".into(), source })
         },
         out,
-        |chunk: &Chunk| {
+        |chunk: &Chunk, mut bytes: Vec<u8>| {
             if let Err(e) = std::str::from_utf8(&chunk.data) {
                 return Err(not_utf8(source, chunk, e.valid_up_to()));
             }
-            let mut bytes = Vec::with_capacity(chunk.data.len() * 2);
+            bytes.reserve(chunk.data.len() * 2);
             let mut results = Vec::with_capacity(enc.exps.len());
             let mut rows = 0;
+            let plain = !may_need_quotes(&chunk.data, enc.delimiter());
             for (i, line) in lines(&chunk.data).enumerate() {
                 let line_no = chunk.first_line + i as u64;
-                let unit = if line_no == 1 {
-                    line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line)
-                } else {
-                    line
-                };
+                let unit = if line_no == 1 { line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line) } else { line };
                 if unit.is_empty() {
                     if args.skip_empty {
                         continue;
@@ -483,7 +452,7 @@ fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, out: &mut io::Stdou
                     return Err(empty_id(source, line_no));
                 }
                 enc.assign_into(&mut results, unit, |k| eligible[k]);
-                enc.row(&mut bytes, unit, &results);
+                enc.row(&mut bytes, unit, &results, plain);
                 rows += 1;
             }
             Ok(Encoded { bytes, rows })
@@ -500,20 +469,12 @@ fn open_input(path: &PathBuf) -> Result<(Box<dyn Read + Send>, String)> {
         return Ok((Box::new(io::stdin()), "<stdin>".into()));
     }
     let shown = path.display().to_string();
-    let f = File::open(path).map_err(|source| AbxError::Read {
-        path: shown.clone(),
-        source,
-    })?;
+    let f = File::open(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
     Ok((Box::new(io::BufReader::with_capacity(256 * 1024, f)), shown))
 }
 
 /// For each experiment, the --input column of each targeting condition's attribute.
-fn attribute_columns(
-    ctx: &Ctx,
-    enc: &Encoder,
-    headers: &[String],
-    source: &str,
-) -> Vec<Vec<Option<usize>>> {
+fn attribute_columns(ctx: &Ctx, enc: &Encoder, headers: &[String], source: &str) -> Vec<Vec<Option<usize>>> {
     enc.exps
         .iter()
         .map(|e| {
@@ -523,7 +484,10 @@ fn attribute_columns(
                 .map(|c| {
                     let col = headers.iter().position(|h| *h == c.attribute);
                     if col.is_none() {
-                        ctx.warn(&format!("{source} has no column `{}` (targeting of `{}`): it counts as missing for every unit", c.attribute, e.name));
+                        ctx.warn(&format!(
+                            "{source} has no column `{}` (targeting of `{}`): it counts as missing for every unit",
+                            c.attribute, e.name
+                        ));
                     }
                     col
                 })
@@ -532,13 +496,7 @@ fn attribute_columns(
         .collect()
 }
 
-fn assign_csv(
-    args: &AssignArgs,
-    ctx: &Ctx,
-    enc: &Encoder,
-    path: &PathBuf,
-    out: &mut io::Stdout,
-) -> Result<u64> {
+fn assign_csv(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, path: &PathBuf, out: &mut io::Stdout) -> Result<u64> {
     let (reader, source) = open_input(path)?;
     let mut batches = CsvBatches::new(reader, &source)?;
     let id_col = batches.column(&args.id_column).ok_or_else(|| {
@@ -554,40 +512,35 @@ fn assign_csv(
     let columns = attribute_columns(ctx, enc, &batches.headers, &source);
     let pb = progress_bar(ctx);
     let rows = pipeline::run(
-        || batches.next_batch(BATCH_CHUNKS, CSV_CHUNK_ROWS),
+        |_| batches.next_batch(BATCH_CHUNKS, CSV_CHUNK_ROWS),
         out,
-        |records: &Vec<csv::ByteRecord>| {
-            let mut bytes = Vec::with_capacity(records.len() * 32);
+        |records: &Vec<csv::ByteRecord>, mut bytes: Vec<u8>| {
+            bytes.reserve(records.len() * 32);
             let mut results = Vec::with_capacity(enc.exps.len());
             let mut rows = 0;
             for rec in records {
                 let line = rec.position().map_or(0, |p| p.line());
                 let unit = rec.get(id_col).unwrap_or_default();
                 if std::str::from_utf8(rec.as_slice()).is_err() {
-                    return Err(AbxError::input(
-                        &source,
-                        format!("line {line}: the row is not valid UTF-8"),
-                    ));
+                    return Err(AbxError::input(&source, format!("line {line}: the row is not valid UTF-8")));
                 }
                 if unit.is_empty() {
                     if args.skip_empty {
                         continue;
                     }
-                    return Err(AbxError::input(&source, format!("line {line}: the unit id in column `{}` is empty (pass --skip-empty to skip such rows)", args.id_column)));
+                    return Err(AbxError::input(
+                        &source,
+                        format!(
+                            "line {line}: the unit id in column `{}` is empty (pass --skip-empty to skip such rows)",
+                            args.id_column
+                        ),
+                    ));
                 }
-                let attr = |col: Option<usize>| {
-                    col.and_then(|c| rec.get(c))
-                        .and_then(|b| std::str::from_utf8(b).ok())
-                };
+                let attr = |col: Option<usize>| col.and_then(|c| rec.get(c)).and_then(|b| std::str::from_utf8(b).ok());
                 enc.assign_into(&mut results, unit, |k| {
-                    enc.exps[k]
-                        .exp
-                        .targeting
-                        .iter()
-                        .zip(&columns[k])
-                        .all(|(c, col)| targeting::holds(c, attr(*col)))
+                    enc.exps[k].exp.targeting.iter().zip(&columns[k]).all(|(c, col)| targeting::holds(c, attr(*col)))
                 });
-                enc.row(&mut bytes, unit, &results);
+                enc.row(&mut bytes, unit, &results, false);
                 rows += 1;
             }
             Ok(Encoded { bytes, rows })
@@ -607,26 +560,13 @@ struct Subject {
 
 fn explain_subjects(args: &AssignArgs) -> Result<Vec<Subject>> {
     if !args.ids.is_empty() {
-        return Ok(args
-            .ids
-            .iter()
-            .map(|u| Subject {
-                unit: u.clone(),
-                attributes: None,
-            })
-            .collect());
+        return Ok(args.ids.iter().map(|u| Subject { unit: u.clone(), attributes: None }).collect());
     }
     if let Some(path) = &args.input {
         let (reader, source) = open_input(path)?;
         let mut batches = CsvBatches::new(reader, &source)?;
         let id_col = batches.column(&args.id_column).ok_or_else(|| {
-            AbxError::input(
-                &source,
-                format!(
-                    "no column `{}` for the unit ids (pass --id-column)",
-                    args.id_column
-                ),
-            )
+            AbxError::input(&source, format!("no column `{}` for the unit ids (pass --id-column)", args.id_column))
         })?;
         let headers = batches.headers.clone();
         let mut subjects = Vec::new();
@@ -637,34 +577,20 @@ fn explain_subjects(args: &AssignArgs) -> Result<Vec<Subject>> {
             }
             for rec in batch.into_iter().flatten() {
                 let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-                let attributes = headers
-                    .iter()
-                    .zip(rec.iter())
-                    .map(|(h, v)| (h.clone(), text(v)))
-                    .collect();
-                subjects.push(Subject {
-                    unit: text(rec.get(id_col).unwrap_or_default()),
-                    attributes: Some(attributes),
-                });
+                let attributes = headers.iter().zip(rec.iter()).map(|(h, v)| (h.clone(), text(v))).collect();
+                subjects
+                    .push(Subject { unit: text(rec.get(id_col).unwrap_or_default()), attributes: Some(attributes) });
             }
         }
         return Ok(subjects);
     }
     let mut text = String::new();
-    io::stdin()
-        .read_to_string(&mut text)
-        .map_err(|source| AbxError::Read {
-            path: "<stdin>".into(),
-            source,
-        })?;
+    io::stdin().read_to_string(&mut text).map_err(|source| AbxError::Read { path: "<stdin>".into(), source })?;
     Ok(text
         .lines()
         .map(|l| l.trim_start_matches('\u{feff}'))
         .filter(|l| !l.is_empty())
-        .map(|l| Subject {
-            unit: l.to_string(),
-            attributes: None,
-        })
+        .map(|l| Subject { unit: l.to_string(), attributes: None })
         .collect())
 }
 
@@ -678,9 +604,7 @@ fn explain(args: &AssignArgs, ctx: &Ctx, exps: &[Experiment]) -> Result<i32> {
     };
     let subjects = explain_subjects(args)?;
     if subjects.is_empty() {
-        return Err(AbxError::Usage(
-            "--explain needs at least one unit (--id ID)".into(),
-        ));
+        return Err(AbxError::Usage("--explain needs at least one unit (--id ID)".into()));
     }
     let mut reports = Vec::new();
     for exp in exps {
@@ -689,11 +613,7 @@ fn explain(args: &AssignArgs, ctx: &Ctx, exps: &[Experiment]) -> Result<i32> {
             reports.push(explain_one(exp, &b, s));
         }
     }
-    let report = if reports.len() == 1 {
-        reports.remove(0)
-    } else {
-        Report::concat(reports)
-    };
+    let report = if reports.len() == 1 { reports.remove(0) } else { Report::concat(reports) };
     ctx.emit(&report, format)?;
     Ok(exit::OK)
 }
@@ -709,54 +629,29 @@ fn explain_one(exp: &Experiment, b: &Bucketer, s: &Subject) -> Report {
     let (eligible, targeting_text, failed) = match (&s.attributes, exp.targeting.is_empty()) {
         (_, true) => (true, "no targeting".to_string(), None),
         (attrs, false) => {
-            let get = |name: &str| {
-                attrs
-                    .as_ref()
-                    .and_then(|a| a.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()))
-            };
-            match exp
-                .targeting
-                .iter()
-                .find(|c| !targeting::holds(c, get(&c.attribute)))
-            {
-                None => (
-                    true,
-                    format!("eligible: all {} conditions hold", exp.targeting.len()),
-                    None,
-                ),
+            let get =
+                |name: &str| attrs.as_ref().and_then(|a| a.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()));
+            match exp.targeting.iter().find(|c| !targeting::holds(c, get(&c.attribute))) {
+                None => (true, format!("eligible: all {} conditions hold", exp.targeting.len()), None),
                 Some(c) => {
-                    let seen = get(&c.attribute)
-                        .filter(|v| !v.is_empty())
-                        .map_or("missing".to_string(), |v| format!("`{v}`"));
-                    let why = format!(
-                        "ineligible: `{}` does not hold ({} is {seen})",
-                        targeting::describe(c),
-                        c.attribute
-                    );
+                    let seen =
+                        get(&c.attribute).filter(|v| !v.is_empty()).map_or("missing".to_string(), |v| format!("`{v}`"));
+                    let why =
+                        format!("ineligible: `{}` does not hold ({} is {seen})", targeting::describe(c), c.attribute);
                     (false, why, Some(targeting::describe(c)))
                 }
             }
         }
     };
     let by_range = b.variant_at(x);
-    let variant = if eligible {
-        b.promoted().or(by_range)
-    } else {
-        None
-    };
+    let variant = if eligible { b.promoted().or(by_range) } else { None };
     let reason = if !eligible {
         format!("{targeting_text}, so the unit gets no variant")
     } else if let Some(p) = b.promoted() {
-        format!(
-            "the experiment is promoted: every eligible unit gets `{}`",
-            exp.variants[p].name
-        )
+        format!("the experiment is promoted: every eligible unit gets `{}`", exp.variants[p].name)
     } else if let Some(i) = by_range {
         let r = b.ranges()[i];
-        format!(
-            "x = {x} lies in [{}, {}), the range of `{}`",
-            r.start, r.end, exp.variants[i].name
-        )
+        format!("x = {x} lies in [{}, {}), the range of `{}`", r.start, r.end, exp.variants[i].name)
     } else {
         format!(
             "x = {x} lies in no variant's range: with allocation {} only that share of each variant's slice is exposed, so the unit is not exposed",
@@ -776,16 +671,14 @@ fn explain_one(exp: &Experiment, b: &Bucketer, s: &Subject) -> Report {
             json!(r.end.to_string()),
             json!(if holds { "<- x" } else { "" }),
         ]);
-        ranges_json.push(json!({"variant": v.name, "weight": v.weight, "share": weights[i], "start": r.start, "end": r.end}));
+        ranges_json
+            .push(json!({"variant": v.name, "weight": v.weight, "share": weights[i], "start": r.start, "end": r.end}));
     }
     let variant_name = variant.map(|i| exp.variants[i].name.clone());
     let fields = vec![
         ("experiment".to_string(), json!(exp.name)),
         ("unit".into(), json!(s.unit)),
-        (
-            "hash input".into(),
-            json!(format!("{}:{}", s.unit, exp.salt)),
-        ),
+        ("hash input".into(), json!(format!("{}:{}", s.unit, exp.salt))),
         ("sha256".into(), json!(hex)),
         ("first 8 bytes".into(), json!(format!("0x{}", &hex[..16]))),
         ("as integer".into(), json!(prefix.to_string())),
@@ -793,10 +686,7 @@ fn explain_one(exp: &Experiment, b: &Bucketer, s: &Subject) -> Report {
         ("bucket".into(), json!(bucket_of(x))),
         ("allocation".into(), json!(exp.allocation)),
         ("targeting".into(), json!(targeting_text)),
-        (
-            "variant".into(),
-            variant_name.clone().map_or(json!("(none)"), Value::String),
-        ),
+        ("variant".into(), variant_name.clone().map_or(json!("(none)"), Value::String)),
     ];
     let json = json!({
         "experiment": exp.name,

@@ -25,10 +25,8 @@ pub struct InitArgs {
 
 pub fn run(args: &InitArgs, _ctx: &Ctx) -> Result<i32> {
     let folder = args.dir.join("experiments");
-    std::fs::create_dir_all(&folder).map_err(|source| AbxError::Write {
-        path: folder.display().to_string(),
-        source,
-    })?;
+    std::fs::create_dir_all(&folder)
+        .map_err(|source| AbxError::Write { path: folder.display().to_string(), source })?;
     let path = folder.join("example.yaml");
     if path.exists() {
         return Err(AbxError::input(
@@ -40,11 +38,6 @@ pub fn run(args: &InitArgs, _ctx: &Ctx) -> Result<i32> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", path.display())?;
     out.flush()?;
-    let _ = writeln!(
-        std::io::stderr(),
-        "created {}; check it with `abx validate {}`",
-        path.display(),
-        path.display()
-    );
+    let _ = writeln!(std::io::stderr(), "created {}; check it with `abx validate {}`", path.display(), path.display());
     Ok(exit::OK)
 }

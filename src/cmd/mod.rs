@@ -58,11 +58,7 @@ impl Ctx {
     pub fn detect() -> Ctx {
         let stderr_tty = io::stderr().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Ctx {
-            stdout_tty: io::stdout().is_terminal(),
-            stderr_tty,
-            color: stderr_tty && !no_color,
-        }
+        Ctx { stdout_tty: io::stdout().is_terminal(), stderr_tty, color: stderr_tty && !no_color }
     }
 
     pub fn style(&self) -> Style {
@@ -81,11 +77,7 @@ impl Ctx {
 
     /// A warning on stderr.
     pub fn warn(&self, message: &str) {
-        let label = if self.color {
-            "\x1b[1;33mwarning:\x1b[0m"
-        } else {
-            "warning:"
-        };
+        let label = if self.color { "\x1b[1;33mwarning:\x1b[0m" } else { "warning:" };
         let _ = writeln!(io::stderr(), "{label} {message}");
     }
 }

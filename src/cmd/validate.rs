@@ -1,7 +1,7 @@
 //! `abx validate FILE...`: check experiment files, reporting every problem at once.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::{json, Value};
@@ -33,7 +33,7 @@ enum Outcome {
     Unreadable(String),
 }
 
-fn check(path: &PathBuf) -> Outcome {
+fn check(path: &Path) -> Outcome {
     match spec::load(path) {
         Ok(e) => Outcome::Valid(Box::new(e)),
         Err(AbxError::Spec(mut errs)) if !errs.is_empty() => Outcome::Invalid(errs.remove(0)),
@@ -62,9 +62,7 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<i32> {
                     json!(e.metrics.len()),
                     json!("ok"),
                 ]);
-                files.push(
-                    json!({"file": shown, "valid": true, "experiment": e.name, "problems": []}),
-                );
+                files.push(json!({"file": shown, "valid": true, "experiment": e.name, "problems": []}));
             }
             Outcome::Invalid(err) => {
                 bad_files += 1;
@@ -85,24 +83,15 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<i32> {
                 bad_files += 1;
                 problems += 1;
                 let _ = writeln!(stderr, "error: {msg}\n");
-                table.push(vec![
-                    json!(shown),
-                    Value::Null,
-                    Value::Null,
-                    Value::Null,
-                    json!("unreadable"),
-                ]);
+                table.push(vec![json!(shown), Value::Null, Value::Null, Value::Null, json!("unreadable")]);
                 files.push(json!({"file": shown, "valid": false, "experiment": null,
                     "problems": [{"line": null, "column": null, "message": msg, "help": null}]}));
             }
         }
     }
     let _ = std::io::stderr().write_all(&stderr);
-    let mut report = Report {
-        json: json!({"valid": bad_files == 0, "files": files}),
-        tables: vec![table],
-        ..Report::default()
-    };
+    let mut report =
+        Report { json: json!({"valid": bad_files == 0, "files": files}), tables: vec![table], ..Report::default() };
     let n = args.files.len();
     report.notes.push(if bad_files == 0 {
         format!("{n} file{} valid", if n == 1 { "" } else { "s" })
@@ -114,9 +103,5 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<i32> {
         )
     });
     ctx.emit(&report, Format::resolve(args.format, ctx.stdout_tty))?;
-    Ok(if bad_files == 0 {
-        exit::OK
-    } else {
-        exit::USAGE
-    })
+    Ok(if bad_files == 0 { exit::OK } else { exit::USAGE })
 }

@@ -13,6 +13,8 @@ pub struct Chunk {
 pub struct LineChunker<R> {
     reader: R,
     carry: Vec<u8>,
+    /// Buffers of chunks already processed, for reuse.
+    free: Vec<Vec<u8>>,
     next_line: u64,
     eof: bool,
     chunk_size: usize,
@@ -23,6 +25,7 @@ impl<R: Read> LineChunker<R> {
         LineChunker {
             reader,
             carry: Vec::new(),
+            free: Vec::new(),
             next_line: 1,
             eof: false,
             chunk_size: chunk_size.max(1),
@@ -31,7 +34,10 @@ impl<R: Read> LineChunker<R> {
 
     /// The next chunk of whole lines (the last may lack its newline), or None at the end.
     pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
-        let mut buf = std::mem::take(&mut self.carry);
+        let mut buf = self.free.pop().unwrap_or_default();
+        buf.clear();
+        buf.extend_from_slice(&self.carry);
+        self.carry.clear();
         let mut target = self.chunk_size;
         loop {
             self.fill(&mut buf, target)?;
@@ -39,7 +45,7 @@ impl<R: Read> LineChunker<R> {
                 return Ok(None);
             }
             if let Some(p) = buf.iter().rposition(|&b| b == b'\n') {
-                self.carry = buf[p + 1..].to_vec();
+                self.carry.extend_from_slice(&buf[p + 1..]);
                 buf.truncate(p + 1);
                 break;
             }
@@ -49,12 +55,9 @@ impl<R: Read> LineChunker<R> {
             // A line longer than the chunk: read on until it ends.
             target = buf.len() + self.chunk_size;
         }
-        let newlines = buf.iter().filter(|&&b| b == b'\n').count() as u64;
+        let newlines = memchr::memchr_iter(b'\n', &buf).count() as u64;
         let lines = newlines + u64::from(buf.last() != Some(&b'\n'));
-        let chunk = Chunk {
-            data: buf,
-            first_line: self.next_line,
-        };
+        let chunk = Chunk { data: buf, first_line: self.next_line };
         self.next_line += lines;
         Ok(Some(chunk))
     }
@@ -80,8 +83,9 @@ impl<R: Read> LineChunker<R> {
         Ok(())
     }
 
-    /// Up to `n` chunks.
-    pub fn next_batch(&mut self, n: usize) -> io::Result<Vec<Chunk>> {
+    /// Up to `n` chunks, reusing the buffers of `spent` chunks.
+    pub fn next_batch(&mut self, n: usize, spent: Vec<Chunk>) -> io::Result<Vec<Chunk>> {
+        self.free.extend(spent.into_iter().map(|c| c.data));
         let mut batch = Vec::with_capacity(n);
         while batch.len() < n {
             match self.next_chunk()? {
@@ -96,10 +100,21 @@ impl<R: Read> LineChunker<R> {
 /// The lines of a chunk without their `\n` or a trailing `\r`.
 pub fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
     let body = data.strip_suffix(b"\n").unwrap_or(data);
-    let empty = data.is_empty();
-    body.split(|&b| b == b'\n')
-        .filter(move |_| !empty)
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+    let mut rest = (!data.is_empty()).then_some(body);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let line = match memchr::memchr(b'\n', r) {
+            Some(p) => {
+                rest = Some(&r[p + 1..]);
+                &r[..p]
+            }
+            None => {
+                rest = None;
+                r
+            }
+        };
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
+    })
 }
 
 #[cfg(test)]
@@ -123,13 +138,7 @@ mod tests {
             let all: Vec<Vec<u8>> = chunks.iter().flat_map(|(_, l)| l.clone()).collect();
             assert_eq!(
                 all,
-                vec![
-                    b"a".to_vec(),
-                    b"bb".to_vec(),
-                    b"ccc".to_vec(),
-                    b"dddd".to_vec(),
-                    b"e".to_vec()
-                ],
+                vec![b"a".to_vec(), b"bb".to_vec(), b"ccc".to_vec(), b"dddd".to_vec(), b"e".to_vec()],
                 "size {size}"
             );
             let mut expect = 1;
@@ -143,10 +152,7 @@ mod tests {
     #[test]
     fn empty_lines_are_kept() {
         let chunks = collect(b"a\n\nb\n", 100);
-        assert_eq!(
-            chunks[0].1,
-            vec![b"a".to_vec(), b"".to_vec(), b"b".to_vec()]
-        );
+        assert_eq!(chunks[0].1, vec![b"a".to_vec(), b"".to_vec(), b"b".to_vec()]);
         assert!(collect(b"", 10).is_empty());
     }
 }

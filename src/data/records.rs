@@ -14,21 +14,14 @@ pub struct CsvBatches<R: Read> {
 
 impl<R: Read> CsvBatches<R> {
     pub fn new(reader: R, path: &str) -> Result<Self, AbxError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(false)
-            .from_reader(reader);
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(reader);
         let headers = reader
             .headers()
             .map_err(|e| csv_error(path, e))?
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').to_string())
             .collect();
-        Ok(CsvBatches {
-            reader,
-            path: path.to_string(),
-            headers,
-        })
+        Ok(CsvBatches { reader, path: path.to_string(), headers })
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {
@@ -36,11 +29,7 @@ impl<R: Read> CsvBatches<R> {
     }
 
     /// Up to `chunks` chunks of up to `rows` records each.
-    pub fn next_batch(
-        &mut self,
-        chunks: usize,
-        rows: usize,
-    ) -> Result<Vec<Vec<ByteRecord>>, AbxError> {
+    pub fn next_batch(&mut self, chunks: usize, rows: usize) -> Result<Vec<Vec<ByteRecord>>, AbxError> {
         let mut batch = Vec::with_capacity(chunks);
         'outer: while batch.len() < chunks {
             let mut chunk = Vec::with_capacity(rows);
@@ -64,14 +53,11 @@ impl<R: Read> CsvBatches<R> {
 }
 
 fn csv_error(path: &str, e: csv::Error) -> AbxError {
-    let at = e
-        .position()
-        .map(|p| format!("line {}: ", p.line()))
-        .unwrap_or_default();
+    let at = e.position().map(|p| format!("line {}: ", p.line())).unwrap_or_default();
     let what = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("a row has {len} fields where the header has {expected_len}"),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("a row has {len} fields where the header has {expected_len}")
+        }
         csv::ErrorKind::Io(io) => io.to_string(),
         _ => e.to_string(),
     };

@@ -52,12 +52,16 @@ fn write_row<'a>(out: &mut Vec<u8>, cells: impl Iterator<Item = &'a [u8]>, delim
     out.push(b'\n');
 }
 
+/// Whether any field in `text` might need quoting: a cheap SIMD scan that
+/// lets callers skip [`write_field`]'s per-byte check for a whole chunk.
+pub fn may_need_quotes(text: &[u8], delim: u8) -> bool {
+    memchr::memchr3(delim, b'"', b'\r', text).is_some() || memchr::memchr(b' ', text).is_some()
+}
+
 /// Appends one field, quoted when it holds the delimiter, a quote, CR or LF,
 /// or starts or ends with a space (as the csv crate's `QuoteStyle::Necessary`).
 pub fn write_field(out: &mut Vec<u8>, field: &[u8], delim: u8) {
-    let needs = field
-        .iter()
-        .any(|&b| b == delim || b == b'"' || b == b'\n' || b == b'\r')
+    let needs = field.iter().any(|&b| b == delim || b == b'"' || b == b'\n' || b == b'\r')
         || field.first() == Some(&b' ')
         || field.last() == Some(&b' ');
     if !needs {

@@ -44,20 +44,10 @@ pub fn write_str(out: &mut Vec<u8>, s: &[u8]) {
 mod tests {
     #[test]
     fn escapes_like_serde_json() {
-        for s in [
-            "plain",
-            "quo\"te",
-            "back\\slash",
-            "tab\tnew\nline",
-            "ctl\u{1}",
-            "ünï 😀",
-        ] {
+        for s in ["plain", "quo\"te", "back\\slash", "tab\tnew\nline", "ctl\u{1}", "ünï 😀"] {
             let mut out = Vec::new();
             super::write_str(&mut out, s.as_bytes());
-            assert_eq!(
-                String::from_utf8(out).unwrap(),
-                serde_json::to_string(s).unwrap()
-            );
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap());
         }
     }
 }

@@ -22,23 +22,10 @@ impl Renderer for MarkdownRenderer {
             if let Some(title) = &t.title {
                 s += &format!("**{}**\n\n", escape(title));
             }
-            s += &format!(
-                "| {} |\n",
-                t.columns
-                    .iter()
-                    .map(|c| escape(c))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            );
+            s += &format!("| {} |\n", t.columns.iter().map(|c| escape(c)).collect::<Vec<_>>().join(" | "));
             s += &format!("|{}\n", " --- |".repeat(t.columns.len()));
             for row in &t.rows {
-                s += &format!(
-                    "| {} |\n",
-                    row.iter()
-                        .map(|c| escape(&human(c)))
-                        .collect::<Vec<_>>()
-                        .join(" | ")
-                );
+                s += &format!("| {} |\n", row.iter().map(|c| escape(&human(c))).collect::<Vec<_>>().join(" | "));
             }
             s.push('\n');
         }

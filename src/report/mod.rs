@@ -25,11 +25,7 @@ pub enum Format {
 impl Format {
     /// The format asked for, else table on a terminal and JSON in a pipe.
     pub fn resolve(asked: Option<Format>, stdout_is_tty: bool) -> Format {
-        asked.unwrap_or(if stdout_is_tty {
-            Format::Table
-        } else {
-            Format::Json
-        })
+        asked.unwrap_or(if stdout_is_tty { Format::Table } else { Format::Json })
     }
 }
 
@@ -43,11 +39,7 @@ pub struct Table {
 
 impl Table {
     pub fn new(columns: &[&str]) -> Self {
-        Table {
-            title: None,
-            columns: columns.iter().map(|c| c.to_string()).collect(),
-            rows: Vec::new(),
-        }
+        Table { title: None, columns: columns.iter().map(|c| c.to_string()).collect(), rows: Vec::new() }
     }
 
     pub fn titled(mut self, title: impl Into<String>) -> Self {
@@ -75,10 +67,7 @@ impl Report {
     /// Several reports as one document: the JSON is a list, the rest is concatenated.
     pub fn concat(reports: Vec<Report>) -> Report {
         let json = Value::Array(reports.iter().map(|r| r.json.clone()).collect());
-        let mut out = Report {
-            json,
-            ..Report::default()
-        };
+        let mut out = Report { json, ..Report::default() };
         for r in reports {
             let mut fields_table = Table::new(&["field", "value"]);
             if let Some(t) = &r.title {

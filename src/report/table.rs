@@ -15,12 +15,7 @@ impl Renderer for TableRenderer {
         if let Some(t) = &report.title {
             s += &format!("{t}\n");
         }
-        let width = report
-            .fields
-            .iter()
-            .map(|(k, _)| k.chars().count())
-            .max()
-            .unwrap_or(0);
+        let width = report.fields.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
         for (k, v) in &report.fields {
             s += &format!("  {k:<width$}  {}\n", human(v));
         }
@@ -32,8 +27,7 @@ impl Renderer for TableRenderer {
                 s += &format!("{title}\n");
             }
             let mut c = Comfy::new();
-            c.load_preset(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic);
+            c.load_preset(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
             c.set_header(t.columns.iter().map(Cell::new));
             for row in &t.rows {
                 c.add_row(row.iter().map(|v| {

@@ -15,12 +15,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(pos: Pos, width: usize, message: impl Into<String>) -> Self {
-        Diagnostic {
-            pos,
-            width: width.max(1),
-            message: message.into(),
-            help: None,
-        }
+        Diagnostic { pos, width: width.max(1), message: message.into(), help: None }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -91,11 +86,7 @@ mod tests {
     #[test]
     fn renders_caret_under_the_value() {
         let src = "name: x\nallocation: 1.5\n";
-        let d = Diagnostic::new(
-            Pos { line: 2, col: 13 },
-            3,
-            "allocation must be between 0 and 1, got 1.5",
-        );
+        let d = Diagnostic::new(Pos { line: 2, col: 13 }, 3, "allocation must be between 0 and 1, got 1.5");
         let text = render("e.yaml", src, &d, Style { color: false });
         assert_eq!(
             text,
@@ -105,10 +96,7 @@ mod tests {
 
     #[test]
     fn suggests_close_words_only() {
-        assert_eq!(
-            did_you_mean("varaints", &["variants", "metrics"]),
-            Some("variants")
-        );
+        assert_eq!(did_you_mean("varaints", &["variants", "metrics"]), Some("variants"));
         assert_eq!(did_you_mean("zzz", &["variants", "metrics"]), None);
     }
 }

@@ -78,11 +78,7 @@ pub struct Decision {
 
 impl Default for Decision {
     fn default() -> Self {
-        Decision {
-            alpha: 0.05,
-            min_units_per_variant: 100,
-            guardrails: Vec::new(),
-        }
+        Decision { alpha: 0.05, min_units_per_variant: 100, guardrails: Vec::new() }
     }
 }
 
@@ -117,9 +113,7 @@ pub enum Op {
 }
 
 impl Op {
-    pub const NAMES: [&'static str; 9] = [
-        "eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "exists",
-    ];
+    pub const NAMES: [&'static str; 9] = ["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "exists"];
 
     pub fn parse(s: &str) -> Option<Op> {
         Some(match s {

@@ -40,17 +40,11 @@ struct Fields<'n> {
 
 impl<'n> Fields<'n> {
     fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|(_, _, v)| *v)
+        self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, _, v)| *v)
     }
 
     fn key(&self, key: &str) -> Option<&'n Node> {
-        self.entries
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|(_, k, _)| *k)
+        self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, k, _)| *k)
     }
 }
 
@@ -60,9 +54,7 @@ struct Checker {
 }
 
 fn is_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }
 
 impl Checker {
@@ -71,23 +63,15 @@ impl Checker {
     }
 
     fn err_help(&mut self, node: &Node, msg: impl Into<String>, help: impl Into<String>) {
-        self.diags
-            .push(Diagnostic::new(node.pos, node.width, msg).with_help(help));
+        self.diags.push(Diagnostic::new(node.pos, node.width, msg).with_help(help));
     }
 
     fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
-        let msg = format!(
-            "`{what}` must be {expected}, found {}",
-            node.value.type_name()
-        );
+        let msg = format!("`{what}` must be {expected}, found {}", node.value.type_name());
         match (&node.value, expected) {
             (Value::Int(_) | Value::Float(_) | Value::Bool(_), "a string") => {
                 let text = node.scalar_text().unwrap_or_default();
-                self.err_help(
-                    node,
-                    msg,
-                    format!("quote it to make it a string: \"{text}\""),
-                )
+                self.err_help(node, msg, format!("quote it to make it a string: \"{text}\""))
             }
             _ => self.err(node, msg),
         }
@@ -99,20 +83,11 @@ impl Checker {
             self.wrong_type(node, what, "a mapping");
             return None;
         };
-        let mut fields = Fields {
-            node,
-            entries: Vec::new(),
-        };
+        let mut fields = Fields { node, entries: Vec::new() };
         let mut seen = HashSet::new();
         for (k, v) in entries {
             let Some(key) = k.as_str() else {
-                self.err(
-                    k,
-                    format!(
-                        "keys in `{what}` must be strings, found {}",
-                        k.value.type_name()
-                    ),
-                );
+                self.err(k, format!("keys in `{what}` must be strings, found {}", k.value.type_name()));
                 continue;
             };
             if !seen.insert(key) {
@@ -178,20 +153,12 @@ impl Checker {
         found
     }
 
-    fn choice(
-        &mut self,
-        node: &Node,
-        what: &str,
-        choices: &[&'static str],
-    ) -> Option<&'static str> {
+    fn choice(&mut self, node: &Node, what: &str, choices: &[&'static str]) -> Option<&'static str> {
         let s = self.string(node, what)?;
         if let Some(c) = choices.iter().find(|c| **c == s) {
             return Some(c);
         }
-        let msg = format!(
-            "`{what}` must be one of {}, found `{s}`",
-            choices.join(", ")
-        );
+        let msg = format!("`{what}` must be one of {}, found `{s}`", choices.join(", "));
         match did_you_mean(&s, choices) {
             Some(c) => self.err_help(node, msg, format!("did you mean `{c}`?")),
             None => self.err(node, msg),
@@ -270,9 +237,7 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
         None => Some(1.0),
     };
 
-    let variants = c
-        .required(&f, "variants", "the experiment")
-        .and_then(|n| check_variants(c, n));
+    let variants = c.required(&f, "variants", "the experiment").and_then(|n| check_variants(c, n));
     // Metric names are checked against every metric whose name could be read,
     // even when another of its fields is wrong, so that all problems show at once.
     let (metrics, metric_names) = match f.get("metrics") {
@@ -296,13 +261,12 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
     };
 
     let status = f.get("status").and_then(|n| {
-        c.choice(n, "status", &["draft", "running", "stopped", "promoted"])
-            .map(|s| match s {
-                "draft" => Status::Draft,
-                "running" => Status::Running,
-                "stopped" => Status::Stopped,
-                _ => Status::Promoted,
-            })
+        c.choice(n, "status", &["draft", "running", "stopped", "promoted"]).map(|s| match s {
+            "draft" => Status::Draft,
+            "running" => Status::Running,
+            "stopped" => Status::Stopped,
+            _ => Status::Promoted,
+        })
     });
     let promoted = f.get("promoted").and_then(|n| {
         let p = c.string(n, "promoted")?;
@@ -403,7 +367,10 @@ fn check_variants(c: &mut Checker, node: &Node) -> Option<Vec<Variant>> {
                 return None;
             };
             if s.trim().is_empty() || s.trim() != s || s.chars().any(char::is_control) {
-                c.err(n, format!("variant name `{s}` must be non-empty, without surrounding spaces or control characters"));
+                c.err(
+                    n,
+                    format!("variant name `{s}` must be non-empty, without surrounding spaces or control characters"),
+                );
                 return None;
             }
             if seen.contains(&s) {
@@ -436,22 +403,14 @@ fn check_variants(c: &mut Checker, node: &Node) -> Option<Vec<Variant>> {
         };
         let description = c.opt_string(&f, "description", "description");
         match (name, weight, params) {
-            (Some(name), Some(weight), Some(params)) => out.push(Variant {
-                name,
-                weight,
-                params,
-                description,
-            }),
+            (Some(name), Some(weight), Some(params)) => out.push(Variant { name, weight, params, description }),
             _ => ok = false,
         }
     }
     if items.len() < 2 {
         c.err_help(
             node,
-            format!(
-                "an experiment needs at least 2 variants, found {}",
-                items.len()
-            ),
+            format!("an experiment needs at least 2 variants, found {}", items.len()),
             "the first variant is the control; add the treatment(s) after it",
         );
         return None;
@@ -496,25 +455,18 @@ fn check_metrics(c: &mut Checker, node: &Node) -> (Option<Vec<Metric>>, Option<V
             None => Some(MetricKind::Mean),
         };
         let direction = match f.get("direction") {
-            Some(n) => c
-                .choice(n, "direction", &["increase", "decrease"])
-                .map(|d| {
-                    if d == "increase" {
-                        Direction::Increase
-                    } else {
-                        Direction::Decrease
-                    }
-                }),
+            Some(n) => c.choice(n, "direction", &["increase", "decrease"]).map(|d| {
+                if d == "increase" {
+                    Direction::Increase
+                } else {
+                    Direction::Decrease
+                }
+            }),
             None => Some(Direction::Increase),
         };
         let description = c.opt_string(&f, "description", "description");
         match (name, kind, direction) {
-            (Some(name), Some(kind), Some(direction)) => out.push(Metric {
-                name,
-                kind,
-                direction,
-                description,
-            }),
+            (Some(name), Some(kind), Some(direction)) => out.push(Metric { name, kind, direction, description }),
             _ => ok = false,
         }
     }
@@ -543,10 +495,7 @@ fn check_decision(c: &mut Checker, node: &Node, metrics: Option<&[&str]>) -> Opt
         match n.value {
             Value::Int(i) if i >= 0 => d.min_units_per_variant = i as u64,
             Value::Int(i) => {
-                c.err(
-                    n,
-                    format!("`min_units_per_variant` must not be negative, got {i}"),
-                );
+                c.err(n, format!("`min_units_per_variant` must not be negative, got {i}"));
                 ok = false;
             }
             _ => {
@@ -576,7 +525,11 @@ fn check_decision(c: &mut Checker, node: &Node, metrics: Option<&[&str]>) -> Opt
                     let margin = match g.get("margin") {
                         Some(m) => c.number(m, "margin").and_then(|x| {
                             if !(x >= 0.0 && x.is_finite()) {
-                                c.err_help(m, format!("`margin` must be zero or positive, got {x}"), "the margin is the relative worsening tolerated, e.g. 0.05 for 5%");
+                                c.err_help(
+                                    m,
+                                    format!("`margin` must be zero or positive, got {x}"),
+                                    "the margin is the relative worsening tolerated, e.g. 0.05 for 5%",
+                                );
                                 return None;
                             }
                             Some(x)
@@ -584,9 +537,7 @@ fn check_decision(c: &mut Checker, node: &Node, metrics: Option<&[&str]>) -> Opt
                         None => Some(0.0),
                     };
                     match (metric, margin) {
-                        (Some(metric), Some(margin)) => {
-                            d.guardrails.push(Guardrail { metric, margin })
-                        }
+                        (Some(metric), Some(margin)) => d.guardrails.push(Guardrail { metric, margin }),
                         _ => ok = false,
                     }
                 }
@@ -599,18 +550,9 @@ fn check_decision(c: &mut Checker, node: &Node, metrics: Option<&[&str]>) -> Opt
 
 fn cond_value(c: &mut Checker, n: &Node, what: &str) -> Option<CondValue> {
     match &n.value {
-        Value::Str(s) => Some(CondValue {
-            text: s.clone(),
-            number: None,
-        }),
-        Value::Int(_) | Value::Float(_) => Some(CondValue {
-            text: n.scalar_text()?,
-            number: n.as_f64(),
-        }),
-        Value::Bool(b) => Some(CondValue {
-            text: b.to_string(),
-            number: None,
-        }),
+        Value::Str(s) => Some(CondValue { text: s.clone(), number: None }),
+        Value::Int(_) | Value::Float(_) => Some(CondValue { text: n.scalar_text()?, number: n.as_f64() }),
+        Value::Bool(b) => Some(CondValue { text: b.to_string(), number: None }),
         _ => {
             c.wrong_type(n, what, "a string, number or boolean");
             None
@@ -627,16 +569,14 @@ fn check_targeting(c: &mut Checker, node: &Node) -> Option<Vec<Condition>> {
             ok = false;
             continue;
         };
-        let attribute = c
-            .required(&f, "attribute", "a targeting condition")
-            .and_then(|n| {
-                let s = c.string(n, "attribute")?;
-                if s.is_empty() {
-                    c.err(n, "`attribute` must not be empty");
-                    return None;
-                }
-                Some(s)
-            });
+        let attribute = c.required(&f, "attribute", "a targeting condition").and_then(|n| {
+            let s = c.string(n, "attribute")?;
+            if s.is_empty() {
+                c.err(n, "`attribute` must not be empty");
+                return None;
+            }
+            Some(s)
+        });
         let op = c.required(&f, "op", "a targeting condition").and_then(|n| {
             let s = c.choice(n, "op", &Op::NAMES)?;
             Op::parse(s)
@@ -647,8 +587,13 @@ fn check_targeting(c: &mut Checker, node: &Node) -> Option<Vec<Condition>> {
                     c.err(k, "give either `value` or `values`, not both");
                     return None;
                 }
-                let Some(n) = f.get("values").or_else(|| f.get("value").filter(|v| matches!(v.value, Value::Seq(_)))) else {
-                    c.err_help(f.node, format!("`op: {}` needs `values: [...]`", op.name()), "e.g. values: [pro, expert]");
+                let Some(n) = f.get("values").or_else(|| f.get("value").filter(|v| matches!(v.value, Value::Seq(_))))
+                else {
+                    c.err_help(
+                        f.node,
+                        format!("`op: {}` needs `values: [...]`", op.name()),
+                        "e.g. values: [pro, expert]",
+                    );
                     return None;
                 };
                 let list = c.seq(n, "values")?;
@@ -676,7 +621,11 @@ fn check_targeting(c: &mut Checker, node: &Node) -> Option<Vec<Condition>> {
             }
             _ => {
                 if let Some(k) = f.key("values") {
-                    c.err_help(k, format!("`op: {}` takes one `value`, not `values`", op.name()), "use `op: in` to match any of several values");
+                    c.err_help(
+                        k,
+                        format!("`op: {}` takes one `value`, not `values`", op.name()),
+                        "use `op: in` to match any of several values",
+                    );
                     return None;
                 }
                 let Some(n) = f.get("value") else {
@@ -687,11 +636,7 @@ fn check_targeting(c: &mut Checker, node: &Node) -> Option<Vec<Condition>> {
             }
         });
         match (attribute, op, values) {
-            (Some(attribute), Some(op), Some(values)) => out.push(Condition {
-                attribute,
-                op,
-                values,
-            }),
+            (Some(attribute), Some(op), Some(values)) => out.push(Condition { attribute, op, values }),
             _ => ok = false,
         }
     }

@@ -92,12 +92,9 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
             Value::Str(s) => J::String(s.clone()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(entries) => J::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.scalar_text().unwrap_or_default(), v.to_json()))
-                    .collect(),
-            ),
+            Value::Map(entries) => {
+                J::Object(entries.iter().map(|(k, v)| (k.scalar_text().unwrap_or_default(), v.to_json())).collect())
+            }
         }
     }
 }
@@ -106,25 +103,12 @@ impl Node {
 /// place the parser stopped.
 pub fn parse(src: &str) -> Result<Node, Diagnostic> {
     let lines: Vec<&str> = src.lines().collect();
-    let mut builder = Builder {
-        lines: &lines,
-        stack: Vec::new(),
-        anchors: Vec::new(),
-        docs: Vec::new(),
-        error: None,
-    };
+    let mut builder = Builder { lines: &lines, stack: Vec::new(), anchors: Vec::new(), docs: Vec::new(), error: None };
     let mut parser = Parser::new_from_str(src);
     if let Err(e) = parser.load(&mut builder, true) {
         let m = e.marker();
         let msg = format!("YAML syntax error: {}", e.info());
-        return Err(Diagnostic::new(
-            Pos {
-                line: m.line().max(1),
-                col: m.col() + 1,
-            },
-            1,
-            msg,
-        ));
+        return Err(Diagnostic::new(Pos { line: m.line().max(1), col: m.col() + 1 }, 1, msg));
     }
     if let Some(d) = builder.error {
         return Err(d);
@@ -160,18 +144,11 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn pos(m: &Marker) -> Pos {
-        Pos {
-            line: m.line().max(1),
-            col: m.col() + 1,
-        }
+        Pos { line: m.line().max(1), col: m.col() + 1 }
     }
 
     fn scalar_width(&self, pos: Pos, text: &str, style: TScalarStyle) -> usize {
-        let rest = self
-            .lines
-            .get(pos.line - 1)
-            .map(|l| l.chars().count().saturating_sub(pos.col - 1))
-            .unwrap_or(1);
+        let rest = self.lines.get(pos.line - 1).map(|l| l.chars().count().saturating_sub(pos.col - 1)).unwrap_or(1);
         let want = match style {
             TScalarStyle::Plain => text.chars().count(),
             TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => text.chars().count() + 2,
@@ -209,9 +186,7 @@ fn resolve_plain(text: &str) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Value::Float(f64::INFINITY)
-        }
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
@@ -266,27 +241,16 @@ impl MarkedEventReceiver for Builder<'_> {
             Event::Scalar(text, style, anchor, tag) => {
                 let width = self.scalar_width(pos, &text, style);
                 let forced_str = tag.as_ref().is_some_and(|t| t.suffix == "str");
-                let value = if style == TScalarStyle::Plain && !forced_str {
-                    resolve_plain(&text)
-                } else {
-                    Value::Str(text)
-                };
+                let value =
+                    if style == TScalarStyle::Plain && !forced_str { resolve_plain(&text) } else { Value::Str(text) };
                 self.push_value(Node { pos, width, value }, anchor);
             }
             Event::SequenceStart(anchor, _) => {
-                let node = Node {
-                    pos,
-                    width: 1,
-                    value: Value::Seq(Vec::new()),
-                };
+                let node = Node { pos, width: 1, value: Value::Seq(Vec::new()) };
                 self.stack.push((Frame::Seq(node), anchor));
             }
             Event::MappingStart(anchor, _) => {
-                let node = Node {
-                    pos,
-                    width: 1,
-                    value: Value::Map(Vec::new()),
-                };
+                let node = Node { pos, width: 1, value: Value::Map(Vec::new()) };
                 self.stack.push((Frame::Map(node, None), anchor));
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -312,19 +276,9 @@ impl MarkedEventReceiver for Builder<'_> {
                     node.pos = pos;
                     self.push_value(node, 0);
                 }
-                None => {
-                    self.error = Some(Diagnostic::new(
-                        pos,
-                        1,
-                        "YAML alias refers to an unknown anchor",
-                    ))
-                }
+                None => self.error = Some(Diagnostic::new(pos, 1, "YAML alias refers to an unknown anchor")),
             },
-            Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart
-            | Event::DocumentEnd
-            | Event::Nothing => {}
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd | Event::Nothing => {}
         }
     }
 }
@@ -352,17 +306,11 @@ mod tests {
     #[test]
     fn keeps_positions() {
         let n = parse("name: x\nvariants:\n  - name: a\n    weight: -1\n").unwrap();
-        let Value::Map(entries) = &n.value else {
-            panic!("not a map")
-        };
+        let Value::Map(entries) = &n.value else { panic!("not a map") };
         assert_eq!(n.pos, Pos { line: 1, col: 1 });
         let (_, variants) = &entries[1];
-        let Value::Seq(items) = &variants.value else {
-            panic!("not a seq")
-        };
-        let Value::Map(v) = &items[0].value else {
-            panic!("not a map")
-        };
+        let Value::Seq(items) = &variants.value else { panic!("not a seq") };
+        let Value::Map(v) = &items[0].value else { panic!("not a map") };
         assert_eq!(items[0].pos, Pos { line: 3, col: 5 });
         assert_eq!(v[1].1.pos, Pos { line: 4, col: 13 });
         assert_eq!(v[1].1.width, 2);
@@ -372,9 +320,7 @@ mod tests {
     #[test]
     fn quoted_scalars_stay_strings() {
         let n = parse("a: '5'\nb: !!str 6\n").unwrap();
-        let Value::Map(e) = &n.value else {
-            panic!("not a map")
-        };
+        let Value::Map(e) = &n.value else { panic!("not a map") };
         assert_eq!(e[0].1.value, Value::Str("5".into()));
         assert_eq!(e[1].1.value, Value::Str("6".into()));
     }
@@ -389,9 +335,7 @@ mod tests {
     #[test]
     fn aliases_resolve() {
         let n = parse("a: &x {k: 1}\nb: *x\n").unwrap();
-        let Value::Map(e) = &n.value else {
-            panic!("not a map")
-        };
+        let Value::Map(e) = &n.value else { panic!("not a map") };
         assert_eq!(e[1].1.to_json(), serde_json::json!({"k": 1}));
     }
 }
