@@ -62,7 +62,7 @@ pub struct AssignArgs {
     #[arg(short = 'e', long = "experiment", value_name = "FILE", required = true)]
     pub experiments: Vec<PathBuf>,
     /// A unit id (repeatable). Without --id or --input, ids are read from stdin, one per line
-    #[arg(long = "id", value_name = "ID", conflicts_with = "input")]
+    #[arg(long = "id", value_name = "ID", conflicts_with = "input", allow_hyphen_values = true)]
     pub ids: Vec<String>,
     /// A CSV file with a header row: unit ids plus attribute columns for targeting ("-": stdin)
     #[arg(long, value_name = "FILE.csv")]

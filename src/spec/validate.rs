@@ -237,7 +237,8 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
         None => Some(1.0),
     };
 
-    let variants = c.required(&f, "variants", "the experiment").and_then(|n| check_variants(c, n));
+    let variants =
+        c.required(&f, "variants", "the experiment").and_then(|n| check_variants(c, n, f.key("variants").unwrap_or(n)));
     // Metric names are checked against every metric whose name could be read,
     // even when another of its fields is wrong, so that all problems show at once.
     let (metrics, metric_names) = match f.get("metrics") {
@@ -248,7 +249,7 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
     let primary = match f.get("primary") {
         Some(n) => c.string(n, "primary").and_then(|p| {
             if metric_names.is_some() && !names_ref.contains(&p.as_str()) {
-                unknown_metric(c, n, "primary", &p, &names_ref);
+                unknown_metric(c, n, "`primary`", &p, &names_ref);
                 return None;
             }
             Some(Some(p))
@@ -342,7 +343,7 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
 }
 
 fn unknown_metric(c: &mut Checker, node: &Node, what: &str, name: &str, names: &[&str]) {
-    let msg = format!("`{what}` names no metric: `{name}`");
+    let msg = format!("{what} names no metric: `{name}`");
     match (did_you_mean(name, names), names.is_empty()) {
         (Some(s), _) => c.err_help(node, msg, format!("did you mean `{s}`?")),
         (None, true) => c.err_help(node, msg, "the experiment has no `metrics`"),
@@ -350,7 +351,8 @@ fn unknown_metric(c: &mut Checker, node: &Node, what: &str, name: &str, names: &
     }
 }
 
-fn check_variants(c: &mut Checker, node: &Node) -> Option<Vec<Variant>> {
+/// `key` is the `variants:` key, where a problem with the list as a whole is shown.
+fn check_variants(c: &mut Checker, node: &Node, key: &Node) -> Option<Vec<Variant>> {
     let items = c.seq(node, "variants")?;
     let mut out = Vec::new();
     let mut ok = true;
@@ -409,7 +411,7 @@ fn check_variants(c: &mut Checker, node: &Node) -> Option<Vec<Variant>> {
     }
     if items.len() < 2 {
         c.err_help(
-            node,
+            key,
             format!("an experiment needs at least 2 variants, found {}", items.len()),
             "the first variant is the control; add the treatment(s) after it",
         );
@@ -516,7 +518,7 @@ fn check_decision(c: &mut Checker, node: &Node, metrics: Option<&[&str]>) -> Opt
                         let s = c.string(m, "metric")?;
                         if let Some(names) = metrics {
                             if !names.contains(&s.as_str()) {
-                                unknown_metric(c, m, "guardrail metric", &s, names);
+                                unknown_metric(c, m, "the guardrail", &s, names);
                                 return None;
                             }
                         }

@@ -1,0 +1,23 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+pub mod sha256;
+
+use std::path::PathBuf;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("fixtures").join(name)
+}
+
+/// An experiment YAML with variants v0..vk of the given weights.
+pub fn experiment_yaml(name: &str, salt: &str, weights: &[f64], allocation: f64) -> String {
+    let mut s = format!("name: {name}\nsalt: {salt:?}\nallocation: {allocation:?}\nvariants:\n");
+    for (i, w) in weights.iter().enumerate() {
+        s += &format!("  - name: v{i}\n    weight: {w:?}\n");
+    }
+    s
+}
