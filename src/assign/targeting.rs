@@ -28,10 +28,15 @@ pub fn holds(cond: &Condition, attr: Option<&str>) -> bool {
         Op::Ne => !attr.is_some_and(|a| cond.values.iter().any(|v| equals(a, v))),
         Op::NotIn => !attr.is_some_and(|a| cond.values.iter().any(|v| equals(a, v))),
         Op::Eq | Op::In => attr.is_some_and(|a| cond.values.iter().any(|v| equals(a, v))),
-        Op::Gt => attr.and_then(|a| compare(a, &cond.values[0])).is_some_and(|o| o == Ordering::Greater),
-        Op::Gte => attr.and_then(|a| compare(a, &cond.values[0])).is_some_and(|o| o != Ordering::Less),
-        Op::Lt => attr.and_then(|a| compare(a, &cond.values[0])).is_some_and(|o| o == Ordering::Less),
-        Op::Lte => attr.and_then(|a| compare(a, &cond.values[0])).is_some_and(|o| o != Ordering::Greater),
+        Op::Gt | Op::Gte | Op::Lt | Op::Lte => {
+            let order = attr.zip(cond.values.first()).and_then(|(a, v)| compare(a, v));
+            order.is_some_and(|o| match cond.op {
+                Op::Gt => o == Ordering::Greater,
+                Op::Gte => o != Ordering::Less,
+                Op::Lt => o == Ordering::Less,
+                _ => o != Ordering::Greater,
+            })
+        }
     }
 }
 

@@ -55,11 +55,12 @@ pub fn render(path: &str, source: &str, d: &Diagnostic, style: Style) -> String 
         let number = d.pos.line.to_string();
         let pad = " ".repeat(number.len());
         let bar = style.paint("1;34", "|");
-        let line = line.replace('\t', " ");
+        let (line, col) = window(&line.replace('\t', " "), d.pos.col);
         let _ = writeln!(out, "{pad} {bar}");
         let _ = writeln!(out, "{} {bar} {line}", style.paint("1;34", &number));
-        let lead = " ".repeat(d.pos.col.saturating_sub(1));
-        let carets = style.paint("1;31", &"^".repeat(d.width));
+        let lead = " ".repeat(col.saturating_sub(1));
+        let width = d.width.min(line.chars().count().saturating_sub(col - 1)).max(1);
+        let carets = style.paint("1;31", &"^".repeat(width));
         let _ = writeln!(out, "{pad} {bar} {lead}{carets}");
     }
     if let Some(help) = &d.help {
@@ -67,6 +68,29 @@ pub fn render(path: &str, source: &str, d: &Diagnostic, style: Style) -> String 
         let _ = writeln!(out, "{pad} = {} {help}", style.paint("1;36", "help:"));
     }
     out
+}
+
+/// The widest source line quoted in full; longer ones are cut around the column.
+const MAX_QUOTED: usize = 120;
+
+/// The part of `line` to quote and the column within it.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_QUOTED {
+        return (line.to_string(), col.max(1));
+    }
+    let start = col.saturating_sub(1 + MAX_QUOTED / 2).min(chars.len().saturating_sub(MAX_QUOTED));
+    let end = (start + MAX_QUOTED).min(chars.len());
+    let mut text: String = chars[start..end].iter().collect();
+    let mut col = col - start;
+    if start > 0 {
+        text.insert_str(0, "...");
+        col += 3;
+    }
+    if end < chars.len() {
+        text.push_str("...");
+    }
+    (text, col.max(1))
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
@@ -92,6 +116,17 @@ mod tests {
             text,
             "e.yaml:2:13: error: allocation must be between 0 and 1, got 1.5\n  |\n2 | allocation: 1.5\n  |             ^^^\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let src = format!("name: {}BAD{}\n", "a".repeat(300), "b".repeat(300));
+        let d = Diagnostic::new(Pos { line: 1, col: 307 }, 3, "bad");
+        let text = render("e.yaml", &src, &d, Style { color: false });
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[2].len() < 140 && lines[2].contains("BAD"), "{}", lines[2]);
+        let caret = lines[3].find('^').unwrap();
+        assert_eq!(&lines[2][caret..caret + 3], "BAD");
     }
 
     #[test]
