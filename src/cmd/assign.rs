@@ -316,7 +316,7 @@ fn progress_bar(ctx: &Ctx) -> indicatif::ProgressBar {
     }
     let pb = indicatif::ProgressBar::new_spinner();
     pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {human_pos} ids assigned ({per_sec})") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {human_pos} ids assigned ({elapsed})") {
         pb.set_style(style);
     }
     pb
@@ -424,16 +424,30 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, mut out: io::Stdout) 
     Ok(exit::OK)
 }
 
+/// Runs the ordered parallel pipeline with a progress spinner on a terminal.
+fn stream<T, R, F>(ctx: &Ctx, enc: &Encoder, out: &mut io::Stdout, next_batch: R, work: F) -> Result<u64>
+where
+    T: Send + Sync,
+    R: FnMut(Vec<T>) -> Result<Vec<T>> + Send,
+    F: Fn(&T, Vec<u8>) -> Result<Encoded> + Sync,
+{
+    let pb = progress_bar(ctx);
+    let rows = pipeline::run(next_batch, out, work, enc.leading(), |n| pb.set_position(n))?;
+    pb.finish_and_clear();
+    Ok(rows)
+}
+
 fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, out: &mut io::Stdout) -> Result<u64> {
     let source = "<stdin>";
     let eligible = warn_targeting_without_attributes(ctx, enc);
     let mut chunker = LineChunker::new(io::stdin(), CHUNK_BYTES);
-    let pb = progress_bar(ctx);
-    let rows = pipeline::run(
+    stream(
+        ctx,
+        enc,
+        out,
         |spent| {
             chunker.next_batch(BATCH_CHUNKS, spent).map_err(|source| AbxError::Read { path: "<stdin>".into(), source })
         },
-        out,
         |chunk: &Chunk, mut bytes: Vec<u8>| {
             if let Err(e) = std::str::from_utf8(&chunk.data) {
                 return Err(not_utf8(source, chunk, e.valid_up_to()));
@@ -457,11 +471,7 @@ fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, out: &mut io::Stdou
             }
             Ok(Encoded { bytes, rows })
         },
-        enc.leading(),
-        |n| pb.set_position(n),
-    )?;
-    pb.finish_and_clear();
-    Ok(rows)
+    )
 }
 
 fn open_input(path: &PathBuf) -> Result<(Box<dyn Read + Send>, String)> {
@@ -510,10 +520,11 @@ fn assign_csv(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, path: &PathBuf, out: 
         )
     })?;
     let columns = attribute_columns(ctx, enc, &batches.headers, &source);
-    let pb = progress_bar(ctx);
-    let rows = pipeline::run(
-        |_| batches.next_batch(BATCH_CHUNKS, CSV_CHUNK_ROWS),
+    stream(
+        ctx,
+        enc,
         out,
+        |_| batches.next_batch(BATCH_CHUNKS, CSV_CHUNK_ROWS),
         |records: &Vec<csv::ByteRecord>, mut bytes: Vec<u8>| {
             bytes.reserve(records.len() * 32);
             let mut results = Vec::with_capacity(enc.exps.len());
@@ -545,11 +556,7 @@ fn assign_csv(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, path: &PathBuf, out: 
             }
             Ok(Encoded { bytes, rows })
         },
-        enc.leading(),
-        |n| pb.set_position(n),
-    )?;
-    pb.finish_and_clear();
-    Ok(rows)
+    )
 }
 
 /// One unit to explain, with its attributes when the input had them.
