@@ -13,7 +13,7 @@ Needs `pip install duckdb` and GNU time (`apt-get install time`). Prints a Markd
 import os, statistics, subprocess, sys, time
 
 N = int(os.environ.get("ABX_BENCH_IDS", 5_000_000))
-RUNS = int(os.environ.get("ABX_BENCH_RUNS", 5))
+RUNS = int(os.environ.get("ABX_BENCH_RUNS", 9))
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "bench", "data")
 ABX = os.path.join(ROOT, "target", "release", "abx")
