@@ -36,7 +36,11 @@ csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
 complete -c abx -n "__fish_abx_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c abx -n "__fish_abx_using_subcommand init" -s h -l help -d 'Print help'
+complete -c abx -n "__fish_abx_using_subcommand init" -s f -l format -d 'Output format [default: the created path alone; json gives {"created": PATH}]' -r -f -a "table\t'Aligned table for people (default on a terminal)'
+json\t'One JSON document (default when stdout is not a terminal)'
+csv\t'CSV, one row per table row'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+complete -c abx -n "__fish_abx_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand init" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand assign" -s e -l experiment -d 'Experiment file; repeat for one column per experiment' -r -F
 complete -c abx -n "__fish_abx_using_subcommand assign" -l id -d 'A unit id (repeatable). Without --id or --input, ids are read from stdin, one per line' -r

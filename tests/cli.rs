@@ -203,6 +203,11 @@ fn init_scaffolds_a_valid_file_and_never_overwrites() {
     ] {
         assert!(text.lines().any(|l| l.starts_with(field)), "{field} missing from the template");
     }
+    let other = tempfile::tempdir().unwrap();
+    let (code, out, _) = run(&["init", other.path().to_str().unwrap(), "--format", "json"], "");
+    assert_eq!(code, 0);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert!(doc["created"].as_str().unwrap().ends_with("experiments/example.yaml"));
     std::fs::write(&path, "mine").unwrap();
     let (code, _, err) = run(&["init", d], "");
     assert_eq!(code, 2);

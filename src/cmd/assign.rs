@@ -2,7 +2,7 @@
 //! at stream speed (see the contract's bucketing in [`crate::assign`]).
 
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -440,6 +440,10 @@ where
 fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, out: &mut io::Stdout) -> Result<u64> {
     let source = "<stdin>";
     let eligible = warn_targeting_without_attributes(ctx, enc);
+    if ctx.stderr_tty && io::stdin().is_terminal() {
+        let _ =
+            writeln!(io::stderr(), "reading unit ids from stdin, one per line (Ctrl-D to end; see --id and --input)");
+    }
     let mut chunker = LineChunker::new(io::stdin(), CHUNK_BYTES);
     stream(
         ctx,

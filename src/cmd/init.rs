@@ -4,10 +4,12 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
+use serde_json::json;
 
 use super::Ctx;
 use crate::error::{exit, AbxError, Result};
 use crate::fsutil::write_atomic;
+use crate::report::{Format, Report};
 
 /// The scaffolded experiment, with every field commented.
 pub const TEMPLATE: &str = include_str!("../../templates/example.yaml");
@@ -21,9 +23,12 @@ pub struct InitArgs {
     /// The project directory; the file goes to DIR/experiments/example.yaml
     #[arg(default_value = ".", value_name = "DIR")]
     pub dir: PathBuf,
+    /// Output format [default: the created path alone; json gives {"created": PATH}]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
 }
 
-pub fn run(args: &InitArgs, _ctx: &Ctx) -> Result<i32> {
+pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
     let folder = args.dir.join("experiments");
     std::fs::create_dir_all(&folder)
         .map_err(|source| AbxError::Write { path: folder.display().to_string(), source })?;
@@ -35,9 +40,22 @@ pub fn run(args: &InitArgs, _ctx: &Ctx) -> Result<i32> {
         ));
     }
     write_atomic(&path, TEMPLATE.as_bytes(), false)?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", path.display())?;
-    out.flush()?;
+    let shown = path.display().to_string();
+    match args.format {
+        None => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{shown}")?;
+            out.flush()?;
+        }
+        Some(format) => {
+            let report = Report {
+                fields: vec![("created".into(), json!(shown))],
+                json: json!({"created": shown}),
+                ..Report::default()
+            };
+            ctx.emit(&report, format)?;
+        }
+    }
     let _ = writeln!(std::io::stderr(), "created {}; check it with `abx validate {}`", path.display(), path.display());
     Ok(exit::OK)
 }
