@@ -30,14 +30,14 @@ complete -c abx -n "__fish_abx_needs_command" -f -a "validate" -d 'Check experim
 complete -c abx -n "__fish_abx_needs_command" -f -a "init" -d 'Scaffold experiments/example.yaml with every field commented'
 complete -c abx -n "__fish_abx_needs_command" -f -a "assign" -d 'Assign units to variants, deterministically (SHA-256 bucketing)'
 complete -c abx -n "__fish_abx_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c abx -n "__fish_abx_using_subcommand validate" -s f -l format -d 'Output format of the summary [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people (default on a terminal)'
-json\t'One JSON document (default when stdout is not a terminal)'
+complete -c abx -n "__fish_abx_using_subcommand validate" -s f -l format -d 'Output format of the summary [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
 complete -c abx -n "__fish_abx_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c abx -n "__fish_abx_using_subcommand init" -s f -l format -d 'Output format [default: the created path alone; json gives {"created": PATH}]' -r -f -a "table\t'Aligned table for people (default on a terminal)'
-json\t'One JSON document (default when stdout is not a terminal)'
+complete -c abx -n "__fish_abx_using_subcommand init" -s f -l format -d 'Output format [default: the created path alone; json gives {"created": PATH}]' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
 complete -c abx -n "__fish_abx_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'

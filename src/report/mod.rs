@@ -12,9 +12,9 @@ use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Aligned table for people (default on a terminal)
+    /// Aligned table for people
     Table,
-    /// One JSON document (default when stdout is not a terminal)
+    /// One JSON document
     Json,
     /// CSV, one row per table row
     Csv,
