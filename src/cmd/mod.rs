@@ -27,7 +27,7 @@ Set NO_COLOR to turn colour off.";
 #[command(
     name = "abx",
     version,
-    about = "Online experiments (A/B tests) from the command line: design, assign, analyze, decide",
+    about = "Online experiments from the command line: design, assign, analyze, decide",
     after_help = EXAMPLES,
     propagate_version = true,
     disable_help_subcommand = true
