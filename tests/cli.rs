@@ -340,9 +340,13 @@ fn assign_input_csv_applies_targeting() {
 
 #[test]
 fn assign_input_errors_name_the_file() {
-    let (code, _, err) =
+    let (code, out, err) =
         run(&["assign", "-e", "fixtures/good/targeted.yaml", "--input", "fixtures/good/users.csv"], "");
     assert_eq!(code, 2);
+    assert!(out.is_empty(), "no header before an input error: {out}");
+    let (code, out, _) = run(&["assign", "-e", "fixtures/good/targeted.yaml", "--input", "no/such.csv"], "");
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "no header before an input error: {out}");
     assert!(
         err.contains("fixtures/good/users.csv: no column `unit`") && err.contains("user_id, user_level, age"),
         "{err}"

@@ -334,14 +334,15 @@ pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<i32> {
             "--format table needs --id (or --explain); for streams use csv, tsv, jsonl, json or markdown".into(),
         ));
     }
+    // The header goes out only once the input is known to be readable, so
+    // that an error leaves stdout empty.
     let mut head = Vec::new();
     enc.header(&mut head, args.no_header);
     let mut out = io::stdout();
-    out.write_all(&head)?;
     let rows = match &args.input {
-        Some(path) => assign_csv(args, ctx, &enc, path, &mut out)?,
-        None if !args.ids.is_empty() => return assign_ids(args, ctx, &enc, out),
-        None => assign_lines(args, ctx, &enc, &mut out)?,
+        Some(path) => assign_csv(args, ctx, &enc, path, &head, &mut out)?,
+        None if !args.ids.is_empty() => return assign_ids(args, ctx, &enc, &head, out),
+        None => assign_lines(args, ctx, &enc, &head, &mut out)?,
     };
     let mut tail = Vec::new();
     enc.footer(&mut tail);
@@ -371,7 +372,7 @@ fn warn_targeting_without_attributes(ctx: &Ctx, enc: &Encoder) -> Vec<bool> {
         .collect()
 }
 
-fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, mut out: io::Stdout) -> Result<i32> {
+fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], mut out: io::Stdout) -> Result<i32> {
     let eligible = warn_targeting_without_attributes(ctx, enc);
     let mut results = Vec::new();
     let mut rows: Vec<(String, Vec<Assigned>)> = Vec::new();
@@ -401,11 +402,11 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, mut out: io::Stdout) 
             table.push(row);
         }
         let report = Report { tables: vec![table], ..Report::default() };
-        let mut buf = Vec::new();
+        let mut buf = head.to_vec();
         report::renderer(Format::Table).render(&report, &mut buf)?;
         out.write_all(&buf)?;
     } else {
-        let mut buf = Vec::new();
+        let mut buf = head.to_vec();
         for (i, (id, res)) in rows.iter().enumerate() {
             let start = buf.len();
             enc.row(&mut buf, id.as_bytes(), res, false);
@@ -437,7 +438,7 @@ where
     Ok(rows)
 }
 
-fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, out: &mut io::Stdout) -> Result<u64> {
+fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], out: &mut io::Stdout) -> Result<u64> {
     let source = "<stdin>";
     let eligible = warn_targeting_without_attributes(ctx, enc);
     if ctx.stderr_tty && io::stdin().is_terminal() {
@@ -445,6 +446,7 @@ fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, out: &mut io::Stdou
             writeln!(io::stderr(), "reading unit ids from stdin, one per line (Ctrl-D to end; see --id and --input)");
     }
     let mut chunker = LineChunker::new(io::stdin(), CHUNK_BYTES);
+    out.write_all(head)?;
     stream(
         ctx,
         enc,
@@ -510,7 +512,14 @@ fn attribute_columns(ctx: &Ctx, enc: &Encoder, headers: &[String], source: &str)
         .collect()
 }
 
-fn assign_csv(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, path: &PathBuf, out: &mut io::Stdout) -> Result<u64> {
+fn assign_csv(
+    args: &AssignArgs,
+    ctx: &Ctx,
+    enc: &Encoder,
+    path: &PathBuf,
+    head: &[u8],
+    out: &mut io::Stdout,
+) -> Result<u64> {
     let (reader, source) = open_input(path)?;
     let mut batches = CsvBatches::new(reader, &source)?;
     let id_col = batches.column(&args.id_column).ok_or_else(|| {
@@ -524,6 +533,7 @@ fn assign_csv(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, path: &PathBuf, out: 
         )
     })?;
     let columns = attribute_columns(ctx, enc, &batches.headers, &source);
+    out.write_all(head)?;
     stream(
         ctx,
         enc,
