@@ -28,6 +28,8 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check experiment files and report every problem at once')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Scaffold experiments/example.yaml with every field commented')
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign units to variants, deterministically (SHA-256 bucketing)')
+            [CompletionResult]::new('power', 'power', [CompletionResultType]::ParameterValue, 'Sample size, power or minimum detectable effect for an experiment')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Hypothesis tests from summary numbers: proportions, means, sample ratio')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             break
         }
@@ -60,6 +62,105 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the hash input, x, the ranges and why each unit landed where it did')
             [CompletionResult]::new('--skip-empty', '--skip-empty', [CompletionResultType]::ParameterName, 'Skip empty lines (and empty ids in --input) instead of failing on them')
             [CompletionResult]::new('--no-header', '--no-header', [CompletionResultType]::ParameterName, 'Leave out the header row (csv, tsv, markdown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'abx;power' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('proportion', 'proportion', [CompletionResultType]::ParameterValue, 'A conversion rate: two-proportion z-test (R''s power.prop.test)')
+            [CompletionResult]::new('mean', 'mean', [CompletionResultType]::ParameterValue, 'A mean: two-sample t-test, noncentral t (statsmodels'' TTestIndPower)')
+            break
+        }
+        'abx;power;proportion' {
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Control conversion rate, in (0, 1)')
+            [CompletionResult]::new('--mde', '--mde', [CompletionResultType]::ParameterName, 'Minimum detectable effect: absolute, or relative with --relative. Without it and with --n, abx solves for the MDE')
+            [CompletionResult]::new('--alpha', '--alpha', [CompletionResultType]::ParameterName, 'Significance level, before correction for several treatments')
+            [CompletionResult]::new('--power', '--power', [CompletionResultType]::ParameterName, 'Target power (1 - beta)')
+            [CompletionResult]::new('--sided', '--sided', [CompletionResultType]::ParameterName, 'Two-sided or one-sided test')
+            [CompletionResult]::new('--variants', '--variants', [CompletionResultType]::ParameterName, 'Number of variants, control included; each treatment is tested at alpha / (K - 1)')
+            [CompletionResult]::new('--n', '--n', [CompletionResultType]::ParameterName, 'Units per variant: solve for power (with --mde) or for the MDE (without)')
+            [CompletionResult]::new('--ratio', '--ratio', [CompletionResultType]::ParameterName, 'Allocation ratio: treatment units per control unit')
+            [CompletionResult]::new('--daily-units', '--daily-units', [CompletionResultType]::ParameterName, 'Eligible units per day, to add the run time in days')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
+            [CompletionResult]::new('--relative', '--relative', [CompletionResultType]::ParameterName, 'Read --mde as relative: treatment rate = P * (1 + M)')
+            [CompletionResult]::new('--curve', '--curve', [CompletionResultType]::ParameterName, 'Show units per variant over a range of MDEs (half to double the given one)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'abx;power;mean' {
+            [CompletionResult]::new('--sd', '--sd', [CompletionResultType]::ParameterName, 'Standard deviation of the metric (per unit)')
+            [CompletionResult]::new('--baseline-mean', '--baseline-mean', [CompletionResultType]::ParameterName, 'Control mean: makes --mde relative (absolute MDE = M * MEAN)')
+            [CompletionResult]::new('--mde', '--mde', [CompletionResultType]::ParameterName, 'Minimum detectable effect: absolute, or relative with --relative. Without it and with --n, abx solves for the MDE')
+            [CompletionResult]::new('--alpha', '--alpha', [CompletionResultType]::ParameterName, 'Significance level, before correction for several treatments')
+            [CompletionResult]::new('--power', '--power', [CompletionResultType]::ParameterName, 'Target power (1 - beta)')
+            [CompletionResult]::new('--sided', '--sided', [CompletionResultType]::ParameterName, 'Two-sided or one-sided test')
+            [CompletionResult]::new('--variants', '--variants', [CompletionResultType]::ParameterName, 'Number of variants, control included; each treatment is tested at alpha / (K - 1)')
+            [CompletionResult]::new('--n', '--n', [CompletionResultType]::ParameterName, 'Units per variant: solve for power (with --mde) or for the MDE (without)')
+            [CompletionResult]::new('--ratio', '--ratio', [CompletionResultType]::ParameterName, 'Allocation ratio: treatment units per control unit')
+            [CompletionResult]::new('--daily-units', '--daily-units', [CompletionResultType]::ParameterName, 'Eligible units per day, to add the run time in days')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
+            [CompletionResult]::new('--curve', '--curve', [CompletionResultType]::ParameterName, 'Show units per variant over a range of MDEs (half to double the given one)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'abx;test' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('proportions', 'proportions', [CompletionResultType]::ParameterValue, 'Conversion rates: pooled two-proportion z-test; chi-square over all arms with several treatments')
+            [CompletionResult]::new('means', 'means', [CompletionResultType]::ParameterValue, 'Means from n, mean and sd: Welch''s t-test (Student''s with --equal-var)')
+            [CompletionResult]::new('srm', 'srm', [CompletionResultType]::ParameterValue, 'Sample ratio mismatch: chi-square goodness of fit of unit counts to planned weights')
+            break
+        }
+        'abx;test;proportions' {
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'Control successes/trials, e.g. 480/10000')
+            [CompletionResult]::new('--treatment', '--treatment', [CompletionResultType]::ParameterName, 'Treatment successes/trials; repeat for several treatments')
+            [CompletionResult]::new('--alpha', '--alpha', [CompletionResultType]::ParameterName, 'Significance level of the confidence intervals')
+            [CompletionResult]::new('--alternative', '--alternative', [CompletionResultType]::ParameterName, 'Alternative hypothesis about treatment minus control')
+            [CompletionResult]::new('--relative-ci', '--relative-ci', [CompletionResultType]::ParameterName, 'Method of the relative lift''s confidence interval')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'abx;test;means' {
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'Control n,mean,sd, e.g. 5000,12.3,4.1')
+            [CompletionResult]::new('--treatment', '--treatment', [CompletionResultType]::ParameterName, 'Treatment n,mean,sd; repeat for several treatments')
+            [CompletionResult]::new('--alpha', '--alpha', [CompletionResultType]::ParameterName, 'Significance level of the confidence intervals')
+            [CompletionResult]::new('--alternative', '--alternative', [CompletionResultType]::ParameterName, 'Alternative hypothesis about treatment minus control')
+            [CompletionResult]::new('--relative-ci', '--relative-ci', [CompletionResultType]::ParameterName, 'Method of the relative lift''s confidence interval')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
+            [CompletionResult]::new('--equal-var', '--equal-var', [CompletionResultType]::ParameterName, 'Student''s t-test with pooled variance instead of Welch''s')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'abx;test;srm' {
+            [CompletionResult]::new('--observed', '--observed', [CompletionResultType]::ParameterName, 'Units observed per variant, comma-separated')
+            [CompletionResult]::new('--weights', '--weights', [CompletionResultType]::ParameterName, 'Planned weights per variant, comma-separated (normalised)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

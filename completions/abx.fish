@@ -29,6 +29,8 @@ complete -c abx -n "__fish_abx_needs_command" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_needs_command" -f -a "validate" -d 'Check experiment files and report every problem at once'
 complete -c abx -n "__fish_abx_needs_command" -f -a "init" -d 'Scaffold experiments/example.yaml with every field commented'
 complete -c abx -n "__fish_abx_needs_command" -f -a "assign" -d 'Assign units to variants, deterministically (SHA-256 bucketing)'
+complete -c abx -n "__fish_abx_needs_command" -f -a "power" -d 'Sample size, power or minimum detectable effect for an experiment'
+complete -c abx -n "__fish_abx_needs_command" -f -a "test" -d 'Hypothesis tests from summary numbers: proportions, means, sample ratio'
 complete -c abx -n "__fish_abx_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c abx -n "__fish_abx_using_subcommand validate" -s f -l format -d 'Output format of the summary [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
@@ -57,5 +59,87 @@ complete -c abx -n "__fish_abx_using_subcommand assign" -l skip-empty -d 'Skip e
 complete -c abx -n "__fish_abx_using_subcommand assign" -l no-header -d 'Leave out the header row (csv, tsv, markdown)'
 complete -c abx -n "__fish_abx_using_subcommand assign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand assign" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -s h -l help -d 'Print help'
+complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -f -a "proportion" -d 'A conversion rate: two-proportion z-test (R\'s power.prop.test)'
+complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -f -a "mean" -d 'A mean: two-sample t-test, noncentral t (statsmodels\' TTestIndPower)'
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l baseline -d 'Control conversion rate, in (0, 1)' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l mde -d 'Minimum detectable effect: absolute, or relative with --relative. Without it and with --n, abx solves for the MDE' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l alpha -d 'Significance level, before correction for several treatments' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l power -d 'Target power (1 - beta)' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l sided -d 'Two-sided or one-sided test' -r -f -a "two\t''
+one\t''"
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l variants -d 'Number of variants, control included; each treatment is tested at alpha / (K - 1)' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l n -d 'Units per variant: solve for power (with --mde) or for the MDE (without)' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l ratio -d 'Allocation ratio: treatment units per control unit' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l daily-units -d 'Eligible units per day, to add the run time in days' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+csv\t'CSV, one row per table row'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l relative -d 'Read --mde as relative: treatment rate = P * (1 + M)'
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l curve -d 'Show units per variant over a range of MDEs (half to double the given one)'
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l sd -d 'Standard deviation of the metric (per unit)' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l baseline-mean -d 'Control mean: makes --mde relative (absolute MDE = M * MEAN)' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l mde -d 'Minimum detectable effect: absolute, or relative with --relative. Without it and with --n, abx solves for the MDE' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l alpha -d 'Significance level, before correction for several treatments' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l power -d 'Target power (1 - beta)' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l sided -d 'Two-sided or one-sided test' -r -f -a "two\t''
+one\t''"
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l variants -d 'Number of variants, control included; each treatment is tested at alpha / (K - 1)' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l n -d 'Units per variant: solve for power (with --mde) or for the MDE (without)' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l ratio -d 'Allocation ratio: treatment units per control unit' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l daily-units -d 'Eligible units per day, to add the run time in days' -r
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+csv\t'CSV, one row per table row'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l curve -d 'Show units per variant over a range of MDEs (half to double the given one)'
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand test; and not __fish_seen_subcommand_from proportions means srm" -s h -l help -d 'Print help'
+complete -c abx -n "__fish_abx_using_subcommand test; and not __fish_seen_subcommand_from proportions means srm" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand test; and not __fish_seen_subcommand_from proportions means srm" -f -a "proportions" -d 'Conversion rates: pooled two-proportion z-test; chi-square over all arms with several treatments'
+complete -c abx -n "__fish_abx_using_subcommand test; and not __fish_seen_subcommand_from proportions means srm" -f -a "means" -d 'Means from n, mean and sd: Welch\'s t-test (Student\'s with --equal-var)'
+complete -c abx -n "__fish_abx_using_subcommand test; and not __fish_seen_subcommand_from proportions means srm" -f -a "srm" -d 'Sample ratio mismatch: chi-square goodness of fit of unit counts to planned weights'
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -l control -d 'Control successes/trials, e.g. 480/10000' -r
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -l treatment -d 'Treatment successes/trials; repeat for several treatments' -r
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -l alpha -d 'Significance level of the confidence intervals' -r
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -l alternative -d 'Alternative hypothesis about treatment minus control' -r -f -a "two-sided\t'treatment differs from control'
+greater\t'treatment is larger than control'
+less\t'treatment is smaller than control'"
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -l relative-ci -d 'Method of the relative lift\'s confidence interval' -r -f -a "delta\t'Delta method (first-order Taylor), as GrowthBook'
+fieller\t'Fieller\'s theorem (exact for a ratio of normals), as Statsig'"
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+csv\t'CSV, one row per table row'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -l control -d 'Control n,mean,sd, e.g. 5000,12.3,4.1' -r
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -l treatment -d 'Treatment n,mean,sd; repeat for several treatments' -r
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -l alpha -d 'Significance level of the confidence intervals' -r
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -l alternative -d 'Alternative hypothesis about treatment minus control' -r -f -a "two-sided\t'treatment differs from control'
+greater\t'treatment is larger than control'
+less\t'treatment is smaller than control'"
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -l relative-ci -d 'Method of the relative lift\'s confidence interval' -r -f -a "delta\t'Delta method (first-order Taylor), as GrowthBook'
+fieller\t'Fieller\'s theorem (exact for a ratio of normals), as Statsig'"
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+csv\t'CSV, one row per table row'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -l equal-var -d 'Student\'s t-test with pooled variance instead of Welch\'s'
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -l observed -d 'Units observed per variant, comma-separated' -r
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -l weights -d 'Planned weights per variant, comma-separated (normalised)' -r
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+csv\t'CSV, one row per table row'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c abx -n "__fish_abx_using_subcommand completions" -s V -l version -d 'Print version'

@@ -15,3 +15,4 @@ pub mod report;
 pub mod spec;
 
 pub use error::{AbxError, Result};
+pub mod stats;

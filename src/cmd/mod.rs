@@ -3,6 +3,8 @@
 pub mod assign;
 pub mod completions;
 pub mod init;
+pub mod power;
+pub mod test;
 pub mod validate;
 
 use std::io::{self, IsTerminal, Write};
@@ -19,6 +21,8 @@ Examples:
   abx validate experiments/*.yaml            check experiment files
   abx assign -e experiments/followup_timing.yaml --id user_1 --id user_2
   seq -f 'user_%g' 1 1000000 | abx assign -e experiments/followup_timing.yaml > assignments.csv
+  abx power proportion --baseline 0.12 --mde 0.05 --relative
+  abx test proportions --control 480/10000 --treatment 552/10000
 
 Exit codes: 0 success, 2 usage or input error.
 Set NO_COLOR to turn colour off.";
@@ -42,6 +46,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     Init(init::InitArgs),
     Assign(assign::AssignArgs),
+    Power(power::PowerArgs),
+    Test(test::TestArgs),
     Completions(completions::CompletionsArgs),
 }
 
@@ -88,6 +94,8 @@ pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<i32> {
         Command::Validate(args) => validate::run(&args, ctx),
         Command::Init(args) => init::run(&args, ctx),
         Command::Assign(args) => assign::run(&args, ctx),
+        Command::Power(args) => power::run(&args, ctx),
+        Command::Test(args) => test::run(&args, ctx),
         Command::Completions(args) => completions::run(&args, ctx),
     }
 }

@@ -21,3 +21,5 @@ pub fn experiment_yaml(name: &str, salt: &str, weights: &[f64], allocation: f64)
     }
     s
 }
+#[rustfmt::skip]
+pub mod scipy_refs;

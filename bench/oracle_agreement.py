@@ -1,0 +1,23 @@
+#!/usr/bin/env python3
+"""Worst relative error of abx against the oracle, per file and field.
+
+Run from the repository root after `cargo build --release`:
+    python3 bench/oracle_agreement.py
+"""
+import json, os, subprocess, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ABX = os.path.join(ROOT, "target", "release", "abx")
+FILES = ["power_proportion", "power_mean", "test_proportions", "test_chi2", "test_means", "srm"]
+
+for name in FILES:
+    cases = json.load(open(os.path.join(ROOT, "fixtures", "oracle", name + ".json")))
+    worst = {}
+    for c in cases:
+        out = json.loads(subprocess.run([ABX] + c["args"] + ["--format", "json"], capture_output=True, text=True, check=True).stdout)
+        for k, v in c.items():
+            if k == "args":
+                continue
+            err = abs(out[k] - v) / abs(v) if v else abs(out[k])
+            worst[k] = max(worst.get(k, 0.0), err)
+    print(f"{name:17s} {len(cases)} cases  " + "  ".join(f"{k} {e:.1e}" for k, e in worst.items()))

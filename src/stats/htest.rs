@@ -1,0 +1,241 @@
+//! Tests from sufficient statistics. Effects are treatment minus control;
+//! relative lift is treatment / control - 1.
+
+use serde::Serialize;
+
+use super::dist::{chi2_sf, norm_cdf, norm_isf, norm_sf, t_cdf, t_isf, t_sf};
+use super::{Alternative, Interval};
+
+/// How the CI of the relative lift is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum RelativeCi {
+    /// Delta method (first-order Taylor), as GrowthBook
+    Delta,
+    /// Fieller's theorem (exact for a ratio of normals), as Statsig
+    Fieller,
+}
+
+/// p-value of a standard normal statistic.
+pub fn z_p_value(z: f64, alt: Alternative) -> f64 {
+    match alt {
+        Alternative::TwoSided => (2.0 * norm_sf(z.abs())).min(1.0),
+        Alternative::Greater => norm_sf(z),
+        Alternative::Less => norm_cdf(z),
+    }
+}
+
+/// p-value of a Student t statistic.
+pub fn t_p_value(t: f64, df: f64, alt: Alternative) -> f64 {
+    match alt {
+        Alternative::TwoSided => (2.0 * t_sf(t.abs(), df)).min(1.0),
+        Alternative::Greater => t_sf(t, df),
+        Alternative::Less => t_cdf(t, df),
+    }
+}
+
+/// est ± crit * se, open on one side for a one-sided alternative;
+/// `crit(q)` is the upper-q quantile of the reference distribution.
+fn interval(est: f64, se: f64, alpha: f64, alt: Alternative, crit: impl Fn(f64) -> f64) -> Interval {
+    match alt {
+        Alternative::TwoSided => {
+            let c = crit(alpha / 2.0);
+            Interval { low: est - c * se, high: est + c * se }
+        }
+        Alternative::Greater => Interval { low: est - crit(alpha) * se, high: f64::INFINITY },
+        Alternative::Less => Interval { low: f64::NEG_INFINITY, high: est + crit(alpha) * se },
+    }
+}
+
+/// The relative lift m2/m1 - 1 and its CI, given each arm's (mean, variance
+/// of the mean), the arms independent.
+pub fn relative_lift(
+    (m1, v1): (f64, f64),
+    (m2, v2): (f64, f64),
+    alpha: f64,
+    alt: Alternative,
+    method: RelativeCi,
+    crit: impl Fn(f64) -> f64,
+) -> (f64, Interval) {
+    let lift = m2 / m1 - 1.0;
+    match method {
+        RelativeCi::Delta => {
+            // Var(m2/m1) ≈ v2/m1² + m2² v1/m1⁴ (delta method; GrowthBook's gbstats).
+            let se = (v2 / (m1 * m1) + m2 * m2 * v1 / (m1 * m1 * m1 * m1)).sqrt();
+            (lift, interval(lift, se, alpha, alt, crit))
+        }
+        RelativeCi::Fieller => {
+            // Fieller (1954): θ with (m2 - θ m1)² = c² (v2 + θ² v1); unbounded when m1 is not
+            // significantly different from 0 (g = c² v1 / m1² >= 1).
+            let bounds = |c: f64| -> Option<(f64, f64)> {
+                let g = c * c * v1 / (m1 * m1);
+                if g.is_nan() || g >= 1.0 {
+                    return None;
+                }
+                let disc = (m2 * m2 * v1 + m1 * m1 * v2 - c * c * v1 * v2).max(0.0);
+                let denom = m1 * m1 - c * c * v1;
+                let (a, b) = ((m1 * m2 - c * disc.sqrt()) / denom, (m1 * m2 + c * disc.sqrt()) / denom);
+                Some((a.min(b) - 1.0, a.max(b) - 1.0))
+            };
+            let open = Interval { low: f64::NEG_INFINITY, high: f64::INFINITY };
+            let ci = match alt {
+                Alternative::TwoSided => bounds(crit(alpha / 2.0)).map_or(open, |(l, h)| Interval { low: l, high: h }),
+                Alternative::Greater => {
+                    bounds(crit(alpha)).map_or(open, |(l, _)| Interval { low: l, high: f64::INFINITY })
+                }
+                Alternative::Less => {
+                    bounds(crit(alpha)).map_or(open, |(_, h)| Interval { low: f64::NEG_INFINITY, high: h })
+                }
+            };
+            (lift, ci)
+        }
+    }
+}
+
+/// Counts of one arm of a proportion metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Counts {
+    pub successes: f64,
+    pub trials: f64,
+}
+
+impl Counts {
+    pub fn rate(&self) -> f64 {
+        self.successes / self.trials
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProportionsResult {
+    pub statistic: f64,
+    pub p_value: f64,
+    pub diff: f64,
+    pub ci: Interval,
+    pub lift: f64,
+    pub lift_ci: Interval,
+    pub cohens_h: f64,
+}
+
+/// Two-proportion z-test with pooled variance under H0 (statsmodels'
+/// proportions_ztest), Wald CI of the difference with unpooled variance, and
+/// the relative lift's CI.
+pub fn two_proportions(c: Counts, t: Counts, alpha: f64, alt: Alternative, rel: RelativeCi) -> ProportionsResult {
+    let (p1, p2) = (c.rate(), t.rate());
+    let pooled = (c.successes + t.successes) / (c.trials + t.trials);
+    let se0 = (pooled * (1.0 - pooled) * (1.0 / c.trials + 1.0 / t.trials)).sqrt();
+    let statistic = (p2 - p1) / se0;
+    let (v1, v2) = (p1 * (1.0 - p1) / c.trials, p2 * (1.0 - p2) / t.trials);
+    let diff = p2 - p1;
+    let ci = interval(diff, (v1 + v2).sqrt(), alpha, alt, norm_isf);
+    let (lift, lift_ci) = relative_lift((p1, v1), (p2, v2), alpha, alt, rel, norm_isf);
+    ProportionsResult {
+        statistic,
+        p_value: z_p_value(statistic, alt),
+        diff,
+        ci,
+        lift,
+        lift_ci,
+        cohens_h: cohens_h(p1, p2),
+    }
+}
+
+/// Cohen's h = 2 asin √p2 - 2 asin √p1 (Cohen 1988, 6.2).
+pub fn cohens_h(p1: f64, p2: f64) -> f64 {
+    2.0 * p2.sqrt().asin() - 2.0 * p1.sqrt().asin()
+}
+
+/// Summary of one arm of a mean metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub n: f64,
+    pub mean: f64,
+    pub sd: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeansResult {
+    pub statistic: f64,
+    pub df: f64,
+    pub p_value: f64,
+    pub diff: f64,
+    pub ci: Interval,
+    pub lift: f64,
+    pub lift_ci: Interval,
+    pub cohens_d: f64,
+}
+
+/// Welch's t-test, or Student's with `equal_var` (scipy.stats.ttest_ind_from_stats),
+/// with the t CI of the difference and the relative lift's CI.
+pub fn two_means(
+    c: Summary,
+    t: Summary,
+    alpha: f64,
+    equal_var: bool,
+    alt: Alternative,
+    rel: RelativeCi,
+) -> MeansResult {
+    let (v1, v2) = (c.sd * c.sd / c.n, t.sd * t.sd / t.n);
+    let pooled_var = ((c.n - 1.0) * c.sd * c.sd + (t.n - 1.0) * t.sd * t.sd) / (c.n + t.n - 2.0);
+    let (se, df) = if equal_var {
+        ((pooled_var * (1.0 / c.n + 1.0 / t.n)).sqrt(), c.n + t.n - 2.0)
+    } else {
+        // Welch-Satterthwaite degrees of freedom.
+        ((v1 + v2).sqrt(), (v1 + v2).powi(2) / (v1 * v1 / (c.n - 1.0) + v2 * v2 / (t.n - 1.0)))
+    };
+    let diff = t.mean - c.mean;
+    let statistic = diff / se;
+    let crit = |q: f64| t_isf(q, df);
+    let (lift, lift_ci) = relative_lift((c.mean, v1), (t.mean, v2), alpha, alt, rel, crit);
+    MeansResult {
+        statistic,
+        df,
+        p_value: t_p_value(statistic, df, alt),
+        diff,
+        ci: interval(diff, se, alpha, alt, crit),
+        lift,
+        lift_ci,
+        // Cohen's d with the pooled sd (Cohen 1988, 2.2).
+        cohens_d: diff / pooled_var.sqrt(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChiSquare {
+    pub statistic: f64,
+    pub p_value: f64,
+    pub dof: f64,
+}
+
+/// Chi-square test of independence on a k x 2 table of successes and
+/// failures, without continuity correction (scipy.stats.chi2_contingency(correction=False)).
+pub fn chi2_independence(arms: &[Counts]) -> ChiSquare {
+    let total_s: f64 = arms.iter().map(|a| a.successes).sum();
+    let total_n: f64 = arms.iter().map(|a| a.trials).sum();
+    let total_f = total_n - total_s;
+    let mut statistic = 0.0;
+    for a in arms {
+        let es = a.trials * total_s / total_n;
+        let ef = a.trials * total_f / total_n;
+        let fs = a.trials - a.successes;
+        statistic += (a.successes - es).powi(2) / es + (fs - ef).powi(2) / ef;
+    }
+    let dof = (arms.len() - 1) as f64;
+    ChiSquare { statistic, p_value: chi2_sf(statistic, dof), dof }
+}
+
+/// Chi-square goodness of fit of counts to planned weights (scipy.stats.chisquare
+/// with f_exp = N w / Σw): the sample-ratio-mismatch test.
+pub fn chi2_goodness_of_fit(observed: &[f64], weights: &[f64]) -> ChiSquare {
+    let n: f64 = observed.iter().sum();
+    let w: f64 = weights.iter().sum();
+    let statistic = observed
+        .iter()
+        .zip(weights)
+        .map(|(&o, &wi)| {
+            let e = n * wi / w;
+            (o - e).powi(2) / e
+        })
+        .sum();
+    let dof = (observed.len() - 1) as f64;
+    ChiSquare { statistic, p_value: chi2_sf(statistic, dof), dof }
+}
