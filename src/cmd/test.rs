@@ -162,6 +162,14 @@ fn check_alpha(alpha: f64) -> Result<()> {
     }
 }
 
+/// A number for people: 6 significant digits, infinities as ∞.
+fn sig(x: f64) -> String {
+    if x.is_infinite() {
+        return if x > 0.0 { "∞".into() } else { "-∞".into() };
+    }
+    crate::report::fmt_sig(x)
+}
+
 /// A number as JSON; non-finite values are null (contract).
 fn num(x: f64) -> Value {
     serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
@@ -225,15 +233,29 @@ fn comparisons_report(
     );
     top.insert("comparisons".into(), Value::Array(list));
 
-    let mut cols = vec!["variant"];
-    cols.extend(figures.first().map(|f| f.iter().map(|(k, _)| *k).collect::<Vec<_>>()).unwrap_or_default());
+    // People get a compact table: estimates with their intervals in brackets.
+    let get = |f: &Figures, k: &str| f.iter().find(|(n, _)| *n == k).map_or(f64::NAN, |x| x.1);
+    let (control_key, treatment_key) = if figures.first().is_some_and(|f| f.iter().any(|(k, _)| *k == "rate_control")) {
+        ("rate_control", "rate_treatment")
+    } else {
+        ("mean_control", "mean_treatment")
+    };
+    let with_ci = |est: f64, lo: f64, hi: f64| format!("{} [{}, {}]", sig(est), sig(lo), sig(hi));
+    let mut cols = vec!["variant", control_key, treatment_key, "diff [CI]", "lift [CI]", "statistic", "p_value"];
     if figures.len() > 1 {
         cols.push("p_value_holm");
     }
     let mut table = Table::new(&cols);
     for (i, (name, f)) in names.iter().zip(&figures).enumerate() {
-        let mut row = vec![json!(name)];
-        row.extend(f.iter().map(|(_, v)| num(*v)));
+        let mut row = vec![
+            json!(name),
+            num(get(f, control_key)),
+            num(get(f, treatment_key)),
+            json!(with_ci(get(f, "diff"), get(f, "ci_low"), get(f, "ci_high"))),
+            json!(with_ci(get(f, "lift"), get(f, "lift_ci_low"), get(f, "lift_ci_high"))),
+            num(get(f, "statistic")),
+            num(get(f, "p_value")),
+        ];
         if figures.len() > 1 {
             row.push(num(p_holm[i]));
         }
@@ -312,6 +334,8 @@ fn run_means(a: &MeansArgs, ctx: &Ctx) -> Result<i32> {
         let r = two_means(control, *t, o.alpha, a.equal_var, o.alternative, o.relative_ci);
         names.push(if treatments.len() == 1 { "treatment".to_string() } else { format!("treatment_{}", i + 1) });
         figures.push(vec![
+            ("mean_control", control.mean),
+            ("mean_treatment", t.mean),
             ("statistic", r.statistic),
             ("df", r.df),
             ("p_value", r.p_value),
