@@ -113,6 +113,7 @@ fn power_solves_three_ways() {
     assert!(close(&m["mde"], 0.01, 1e-8), "{m}");
     assert!(close(&m["mde_relative"], 0.1, 1e-8), "{m}");
     let (_, mean, _) = run(&["power", "mean", "--sd", "10", "--n", "500"]);
+    assert_eq!(mean["n_per_variant"], 500, "a whole --n stays an integer");
     let mde = mean["mde_absolute"].as_f64().unwrap().to_string();
     let (_, back, _) = run(&["power", "mean", "--sd", "10", "--mde", &mde]);
     assert!(close(&back["n_exact"], 500.0, 1e-8), "{back}");

@@ -131,6 +131,15 @@ fn check_common(c: &Common) -> Result<()> {
     Ok(())
 }
 
+/// A unit count as JSON: an integer when whole.
+fn count(n: f64) -> Value {
+    if n.fract() == 0.0 && n < 9e15 {
+        json!(n as u64)
+    } else {
+        json!(n)
+    }
+}
+
 /// What was solved for, as (field, value) pairs in order.
 struct Solution {
     fields: Vec<(&'static str, Value)>,
@@ -242,7 +251,7 @@ fn run_proportion(a: &ProportionArgs, ctx: &Ctx) -> Result<i32> {
                 }
                 Some(n) => Solution {
                     fields: vec![
-                        ("n_per_variant", json!(n)),
+                        ("n_per_variant", count(n)),
                         ("power", json!(prop_power(p1, p2, n, alpha, c.sided, c.ratio))),
                     ],
                     n_exact: None,
@@ -256,7 +265,7 @@ fn run_proportion(a: &ProportionArgs, ctx: &Ctx) -> Result<i32> {
             inputs.push(("power", json!(c.power)));
             Solution {
                 fields: vec![
-                    ("n_per_variant", json!(n)),
+                    ("n_per_variant", count(n)),
                     ("mde", json!(d)),
                     ("mde_relative", json!(d / p1)),
                     ("treatment_rate", json!(p1 + d)),
@@ -318,7 +327,7 @@ fn run_mean(a: &MeanArgs, ctx: &Ctx) -> Result<i32> {
                 }
                 Some(n) => Solution {
                     fields: vec![
-                        ("n_per_variant", json!(n)),
+                        ("n_per_variant", count(n)),
                         ("power", json!(mean_power(d / a.sd, n, alpha, c.sided, c.ratio))),
                     ],
                     n_exact: None,
@@ -329,7 +338,7 @@ fn run_mean(a: &MeanArgs, ctx: &Ctx) -> Result<i32> {
             let es = mean_mde(n, alpha, c.power, c.sided, c.ratio).ok_or_else(no_solution)?;
             inputs.push(("power", json!(c.power)));
             let mut fields =
-                vec![("n_per_variant", json!(n)), ("effect_size", json!(es)), ("mde_absolute", json!(es * a.sd))];
+                vec![("n_per_variant", count(n)), ("effect_size", json!(es)), ("mde_absolute", json!(es * a.sd))];
             if let Some(b) = a.baseline_mean {
                 fields.push(("mde", json!(es * a.sd / b.abs())));
             } else {
