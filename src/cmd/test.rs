@@ -197,13 +197,11 @@ type Figures = Vec<(&'static str, f64)>;
 /// The report of several comparisons against one control: the first is also
 /// given at the top level (the contract's fields), all are in `comparisons`
 /// with Holm-adjusted p-values.
-fn comparisons_report(
-    title: &str,
-    names: Vec<String>,
-    figures: Vec<Figures>,
-    opts: &Options,
-    mut top: Map<String, Value>,
-) -> Report {
+fn comparisons_report(title: &str, figures: Vec<Figures>, opts: &Options, mut top: Map<String, Value>) -> Report {
+    let names: Vec<String> = match figures.len() {
+        1 => vec!["treatment".to_string()],
+        k => (1..=k).map(|i| format!("treatment_{i}")).collect(),
+    };
     let p: Vec<f64> =
         figures.iter().map(|f| f.iter().find(|(k, _)| *k == "p_value").map_or(f64::NAN, |x| x.1)).collect();
     let p_holm = holm(&p);
@@ -282,25 +280,25 @@ fn run_proportions(a: &ProportionsArgs, ctx: &Ctx) -> Result<i32> {
     check_alpha(o.alpha)?;
     let control = parse_counts("--control", &a.control)?;
     let treatments = a.treatment.iter().map(|t| parse_counts("--treatment", t)).collect::<Result<Vec<_>>>()?;
-    let mut names = Vec::new();
-    let mut figures = Vec::new();
-    for (i, t) in treatments.iter().enumerate() {
-        let r = two_proportions(control, *t, o.alpha, o.alternative, o.relative_ci);
-        names.push(if treatments.len() == 1 { "treatment".to_string() } else { format!("treatment_{}", i + 1) });
-        figures.push(vec![
-            ("rate_control", control.rate()),
-            ("rate_treatment", t.rate()),
-            ("statistic", r.statistic),
-            ("p_value", r.p_value),
-            ("diff", r.diff),
-            ("ci_low", r.ci.low),
-            ("ci_high", r.ci.high),
-            ("lift", r.lift),
-            ("lift_ci_low", r.lift_ci.low),
-            ("lift_ci_high", r.lift_ci.high),
-            ("cohens_h", r.cohens_h),
-        ]);
-    }
+    let figures: Vec<Figures> = treatments
+        .iter()
+        .map(|t| {
+            let r = two_proportions(control, *t, o.alpha, o.alternative, o.relative_ci);
+            vec![
+                ("rate_control", control.rate()),
+                ("rate_treatment", t.rate()),
+                ("statistic", r.statistic),
+                ("p_value", r.p_value),
+                ("diff", r.diff),
+                ("ci_low", r.ci.low),
+                ("ci_high", r.ci.high),
+                ("lift", r.lift),
+                ("lift_ci_low", r.lift_ci.low),
+                ("lift_ci_high", r.lift_ci.high),
+                ("cohens_h", r.cohens_h),
+            ]
+        })
+        .collect();
     let mut top = Map::new();
     let mut title = "two-proportion z-test (pooled)".to_string();
     if treatments.len() > 1 {
@@ -318,7 +316,7 @@ fn run_proportions(a: &ProportionsArgs, ctx: &Ctx) -> Result<i32> {
             crate::report::fmt_sig(chi.p_value)
         );
     }
-    let report = comparisons_report(&title, names, figures, o, top);
+    let report = comparisons_report(&title, figures, o, top);
     ctx.emit(&report, Format::resolve(o.format, ctx.stdout_tty))?;
     Ok(exit::OK)
 }
@@ -328,30 +326,30 @@ fn run_means(a: &MeansArgs, ctx: &Ctx) -> Result<i32> {
     check_alpha(o.alpha)?;
     let control = parse_summary("--control", &a.control)?;
     let treatments = a.treatment.iter().map(|t| parse_summary("--treatment", t)).collect::<Result<Vec<_>>>()?;
-    let mut names = Vec::new();
-    let mut figures = Vec::new();
-    for (i, t) in treatments.iter().enumerate() {
-        let r = two_means(control, *t, o.alpha, a.equal_var, o.alternative, o.relative_ci);
-        names.push(if treatments.len() == 1 { "treatment".to_string() } else { format!("treatment_{}", i + 1) });
-        figures.push(vec![
-            ("mean_control", control.mean),
-            ("mean_treatment", t.mean),
-            ("statistic", r.statistic),
-            ("df", r.df),
-            ("p_value", r.p_value),
-            ("diff", r.diff),
-            ("ci_low", r.ci.low),
-            ("ci_high", r.ci.high),
-            ("lift", r.lift),
-            ("lift_ci_low", r.lift_ci.low),
-            ("lift_ci_high", r.lift_ci.high),
-            ("cohens_d", r.cohens_d),
-        ]);
-    }
+    let figures: Vec<Figures> = treatments
+        .iter()
+        .map(|t| {
+            let r = two_means(control, *t, o.alpha, a.equal_var, o.alternative, o.relative_ci);
+            vec![
+                ("mean_control", control.mean),
+                ("mean_treatment", t.mean),
+                ("statistic", r.statistic),
+                ("df", r.df),
+                ("p_value", r.p_value),
+                ("diff", r.diff),
+                ("ci_low", r.ci.low),
+                ("ci_high", r.ci.high),
+                ("lift", r.lift),
+                ("lift_ci_low", r.lift_ci.low),
+                ("lift_ci_high", r.lift_ci.high),
+                ("cohens_d", r.cohens_d),
+            ]
+        })
+        .collect();
     let mut top = Map::new();
     top.insert("equal_var".into(), json!(a.equal_var));
     let title = if a.equal_var { "Student's t-test (pooled variance)" } else { "Welch's t-test" };
-    let report = comparisons_report(title, names, figures, o, top);
+    let report = comparisons_report(title, figures, o, top);
     ctx.emit(&report, Format::resolve(o.format, ctx.stdout_tty))?;
     Ok(exit::OK)
 }
