@@ -21,3 +21,19 @@ for name in FILES:
             err = abs(out[k] - v) / abs(v) if v else abs(out[k])
             worst[k] = max(worst.get(k, 0.0), err)
     print(f"{name:17s} {len(cases)} cases  " + "  ".join(f"{k} {e:.1e}" for k, e in worst.items()))
+
+# gbstats (GrowthBook's stats engine) on abx analyze --summary, run inside fixtures/oracle.
+oracle_dir = os.path.join(ROOT, "fixtures", "oracle")
+doc = json.load(open(os.path.join(oracle_dir, "gbstats.json")))
+worst = {}
+for c in doc["cases"]:
+    out = json.loads(subprocess.run([ABX] + c["args"] + ["--format", "json"], cwd=oracle_dir, capture_output=True, text=True, check=True).stdout)
+    metric = next(m for m in out["metrics"] if m["name"] == c["metric"])
+    cmp = next(x for x in metric["comparisons"] if x["variant"] == c["variant"])
+    method = c["args"][c["args"].index("--method") + 1]
+    for k, v in c["expected"].items():
+        err = 0.0 if abs(cmp[k] - v) <= 1e-12 else abs(cmp[k] - v) / abs(v)
+        worst[(method, k)] = max(worst.get((method, k), 0.0), err)
+for method in ["frequentist", "sequential", "bayesian"]:
+    n = sum(1 for c in doc["cases"] if method in c["args"])
+    print(f"gbstats {method:11s} {n} cases  " + "  ".join(f"{k} {e:.1e}" for (m, k), e in worst.items() if m == method))

@@ -29,6 +29,7 @@ complete -c abx -n "__fish_abx_needs_command" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_needs_command" -f -a "validate" -d 'Check experiment files and report every problem at once'
 complete -c abx -n "__fish_abx_needs_command" -f -a "init" -d 'Scaffold experiments/example.yaml with every field commented'
 complete -c abx -n "__fish_abx_needs_command" -f -a "assign" -d 'Assign units to variants, deterministically (SHA-256 bucketing)'
+complete -c abx -n "__fish_abx_needs_command" -f -a "analyze" -d 'Per-variant stats, effects, intervals, p-values and a sample-ratio check'
 complete -c abx -n "__fish_abx_needs_command" -f -a "power" -d 'Sample size, power or minimum detectable effect for an experiment'
 complete -c abx -n "__fish_abx_needs_command" -f -a "test" -d 'Hypothesis tests from summary numbers: proportions, means, sample ratio'
 complete -c abx -n "__fish_abx_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -59,6 +60,26 @@ complete -c abx -n "__fish_abx_using_subcommand assign" -l skip-empty -d 'Skip e
 complete -c abx -n "__fish_abx_using_subcommand assign" -l no-header -d 'Leave out the header row (csv, tsv, markdown)'
 complete -c abx -n "__fish_abx_using_subcommand assign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand assign" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand analyze" -s e -l experiment -d 'Experiment file' -r -F
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l summary -d 'Sufficient statistics: CSV with variant,metric,n,sum,sum_sq ("-": stdin)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l method -d 'Statistical method' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
+sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
+bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l alpha -d 'Significance level (1 - credible level for bayesian)' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l sequential-tuning -d 'Sequential: the number of units the confidence sequence is tuned for' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l prior-mean -d 'Bayesian: mean of the Gaussian prior on the relative effect (flat prior when absent)' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l prior-variance -d 'Bayesian: variance of the Gaussian prior on the relative effect' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l correction -d 'Adjust p-values across treatments x metrics' -r -f -a "none\t''
+bonferroni\t''
+holm\t''
+bh\t'Benjamini-Hochberg false discovery rate'"
+complete -c abx -n "__fish_abx_using_subcommand analyze" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+csv\t'CSV, one row per table row'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l ignore-unknown-variants -d 'Ignore summary rows of variants that the experiment does not have'
+complete -c abx -n "__fish_abx_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand analyze" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -s h -l help -d 'Print help'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -f -a "proportion" -d 'A conversion rate: two-proportion z-test (R\'s power.prop.test)'

@@ -6,6 +6,7 @@
 //! - [`report`]: one renderer per output format;
 //! - [`cmd`]: one module per subcommand.
 
+pub mod analysis;
 pub mod assign;
 pub mod cmd;
 pub mod data;

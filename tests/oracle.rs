@@ -85,3 +85,48 @@ fn test_means() {
 fn srm() {
     assert_eq!(check_file("srm"), 60);
 }
+
+/// GrowthBook's stats engine (gbstats 0.8.0) on `abx analyze --summary`,
+/// run from inside fixtures/oracle (the paths in `args` are relative to it).
+#[test]
+fn gbstats() {
+    let dir = common::fixture("oracle");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("gbstats.json")).unwrap()).unwrap();
+    let cases = doc["cases"].as_array().unwrap();
+    let mut failures = Vec::new();
+    for case in cases {
+        let args: Vec<&str> = case["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+        let out = Command::cargo_bin("abx")
+            .unwrap()
+            .current_dir(&dir)
+            .args(&args)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            failures.push(format!(
+                "{}: exit {:?}: {}",
+                args.join(" "),
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+            continue;
+        }
+        let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let metric = got["metrics"].as_array().unwrap().iter().find(|m| m["name"] == case["metric"]).unwrap();
+        let cmp = metric["comparisons"].as_array().unwrap().iter().find(|c| c["variant"] == case["variant"]).unwrap();
+        for (key, want) in case["expected"].as_object().unwrap() {
+            let want = want.as_f64().unwrap();
+            let Some(g) = cmp[key].as_f64() else {
+                failures.push(format!("{}: {key} missing: {}", args.join(" "), cmp[key]));
+                continue;
+            };
+            let tol = if key.starts_with("risk") { 1e-6 } else { 1e-9 };
+            if !((g - want).abs() <= 1e-12 || (g - want).abs() / want.abs() <= tol) {
+                failures.push(format!("{}: {key} = {g:e}, gbstats {want:e}", args.join(" ")));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} disagreements in {} cases:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert_eq!(cases.len(), 46);
+}

@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand, each with an args struct and a `run`.
 
+pub mod analyze;
 pub mod assign;
 pub mod completions;
 pub mod init;
@@ -46,6 +47,7 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     Init(init::InitArgs),
     Assign(assign::AssignArgs),
+    Analyze(analyze::AnalyzeArgs),
     Power(power::PowerArgs),
     Test(test::TestArgs),
     Completions(completions::CompletionsArgs),
@@ -94,6 +96,7 @@ pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<i32> {
         Command::Validate(args) => validate::run(&args, ctx),
         Command::Init(args) => init::run(&args, ctx),
         Command::Assign(args) => assign::run(&args, ctx),
+        Command::Analyze(args) => analyze::run(&args, ctx),
         Command::Power(args) => power::run(&args, ctx),
         Command::Test(args) => test::run(&args, ctx),
         Command::Completions(args) => completions::run(&args, ctx),

@@ -5,3 +5,4 @@
 pub mod lines;
 pub mod pipeline;
 pub mod records;
+pub mod summary;

@@ -42,7 +42,7 @@ pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
-            '|' | '\\' | '*' | '`' | '<' | '>' | '[' | ']' => {
+            '|' | '\\' | '*' | '`' | '<' | '>' => {
                 out.push('\\');
                 out.push(ch);
             }

@@ -2,6 +2,7 @@
 //! testing, power. Plain numbers in, plain numbers out: no I/O.
 
 pub mod dist;
+pub mod gbstats;
 pub mod htest;
 pub mod multiple;
 pub mod power;

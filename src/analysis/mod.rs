@@ -1,0 +1,271 @@
+//! From per-variant sufficient statistics to the experiment readout: each
+//! metric's per-variant figures, each treatment's comparison with control
+//! (contract fields plus GrowthBook's relative effect), corrections across
+//! treatments x metrics, and the sample-ratio check. No I/O: `abx analyze`
+//! and (later) `abx verdict` feed it from `src/data/`.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::data::summary::Moments;
+use crate::spec::{Direction, Experiment, MetricKind};
+use crate::stats::gbstats::{self, Arm, Prior};
+use crate::stats::htest::{chi2_goodness_of_fit, two_means, two_proportions, Counts, RelativeCi, Summary};
+use crate::stats::multiple::{benjamini_hochberg, bonferroni, holm};
+use crate::stats::Alternative;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Fixed-horizon t-test (gbstats' frequentist engine)
+    Frequentist,
+    /// Always-valid confidence sequences, safe to peek at (gbstats' sequential engine)
+    Sequential,
+    /// Gaussian effect model: chance to win and risk (gbstats' Bayesian engine)
+    Bayesian,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Correction {
+    None,
+    Bonferroni,
+    Holm,
+    /// Benjamini-Hochberg false discovery rate
+    Bh,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub method: Method,
+    pub alpha: f64,
+    pub correction: Correction,
+    pub sequential_tuning: f64,
+    pub prior: Option<Prior>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantStats {
+    pub variant: String,
+    pub n: u64,
+    pub mean: f64,
+    pub sd: f64,
+    pub sum: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub variant: String,
+    pub diff: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub lift: f64,
+    /// Unadjusted: Welch for means, pooled z for proportions (contract).
+    pub p_value: f64,
+    pub lift_ci_low: f64,
+    pub lift_ci_high: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lift_p_value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chance_to_win: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_control: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_treatment: Option<f64>,
+    /// `p_value` adjusted by the correction, across treatments x metrics.
+    pub p_value_adjusted: f64,
+    /// Cohen's d (means) or h (proportions).
+    pub effect_size: f64,
+    /// Significant at alpha by the method (after correction for frequentist).
+    pub significant: bool,
+    /// Significant and in the metric's better direction.
+    pub better: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricResult {
+    pub name: String,
+    pub kind: MetricKind,
+    pub direction: Direction,
+    pub primary: bool,
+    pub variants: Vec<VariantStats>,
+    pub comparisons: Vec<Comparison>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Srm {
+    pub statistic: f64,
+    pub p_value: f64,
+    pub dof: f64,
+    /// p < 0.001, as GrowthBook and Statsig flag it.
+    pub mismatch: bool,
+    pub observed: Vec<u64>,
+    pub expected_share: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub experiment: String,
+    pub method: Method,
+    pub alpha: f64,
+    pub correction: Correction,
+    pub srm: Srm,
+    pub metrics: Vec<MetricResult>,
+}
+
+/// The SRM threshold of GrowthBook and Statsig.
+pub const SRM_P: f64 = 0.001;
+
+/// Analyses `stats[(variant, metric)]`, which must hold every variant and metric of `exp`.
+pub fn analyze(exp: &Experiment, stats: &HashMap<(String, String), Moments>, opts: &Options) -> Analysis {
+    let get = |v: &str, m: &str| stats.get(&(v.to_string(), m.to_string())).copied().unwrap_or_default();
+    let primary = exp.primary.clone().or_else(|| exp.metrics.first().map(|m| m.name.clone()));
+    let mut metrics = Vec::new();
+    for m in &exp.metrics {
+        let arm = |mo: Moments| match m.kind {
+            MetricKind::Mean => Arm::mean_metric(mo.n, mo.sum, mo.sum_sq),
+            MetricKind::Proportion => Arm::proportion_metric(mo.n, mo.sum),
+        };
+        let control = get(&exp.variants[0].name, &m.name);
+        let variants = exp
+            .variants
+            .iter()
+            .map(|v| {
+                let mo = get(&v.name, &m.name);
+                let a = arm(mo);
+                VariantStats {
+                    variant: v.name.clone(),
+                    n: mo.n as u64,
+                    mean: a.mean,
+                    sd: a.var.max(0.0).sqrt(),
+                    sum: mo.sum,
+                }
+            })
+            .collect();
+        let comparisons = exp.variants[1..]
+            .iter()
+            .map(|v| compare(m.kind, control, get(&v.name, &m.name), &v.name, opts, arm))
+            .collect();
+        metrics.push(MetricResult {
+            name: m.name.clone(),
+            kind: m.kind,
+            direction: m.direction,
+            primary: primary.as_deref() == Some(m.name.as_str()),
+            variants,
+            comparisons,
+        });
+    }
+    adjust(&mut metrics, opts);
+
+    // SRM on the primary metric's units per variant (the first metric's when none).
+    let srm_metric = primary.unwrap_or_default();
+    let observed: Vec<f64> = exp.variants.iter().map(|v| get(&v.name, &srm_metric).n).collect();
+    let weights: Vec<f64> = exp.normalized_weights();
+    let chi = chi2_goodness_of_fit(&observed, &weights);
+    let observed = observed.iter().map(|&n| n as u64).collect();
+    let srm = Srm {
+        statistic: chi.statistic,
+        p_value: chi.p_value,
+        dof: chi.dof,
+        mismatch: chi.p_value < SRM_P,
+        observed,
+        expected_share: weights,
+    };
+    Analysis {
+        experiment: exp.name.clone(),
+        method: opts.method,
+        alpha: opts.alpha,
+        correction: opts.correction,
+        srm,
+        metrics,
+    }
+}
+
+fn compare(
+    kind: MetricKind,
+    c: Moments,
+    t: Moments,
+    name: &str,
+    opts: &Options,
+    arm: impl Fn(Moments) -> Arm,
+) -> Comparison {
+    let two = Alternative::TwoSided;
+    let (diff, ci, p_value, effect_size) = match kind {
+        MetricKind::Mean => {
+            let s = |m: Moments| {
+                let a = arm(m);
+                Summary { n: m.n, mean: a.mean, sd: a.var.max(0.0).sqrt() }
+            };
+            let r = two_means(s(c), s(t), opts.alpha, false, two, RelativeCi::Delta);
+            (r.diff, r.ci, r.p_value, r.cohens_d)
+        }
+        MetricKind::Proportion => {
+            let k = |m: Moments| Counts { successes: m.sum, trials: m.n };
+            let r = two_proportions(k(c), k(t), opts.alpha, two, RelativeCi::Delta);
+            (r.diff, r.ci, r.p_value, r.cohens_h)
+        }
+    };
+    let (a, b) = (arm(c), arm(t));
+    let mut out = Comparison {
+        variant: name.to_string(),
+        diff,
+        ci_low: ci.low,
+        ci_high: ci.high,
+        lift: f64::NAN,
+        p_value,
+        lift_ci_low: f64::NAN,
+        lift_ci_high: f64::NAN,
+        lift_p_value: None,
+        chance_to_win: None,
+        risk_control: None,
+        risk_treatment: None,
+        p_value_adjusted: p_value,
+        effect_size,
+        significant: false,
+        better: false,
+    };
+    match opts.method {
+        Method::Frequentist | Method::Sequential => {
+            let r = if opts.method == Method::Frequentist {
+                gbstats::frequentist(a, b, opts.alpha)
+            } else {
+                gbstats::sequential(a, b, opts.alpha, opts.sequential_tuning)
+            };
+            (out.lift, out.lift_ci_low, out.lift_ci_high, out.lift_p_value) =
+                (r.lift, r.ci.low, r.ci.high, Some(r.p_value));
+        }
+        Method::Bayesian => {
+            let r = gbstats::bayesian(a, b, opts.alpha, opts.prior);
+            (out.lift, out.lift_ci_low, out.lift_ci_high) = (r.lift, r.ci.low, r.ci.high);
+            (out.chance_to_win, out.risk_control, out.risk_treatment) =
+                (Some(r.chance_to_win), Some(r.risk_control), Some(r.risk_treatment));
+        }
+    }
+    out
+}
+
+/// Adjusted p-values across all treatments x metrics, then significance and direction.
+fn adjust(metrics: &mut [MetricResult], opts: &Options) {
+    let p: Vec<f64> = metrics.iter().flat_map(|m| m.comparisons.iter().map(|c| c.p_value)).collect();
+    let adjusted = match opts.correction {
+        Correction::None => p,
+        Correction::Bonferroni => bonferroni(&p),
+        Correction::Holm => holm(&p),
+        Correction::Bh => benjamini_hochberg(&p),
+    };
+    let mut k = 0;
+    for m in metrics.iter_mut() {
+        for c in m.comparisons.iter_mut() {
+            c.p_value_adjusted = adjusted[k];
+            k += 1;
+            c.significant = match opts.method {
+                Method::Frequentist => c.p_value_adjusted < opts.alpha,
+                Method::Sequential => c.lift_p_value.is_some_and(|p| p < opts.alpha),
+                Method::Bayesian => c.chance_to_win.is_some_and(|w| w > 1.0 - opts.alpha / 2.0 || w < opts.alpha / 2.0),
+            };
+            let up = c.lift > 0.0;
+            c.better = c.significant && (up == (m.direction == Direction::Increase));
+        }
+    }
+}
