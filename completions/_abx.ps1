@@ -72,7 +72,9 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
         'abx;analyze' {
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Experiment file')
             [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'Experiment file')
-            [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Sufficient statistics: CSV with variant,metric,n,sum,sum_sq ("-": stdin)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric')
+            [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq ("-": stdin)')
+            [CompletionResult]::new('--variant-column', '--variant-column', [CompletionResultType]::ParameterName, 'The --data column that holds the variant')
             [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Statistical method')
             [CompletionResult]::new('--alpha', '--alpha', [CompletionResultType]::ParameterName, 'Significance level (1 - credible level for bayesian)')
             [CompletionResult]::new('--sequential-tuning', '--sequential-tuning', [CompletionResultType]::ParameterName, 'Sequential: the number of units the confidence sequence is tuned for')

@@ -73,7 +73,7 @@ _abx() {
             return 0
             ;;
         abx__subcmd__analyze)
-            opts="-e -f -h -V --experiment --summary --method --alpha --sequential-tuning --prior-mean --prior-variance --correction --ignore-unknown-variants --format --help --version"
+            opts="-e -f -h -V --experiment --data --summary --variant-column --method --alpha --sequential-tuning --prior-mean --prior-variance --correction --ignore-unknown-variants --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -87,7 +87,15 @@ _abx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --summary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --variant-column)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

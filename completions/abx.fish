@@ -61,7 +61,9 @@ complete -c abx -n "__fish_abx_using_subcommand assign" -l no-header -d 'Leave o
 complete -c abx -n "__fish_abx_using_subcommand assign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand assign" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand analyze" -s e -l experiment -d 'Experiment file' -r -F
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l summary -d 'Sufficient statistics: CSV with variant,metric,n,sum,sum_sq ("-": stdin)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l data -d 'Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric' -r -F
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq ("-": stdin)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l variant-column -d 'The --data column that holds the variant' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l method -d 'Statistical method' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
 sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
 bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"

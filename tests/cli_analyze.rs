@@ -157,7 +157,7 @@ fn bad_summaries_name_the_file_and_line() {
             format!("{head}{ok_rows}treatment,booked,5,1,1\n"),
             "line 6: variant `treatment` is not in experiment `followup_timing`",
         ),
-        (format!("{head}delay_30min,booked,100,8,8\n"), "no row for variant/metric delay_5min/booked"),
+        (format!("{head}delay_30min,booked,100,8,8\n"), "no data for variant/metric delay_5min/booked"),
         (format!("{head}delay_30min,booked,1.5,8,8\n"), "n must be a whole number"),
     ] {
         let path = write("s.csv", &text);
@@ -204,4 +204,145 @@ fn help_text() {
     let (code, out, _) = abx(&["analyze", "--help"]);
     assert_eq!(code, 0);
     insta::assert_snapshot!("help_analyze", out);
+}
+
+// ---------- unit-level data (--data) ----------
+
+fn data_json(exp: &str, file: &str, extra: &[&str]) -> Value {
+    let e = format!("experiments/{exp}.yaml");
+    let mut args = vec!["analyze", "-e", &e, "--data", file, "--format", "json"];
+    args.extend(extra);
+    let (code, out, err) = abx(&args);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn unit_level_data_agrees_with_scipy_and_with_the_summary() {
+    for exp in ["prompt_engineering_test", "followup_timing"] {
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(common::fixture(&format!("analyze/{exp}_expected.json"))).unwrap(),
+        )
+        .unwrap();
+        let summary = analyze_json(exp, &[]);
+        for ext in ["csv", "parquet"] {
+            let doc = data_json(exp, &format!("fixtures/analyze/{exp}_units.{ext}"), &[]);
+            assert!(rel(doc["srm"]["p_value"].as_f64().unwrap(), expected["srm_p_value"].as_f64().unwrap()) < 1e-9);
+            for want in expected["comparisons"].as_array().unwrap() {
+                let metric = doc["metrics"].as_array().unwrap().iter().find(|m| m["name"] == want["metric"]).unwrap();
+                let got =
+                    metric["comparisons"].as_array().unwrap().iter().find(|c| c["variant"] == want["variant"]).unwrap();
+                for key in ["diff", "p_value"] {
+                    let (g, w) = (got[key].as_f64().unwrap(), want[key].as_f64().unwrap());
+                    assert!(rel(g, w) < 1e-9, "{exp}.{ext} {} {}: {key} {g} vs {w}", want["metric"], want["variant"]);
+                }
+            }
+            // The data path and the summary path give the same readout.
+            for (m, s) in doc["metrics"].as_array().unwrap().iter().zip(summary["metrics"].as_array().unwrap()) {
+                for (c, d) in m["comparisons"].as_array().unwrap().iter().zip(s["comparisons"].as_array().unwrap()) {
+                    for key in ["lift", "lift_ci_low", "p_value", "ci_high"] {
+                        assert!(rel(c[key].as_f64().unwrap(), d[key].as_f64().unwrap()) < 1e-9, "{exp}.{ext} {key}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn missing_values_are_counted_not_dropped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("u.csv");
+    let mut text = String::from("variant,booked,unsubscribed\n");
+    for i in 0..200 {
+        let v = if i % 2 == 0 { "delay_30min" } else { "delay_5min" };
+        let booked = if i % 10 == 3 {
+            ""
+        } else if i % 3 == 0 {
+            "1"
+        } else {
+            "0"
+        };
+        text += &format!("{v},{booked},{}\n", if i == 7 { "NaN" } else { "0" });
+    }
+    std::fs::write(&p, text).unwrap();
+    let doc = data_json("followup_timing", p.to_str().unwrap(), &[]);
+    let booked = &doc["metrics"][0]["variants"];
+    assert_eq!(booked[0]["missing"], 0);
+    assert_eq!(booked[1]["missing"], 20); // i % 10 == 3 is odd: delay_5min
+    assert_eq!(booked[1]["n"], 80);
+    assert_eq!(doc["metrics"][1]["variants"][1]["missing"], 1);
+    assert_eq!(doc["srm"]["observed"], serde_json::json!([100, 100]), "SRM counts units, not non-missing values");
+}
+
+#[test]
+fn bad_data_names_the_file_column_and_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |text: &str| {
+        let p = dir.path().join("u.csv");
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    for (text, message) in [
+        ("variant,booked,unsubscribed\ndelay_30min,1,0\ndelay_5min,oops,0\n", "metric column `booked` is not numeric"),
+        (
+            "variant,booked,unsubscribed\ndelay_30min,1,0\ndelay_5min,oops,0\n",
+            "line 3 of a CSV with a header) has `oops`",
+        ),
+        (
+            "varaint,booked,unsubscribed\ndelay_30min,1,0\n",
+            "no column `variant` for the variant (pass --variant-column) (did you mean `varaint`?)",
+        ),
+        ("variant,booked\ndelay_30min,1\n", "no column `unsubscribed` for metric `unsubscribed`"),
+        (
+            "variant,booked,unsubscribed\ndelay_30min,2,0\ndelay_5min,1,0\n",
+            "metric `booked` is a proportion, so its column must hold only 0 and 1",
+        ),
+        (
+            "variant,booked,unsubscribed\ndelay_30min,1,0\ndelay_5min,1,0\nholdout,0,0\n",
+            "variant `holdout` is not in experiment `followup_timing`",
+        ),
+    ] {
+        let path = write(text);
+        let (code, out, err) = abx(&["analyze", "-e", "experiments/followup_timing.yaml", "--data", &path]);
+        assert_eq!(code, 2, "{text}: {err}");
+        assert!(out.is_empty());
+        assert!(err.contains(&path) && err.contains(message), "{err}");
+    }
+    let (code, _, err) = abx(&["analyze", "-e", "experiments/followup_timing.yaml", "--data", "no/such.parquet"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no/such.parquet"), "{err}");
+    let path = write("arm,booked,unsubscribed\ndelay_30min,1,0\ndelay_5min,1,0\nholdout,0,0\n");
+    let doc = {
+        let (code, out, err) = abx(&[
+            "analyze",
+            "-e",
+            "experiments/followup_timing.yaml",
+            "--data",
+            &path,
+            "--variant-column",
+            "arm",
+            "--ignore-unknown-variants",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    assert_eq!(doc["srm"]["observed"], serde_json::json!([1, 1]));
+}
+
+#[test]
+fn data_from_stdin() {
+    let text = std::fs::read_to_string(common::fixture("analyze/followup_timing_units.csv")).unwrap();
+    let out = Command::cargo_bin("abx")
+        .unwrap()
+        .current_dir(common::root())
+        .args(["analyze", "-e", "experiments/followup_timing.yaml", "--data", "-", "--format", "json"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["metrics"][0]["variants"][0]["n"], 5032);
 }

@@ -48,7 +48,10 @@ pub struct Options {
 #[derive(Debug, Clone, Serialize)]
 pub struct VariantStats {
     pub variant: String,
+    /// Non-missing values.
     pub n: u64,
+    /// Missing values (null, NaN, empty), excluded from the figures.
+    pub missing: u64,
     pub mean: f64,
     pub sd: f64,
     pub sum: f64,
@@ -117,8 +120,15 @@ pub struct Analysis {
 /// The SRM threshold of GrowthBook and Statsig.
 pub const SRM_P: f64 = 0.001;
 
-/// Analyses `stats[(variant, metric)]`, which must hold every variant and metric of `exp`.
-pub fn analyze(exp: &Experiment, stats: &HashMap<(String, String), Moments>, opts: &Options) -> Analysis {
+/// Analyses `stats[(variant, metric)]`, which must hold every variant and metric
+/// of `exp`. `units` (units per variant) feeds the sample-ratio check; without
+/// it the primary metric's n does.
+pub fn analyze(
+    exp: &Experiment,
+    stats: &HashMap<(String, String), Moments>,
+    units: Option<&HashMap<String, u64>>,
+    opts: &Options,
+) -> Analysis {
     let get = |v: &str, m: &str| stats.get(&(v.to_string(), m.to_string())).copied().unwrap_or_default();
     let primary = exp.primary.clone().or_else(|| exp.metrics.first().map(|m| m.name.clone()));
     let mut metrics = Vec::new();
@@ -137,6 +147,7 @@ pub fn analyze(exp: &Experiment, stats: &HashMap<(String, String), Moments>, opt
                 VariantStats {
                     variant: v.name.clone(),
                     n: mo.n as u64,
+                    missing: mo.missing as u64,
                     mean: a.mean,
                     sd: a.var.max(0.0).sqrt(),
                     sum: mo.sum,
@@ -158,9 +169,13 @@ pub fn analyze(exp: &Experiment, stats: &HashMap<(String, String), Moments>, opt
     }
     adjust(&mut metrics, opts);
 
-    // SRM on the primary metric's units per variant (the first metric's when none).
+    // SRM on the units per variant (else the primary metric's n).
     let srm_metric = primary.unwrap_or_default();
-    let observed: Vec<f64> = exp.variants.iter().map(|v| get(&v.name, &srm_metric).n).collect();
+    let observed: Vec<f64> = exp
+        .variants
+        .iter()
+        .map(|v| units.map_or_else(|| get(&v.name, &srm_metric).n, |u| u.get(&v.name).copied().unwrap_or(0) as f64))
+        .collect();
     let weights: Vec<f64> = exp.normalized_weights();
     let chi = chi2_goodness_of_fit(&observed, &weights);
     let observed = observed.iter().map(|&n| n as u64).collect();

@@ -8,20 +8,24 @@ use serde_json::{json, Value};
 
 use super::Ctx;
 use crate::analysis::{analyze, Analysis, Correction, Method, Options, SRM_P};
+use crate::data::outcomes::{reduce, MetricColumn};
 use crate::data::summary::{read_summary, Moments};
 use crate::error::{exit, AbxError, Result};
 use crate::report::{fmt_sig, Format, Report, Table};
-use crate::spec::{self, Direction, Experiment};
+use crate::spec::{self, Direction, Experiment, MetricKind};
 use crate::stats::gbstats::Prior;
 
 #[derive(Debug, Args)]
 #[command(
     about = "Per-variant stats, effects, intervals, p-values and a sample-ratio check",
     long_about = "Per-variant stats, effects, intervals, p-values and a sample-ratio check.\n\n\
-Input is the warehouse-native summary: one CSV row per variant and metric with columns \
-variant,metric,n,sum,sum_sq, which any SQL engine can produce. Effects are treatment minus \
-control; lift is treatment / control - 1, computed as GrowthBook's stats engine does.",
+Input is unit-level outcome data (--data: CSV or Parquet, one row per unit, a variant column \
+and a column per metric), or the warehouse-native summary (--summary: one CSV row per variant \
+and metric with columns variant,metric,n,sum,sum_sq, which any SQL engine can produce). \
+Effects are treatment minus control; lift is treatment / control - 1, computed as GrowthBook's \
+stats engine does.",
     after_help = "Examples:\n  \
+abx analyze -e experiments/followup_timing.yaml --data outcomes.parquet\n  \
 abx analyze -e experiments/followup_timing.yaml --summary summary.csv\n  \
 abx analyze -e experiments/prompt_engineering_test.yaml --summary summary.csv --method bayesian --format json\n\n\
 A summary from SQL:\n  \
@@ -32,9 +36,15 @@ pub struct AnalyzeArgs {
     /// Experiment file
     #[arg(short = 'e', long = "experiment", value_name = "FILE")]
     pub experiment: PathBuf,
-    /// Sufficient statistics: CSV with variant,metric,n,sum,sum_sq ("-": stdin)
+    /// Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric
+    #[arg(long, value_name = "FILE", conflicts_with = "summary", required_unless_present = "summary")]
+    pub data: Option<PathBuf>,
+    /// Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq ("-": stdin)
     #[arg(long, value_name = "FILE.csv")]
-    pub summary: PathBuf,
+    pub summary: Option<PathBuf>,
+    /// The --data column that holds the variant
+    #[arg(long, value_name = "COLUMN", default_value = "variant")]
+    pub variant_column: String,
     /// Statistical method
     #[arg(long, value_enum, default_value_t = Method::Frequentist)]
     pub method: Method,
@@ -98,6 +108,7 @@ fn coverage(
     rows: HashMap<(String, String), (Moments, u64)>,
     path: &str,
     ignore_unknown: bool,
+    units: &HashMap<String, u64>,
 ) -> Result<HashMap<(String, String), Moments>> {
     if !ignore_unknown {
         let mut unknown: Vec<(&String, u64)> = rows
@@ -105,12 +116,19 @@ fn coverage(
             .filter(|((v, _), _)| exp.variant_index(v).is_none())
             .map(|((v, _), (_, line))| (v, *line))
             .collect();
+        unknown.extend(units.keys().filter(|v| exp.variant_index(v).is_none()).map(|v| (v, 0)));
+        unknown.sort();
         unknown.sort_by_key(|u| u.1);
         if let Some((v, line)) = unknown.first() {
             let names: Vec<&str> = exp.variants.iter().map(|v| v.name.as_str()).collect();
+            let at = if *line > 0 { format!("line {line}: ") } else { String::new() };
             return Err(AbxError::input(
                 path,
-                format!("line {line}: variant `{v}` is not in experiment `{}` (variants: {}); pass --ignore-unknown-variants to skip such rows", exp.name, names.join(", ")),
+                format!(
+                    "{at}variant `{v}` is not in experiment `{}` (variants: {}); pass --ignore-unknown-variants to skip it",
+                    exp.name,
+                    names.join(", ")
+                ),
             ));
         }
     }
@@ -126,7 +144,7 @@ fn coverage(
         return Err(AbxError::input(
             path,
             format!(
-                "no row for variant/metric {}: the summary needs one row per variant and metric of the experiment",
+                "no data for variant/metric {}: every variant and metric of the experiment needs data",
                 missing.join(", ")
             ),
         ));
@@ -143,16 +161,42 @@ pub fn run(args: &AnalyzeArgs, ctx: &Ctx) -> Result<i32> {
         ));
     }
     let opts = options(args, &exp)?;
-    let (reader, shown): (Box<dyn std::io::Read>, String) = if args.summary.as_os_str() == "-" {
-        (Box::new(std::io::stdin()), "<stdin>".into())
-    } else {
-        let shown = args.summary.display().to_string();
-        let f = std::fs::File::open(&args.summary).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
-        (Box::new(f), shown)
+    let analysis = match (&args.data, &args.summary) {
+        (Some(data), _) => {
+            let metrics: Vec<MetricColumn> = exp
+                .metrics
+                .iter()
+                .map(|m| MetricColumn { name: &m.name, binary: m.kind == MetricKind::Proportion })
+                .collect();
+            let shown = if data.as_os_str() == "-" { "<stdin>".to_string() } else { data.display().to_string() };
+            let pb = spinner(ctx, &shown);
+            let reduced = reduce(data, &args.variant_column, &metrics);
+            pb.finish_and_clear();
+            let reduced = reduced?;
+            if reduced.no_variant > 0 {
+                ctx.warn(&format!("{shown}: {} rows have no variant and are left out", reduced.no_variant));
+            }
+            let rows = reduced.stats.into_iter().map(|(k, m)| (k, (m, 0))).collect();
+            let stats = coverage(&exp, rows, &shown, args.ignore_unknown_variants, &reduced.units)?;
+            analyze(&exp, &stats, Some(&reduced.units), &opts)
+        }
+        (None, Some(summary)) => {
+            let (reader, shown): (Box<dyn std::io::Read>, String) = if summary.as_os_str() == "-" {
+                (Box::new(std::io::stdin()), "<stdin>".into())
+            } else {
+                let shown = summary.display().to_string();
+                let f =
+                    std::fs::File::open(summary).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
+                (Box::new(f), shown)
+            };
+            let rows = read_summary(reader, &shown)?;
+            let stats = coverage(&exp, rows, &shown, args.ignore_unknown_variants, &HashMap::new())?;
+            analyze(&exp, &stats, None, &opts)
+        }
+        (None, None) => {
+            return Err(usage("give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)"))
+        }
     };
-    let rows = read_summary(reader, &shown)?;
-    let stats = coverage(&exp, rows, &shown, args.ignore_unknown_variants)?;
-    let analysis = analyze(&exp, &stats, &opts);
     if analysis.srm.mismatch {
         ctx.warn(&format!(
             "sample ratio mismatch (p = {}): the split differs from the plan; the results below are not trustworthy",
@@ -162,6 +206,18 @@ pub fn run(args: &AnalyzeArgs, ctx: &Ctx) -> Result<i32> {
     let format = Format::resolve(args.format, ctx.stdout_tty);
     ctx.emit(&report(&analysis, format), format)?;
     Ok(exit::OK)
+}
+
+/// A spinner on stderr while a large file is read (terminal only).
+fn spinner(ctx: &Ctx, what: &str) -> indicatif::ProgressBar {
+    if !ctx.stderr_tty {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    pb.set_message(format!("reading {what}"));
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
 }
 
 fn num(x: f64) -> Value {
@@ -258,12 +314,21 @@ pub fn report(a: &Analysis, format: Format) -> Report {
     let mut tables = Vec::new();
     for m in &a.metrics {
         let bayes = a.method == Method::Bayesian;
-        let mut cols = vec!["variant", "n", "mean", "diff [CI]", "lift [CI]"];
+        let with_missing = m.variants.iter().any(|v| v.missing > 0);
+        let mut cols = vec!["variant", "n"];
+        if with_missing {
+            cols.push("missing");
+        }
+        cols.extend(["mean", "diff [CI]", "lift [CI]"]);
         cols.extend(if bayes { vec!["chance to win", "risk (ctrl / trt)"] } else { vec!["p-value", ""] });
         let mut t = Table::new(&cols);
         for v in &m.variants {
             let c = m.comparisons.iter().find(|c| c.variant == v.variant);
-            let mut row = vec![json!(v.variant), json!(v.n), num(v.mean)];
+            let mut row = vec![json!(v.variant), json!(v.n)];
+            if with_missing {
+                row.push(json!(v.missing));
+            }
+            row.push(num(v.mean));
             match c {
                 None => row.extend([json!("(control)"), json!(""), json!(""), json!("")]),
                 Some(c) => {

@@ -9,9 +9,12 @@ use crate::error::AbxError;
 /// Sufficient statistics of one metric in one variant.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Moments {
+    /// Non-missing values.
     pub n: f64,
     pub sum: f64,
     pub sum_sq: f64,
+    /// Missing values (null, NaN, empty), counted and shown, never silently dropped.
+    pub missing: f64,
 }
 
 /// The rows, keyed by (variant, metric), with the line each came from.
@@ -47,7 +50,7 @@ pub fn read_summary<R: Read>(reader: R, path: &str) -> Result<SummaryRows, AbxEr
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| err(format!("line {line}, column `{}`: `{text}` is not a number", headers[i])))
         };
-        let m = Moments { n: number(cn)?, sum: number(cs)?, sum_sq: number(css)? };
+        let m = Moments { n: number(cn)?, sum: number(cs)?, sum_sq: number(css)?, missing: 0.0 };
         if m.n < 0.0 || m.n.fract() != 0.0 {
             return Err(err(format!("line {line}: n must be a whole number of at least 0, got {}", field(cn))));
         }

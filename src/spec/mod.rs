@@ -7,7 +7,7 @@ pub mod yaml;
 
 use std::path::Path;
 
-pub use diag::{Diagnostic, Style};
+pub use diag::{did_you_mean, Diagnostic, Style};
 pub use model::*;
 
 use crate::error::AbxError;
