@@ -26,8 +26,8 @@ def make(con, path, fmt):
     con.execute(f"""
         COPY (
           SELECT CASE WHEN u < 1/3 THEN 'control' WHEN u < 2/3 THEN 'treatment_a' ELSE 'treatment_b' END AS variant,
-                 round(exp(random() * 2 + 1) * (1 + 0.02 * (u >= 1/3)), 2) AS revenue,
-                 CAST(random() < 0.1 + 0.005 * (u >= 2/3) AS INTEGER) AS converted
+                 exp(random() * 2 + 1) * (1 + 0.02 * CAST(u >= 1/3 AS DOUBLE)) AS revenue,
+                 CAST(random() < 0.1 + 0.005 * CAST(u >= 2/3 AS DOUBLE) AS INTEGER) AS converted
           FROM (SELECT random() AS u FROM range({N}))
         ) TO '{path}.tmp' (FORMAT {fmt})""")
     os.replace(path + ".tmp", path)
