@@ -8,6 +8,11 @@ mod common;
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// The contract's tolerance: relative `tol`, or absolute 1e-12 near zero.
+fn agrees(got: f64, want: f64, tol: f64) -> bool {
+    (got - want).abs() <= 1e-12 || (got - want).abs() / want.abs() <= tol
+}
+
 fn check_file(name: &str) -> usize {
     let path = common::fixture(&format!("oracle/{name}.json"));
     let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -36,8 +41,7 @@ fn check_file(name: &str) -> usize {
                 continue;
             };
             let tol = if key == "n_exact" { 1e-6 } else { 1e-9 };
-            let ok = (got - want).abs() <= 1e-12 || (got - want).abs() / want.abs() <= tol;
-            if !ok {
+            if !agrees(got, want, tol) {
                 failures.push(format!(
                     "{}: {key} = {got:e}, reference {want:e}, rel err {:.2e}",
                     args.join(" "),
@@ -122,7 +126,7 @@ fn gbstats() {
                 continue;
             };
             let tol = if key.starts_with("risk") { 1e-6 } else { 1e-9 };
-            if !((g - want).abs() <= 1e-12 || (g - want).abs() / want.abs() <= tol) {
+            if !agrees(g, want, tol) {
                 failures.push(format!("{}: {key} = {g:e}, gbstats {want:e}", args.join(" ")));
             }
         }
