@@ -73,7 +73,7 @@ _abx() {
             return 0
             ;;
         abx__subcmd__analyze)
-            opts="-e -f -h -V --experiment --data --summary --variant-column --method --alpha --sequential-tuning --prior-mean --prior-variance --correction --ignore-unknown-variants --format --help --version"
+            opts="-e -f -h -V --experiment --data --summary --variant-column --unit-column --events --by --method --alpha --sequential-tuning --prior-mean --prior-variance --correction --ignore-unknown-variants --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -96,6 +96,14 @@ _abx() {
                     return 0
                     ;;
                 --variant-column)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unit-column)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -124,11 +132,11 @@ _abx() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown prometheus" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -64,6 +64,8 @@ complete -c abx -n "__fish_abx_using_subcommand analyze" -s e -l experiment -d '
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l data -d 'Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric' -r -F
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq ("-": stdin)' -r -F
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l variant-column -d 'The --data column that holds the variant' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l unit-column -d 'The --data column that holds the unit id: without a variant column, units are assigned by the experiment\'s bucketing; with --events, events are rolled up per unit' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l by -d 'The same readout per segment of this --data column (repeatable, up to 3)' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l method -d 'Statistical method' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
 sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
 bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"
@@ -75,10 +77,12 @@ complete -c abx -n "__fish_abx_using_subcommand analyze" -l correction -d 'Adjus
 bonferroni\t''
 holm\t''
 bh\t'Benjamini-Hochberg false discovery rate'"
-complete -c abx -n "__fish_abx_using_subcommand analyze" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+complete -c abx -n "__fish_abx_using_subcommand analyze" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
-csv\t'CSV, one row per table row'
-markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+csv\t'CSV, one row per metric x variant'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+prometheus\t'Prometheus text exposition format, for node_exporter\'s textfile collector'"
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l events -d '--data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max or any) first'
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l ignore-unknown-variants -d 'Ignore summary rows of variants that the experiment does not have'
 complete -c abx -n "__fish_abx_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand analyze" -s V -l version -d 'Print version'

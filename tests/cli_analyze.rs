@@ -291,7 +291,7 @@ fn bad_data_names_the_file_column_and_row() {
         ),
         (
             "varaint,booked,unsubscribed\ndelay_30min,1,0\n",
-            "no column `variant` for the variant (pass --variant-column) (did you mean `varaint`?)",
+            "no column `variant` for the variant (pass --variant-column, or --unit-column to assign units by the experiment's bucketing) (did you mean `varaint`?)",
         ),
         ("variant,booked\ndelay_30min,1\n", "no column `unsubscribed` for metric `unsubscribed`"),
         (

@@ -9,8 +9,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::data::summary::Moments;
+use crate::spec::Metric;
 use crate::spec::{Direction, Experiment, MetricKind};
-use crate::stats::gbstats::{self, Arm, Prior};
+use crate::stats::gbstats::{self, Arm, Prior, Sums};
 use crate::stats::htest::{chi2_goodness_of_fit, two_means, two_proportions, Counts, RelativeCi, Summary};
 use crate::stats::multiple::{benjamini_hochberg, bonferroni, holm};
 use crate::stats::Alternative;
@@ -78,8 +79,14 @@ pub struct Comparison {
     pub risk_treatment: Option<f64>,
     /// `p_value` adjusted by the correction, across treatments x metrics.
     pub p_value_adjusted: f64,
-    /// Cohen's d (means) or h (proportions).
+    /// Cohen's d (means, ratios, CUPED: the diff over the arms' pooled sd) or h (proportions).
     pub effect_size: f64,
+    /// CUPED: the pooled θ the metric was adjusted by (0: no adjustment, as gbstats does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theta: Option<f64>,
+    /// CUPED: 1 - var(adjusted diff) / var(unadjusted diff).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variance_reduction: Option<f64>,
     /// Significant at alpha by the method (after correction for frequentist).
     pub significant: bool,
     /// Significant and in the metric's better direction.
@@ -133,31 +140,25 @@ pub fn analyze(
     let primary = exp.primary.clone().or_else(|| exp.metrics.first().map(|m| m.name.clone()));
     let mut metrics = Vec::new();
     for m in &exp.metrics {
-        let arm = |mo: Moments| match m.kind {
-            MetricKind::Mean => Arm::mean_metric(mo.n, mo.sum, mo.sum_sq),
-            MetricKind::Proportion => Arm::proportion_metric(mo.n, mo.sum),
-        };
         let control = get(&exp.variants[0].name, &m.name);
         let variants = exp
             .variants
             .iter()
             .map(|v| {
                 let mo = get(&v.name, &m.name);
-                let a = arm(mo);
+                let a = raw_arm(m, mo);
                 VariantStats {
                     variant: v.name.clone(),
                     n: mo.n as u64,
                     missing: mo.missing as u64,
                     mean: a.mean,
                     sd: a.var.max(0.0).sqrt(),
-                    sum: mo.sum,
+                    sum: mo.total(),
                 }
             })
             .collect();
-        let comparisons = exp.variants[1..]
-            .iter()
-            .map(|v| compare(m.kind, control, get(&v.name, &m.name), &v.name, opts, arm))
-            .collect();
+        let comparisons =
+            exp.variants[1..].iter().map(|v| compare(m, control, get(&v.name, &m.name), &v.name, opts)).collect();
         metrics.push(MetricResult {
             name: m.name.clone(),
             kind: m.kind,
@@ -197,31 +198,53 @@ pub fn analyze(
     }
 }
 
-fn compare(
-    kind: MetricKind,
-    c: Moments,
-    t: Moments,
-    name: &str,
-    opts: &Options,
-    arm: impl Fn(Moments) -> Arm,
-) -> Comparison {
+fn sums(m: Moments) -> Sums {
+    Sums { n: m.n, mean_x: m.mean(), var_x: m.var(), mean_y: m.mean_y(), var_y: m.var_y(), cov_xy: m.cov() }
+}
+
+/// The arm as gbstats sees it, before any CUPED adjustment.
+fn raw_arm(m: &Metric, mo: Moments) -> Arm {
+    match m.kind {
+        MetricKind::Mean => Arm::new(mo.n, mo.mean(), mo.var()),
+        MetricKind::Proportion => Arm::proportion_metric(mo.n, mo.total()),
+        MetricKind::Ratio => Arm::ratio_metric(sums(mo)),
+    }
+}
+
+fn compare(m: &Metric, c: Moments, t: Moments, name: &str, opts: &Options) -> Comparison {
     let two = Alternative::TwoSided;
-    let (diff, ci, p_value, effect_size) = match kind {
-        MetricKind::Mean => {
-            let s = |m: Moments| {
-                let a = arm(m);
-                Summary { n: m.n, mean: a.mean, sd: a.var.max(0.0).sqrt() }
-            };
-            let r = two_means(s(c), s(t), opts.alpha, false, two, RelativeCi::Delta);
-            (r.diff, r.ci, r.p_value, r.cohens_d)
+    let (mut a, mut b) = (raw_arm(m, c), raw_arm(m, t));
+    let mut theta = None;
+    let mut variance_reduction = None;
+    let (diff, ci, p_value, effect_size) = if m.kind == MetricKind::Ratio || m.covariate.is_some() {
+        if m.covariate.is_some() {
+            // CUPED with θ pooled over control and this treatment (gbstats' compute_theta).
+            let proportion = m.kind == MetricKind::Proportion;
+            let th = gbstats::cuped_theta(sums(c.merge(&t)), proportion);
+            if th != 0.0 {
+                let pre_var = |mo: Moments| if proportion { mo.mean_y() * (1.0 - mo.mean_y()) } else { mo.var_y() };
+                let (a2, b2) = (Arm::cuped(sums(c), a.var, pre_var(c), th), Arm::cuped(sums(t), b.var, pre_var(t), th));
+                let before = a.var / a.n + b.var / b.n;
+                variance_reduction = Some(1.0 - (a2.var / a2.n + b2.var / b2.n) / before);
+                (a, b) = (a2, b2);
+            } else {
+                variance_reduction = Some(0.0);
+            }
+            theta = Some(th);
         }
-        MetricKind::Proportion => {
-            let k = |m: Moments| Counts { successes: m.sum, trials: m.n };
-            let r = two_proportions(k(c), k(t), opts.alpha, two, RelativeCi::Delta);
-            (r.diff, r.ci, r.p_value, r.cohens_h)
-        }
+        let r = gbstats::absolute(a, b, opts.alpha);
+        // Cohen's d with the arms' variances pooled equally.
+        let d = r.lift / ((a.var + b.var) / 2.0).sqrt();
+        (r.lift, r.ci, r.p_value, d)
+    } else if m.kind == MetricKind::Mean {
+        let s = |mo: Moments| Summary { n: mo.n, mean: mo.mean(), sd: mo.var().max(0.0).sqrt() };
+        let r = two_means(s(c), s(t), opts.alpha, false, two, RelativeCi::Delta);
+        (r.diff, r.ci, r.p_value, r.cohens_d)
+    } else {
+        let k = |mo: Moments| Counts { successes: mo.total(), trials: mo.n };
+        let r = two_proportions(k(c), k(t), opts.alpha, two, RelativeCi::Delta);
+        (r.diff, r.ci, r.p_value, r.cohens_h)
     };
-    let (a, b) = (arm(c), arm(t));
     let mut out = Comparison {
         variant: name.to_string(),
         diff,
@@ -237,6 +260,8 @@ fn compare(
         risk_treatment: None,
         p_value_adjusted: p_value,
         effect_size,
+        theta,
+        variance_reduction,
         significant: false,
         better: false,
     };

@@ -2,18 +2,82 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
 
 use super::Ctx;
 use crate::analysis::{analyze, Analysis, Correction, Method, Options, SRM_P};
-use crate::data::outcomes::{reduce, MetricColumn};
+use crate::assign::Bucketer;
+use crate::data::outcomes::{reduce, MetricInput, Reduced, Request};
 use crate::data::summary::{read_summary, Moments};
 use crate::error::{exit, AbxError, Result};
+use crate::report::prometheus::{self, Sample};
 use crate::report::{fmt_sig, Format, Report, Table};
 use crate::spec::{self, Direction, Experiment, MetricKind};
 use crate::stats::gbstats::Prior;
+
+/// `--format`: the common formats plus Prometheus' text format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AnalyzeFormat {
+    /// Aligned tables for people
+    Table,
+    /// One JSON document
+    Json,
+    /// CSV, one row per metric x variant
+    Csv,
+    /// GitHub-flavoured Markdown, to paste into a PR or doc
+    Markdown,
+    /// Prometheus text exposition format, for node_exporter's textfile collector
+    Prometheus,
+}
+
+impl AnalyzeFormat {
+    fn common(self) -> Option<Format> {
+        match self {
+            AnalyzeFormat::Table => Some(Format::Table),
+            AnalyzeFormat::Json => Some(Format::Json),
+            AnalyzeFormat::Csv => Some(Format::Csv),
+            AnalyzeFormat::Markdown => Some(Format::Markdown),
+            AnalyzeFormat::Prometheus => None,
+        }
+    }
+}
+
+/// The whole readout: the analysis of all units, notes on the input, and the
+/// same analysis per segment with `--by`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Readout {
+    #[serde(flatten)]
+    pub overall: Analysis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<InputNotes>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<SegmentReadout>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputNotes {
+    /// Rows with no variant (null or empty), left out.
+    pub rows_without_variant: u64,
+    /// Units assigned by the experiment's bucketing (no variant column).
+    pub assigned_by_bucketing: bool,
+    /// Units the bucketing leaves out of the experiment.
+    pub units_not_exposed: u64,
+    /// The cap applied to each capped metric.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub caps: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentReadout {
+    /// The --by column values.
+    pub segment: Map<String, Value>,
+    #[serde(flatten)]
+    pub analysis: Analysis,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -27,7 +91,10 @@ stats engine does.",
     after_help = "Examples:\n  \
 abx analyze -e experiments/followup_timing.yaml --data outcomes.parquet\n  \
 abx analyze -e experiments/followup_timing.yaml --summary summary.csv\n  \
-abx analyze -e experiments/prompt_engineering_test.yaml --summary summary.csv --method bayesian --format json\n\n\
+abx analyze -e experiments/prompt_engineering_test.yaml --summary summary.csv --method bayesian --format json\n  \
+abx analyze -e experiments/personalization.yaml --data outcomes.csv --by user_level --format markdown\n  \
+abx analyze -e experiments/followup_timing.yaml --data events.parquet --events --unit-column user_id\n  \
+abx analyze -e experiments/followup_timing.yaml --data outcomes.csv --format prometheus > /var/lib/node_exporter/abx.prom\n\n\
 A summary from SQL:\n  \
 SELECT variant, 'booked' AS metric, COUNT(*) AS n, SUM(booked) AS sum, SUM(booked * booked) AS sum_sq\n  \
 FROM outcomes GROUP BY variant"
@@ -45,6 +112,15 @@ pub struct AnalyzeArgs {
     /// The --data column that holds the variant
     #[arg(long, value_name = "COLUMN", default_value = "variant")]
     pub variant_column: String,
+    /// The --data column that holds the unit id: without a variant column, units are assigned by the experiment's bucketing; with --events, events are rolled up per unit
+    #[arg(long, value_name = "COLUMN")]
+    pub unit_column: Option<String>,
+    /// --data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max or any) first
+    #[arg(long, requires = "unit_column")]
+    pub events: bool,
+    /// The same readout per segment of this --data column (repeatable, up to 3)
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Vec<String>,
     /// Statistical method
     #[arg(long, value_enum, default_value_t = Method::Frequentist)]
     pub method: Method,
@@ -68,7 +144,7 @@ pub struct AnalyzeArgs {
     pub ignore_unknown_variants: bool,
     /// Output format [default: table on a terminal, else json]
     #[arg(long, short = 'f', value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<AnalyzeFormat>,
 }
 
 fn usage(msg: impl Into<String>) -> AbxError {
@@ -154,33 +230,90 @@ fn coverage(
 
 pub fn run(args: &AnalyzeArgs, ctx: &Ctx) -> Result<i32> {
     let exp = spec::load(&args.experiment)?;
+    let readout = readout(args, &exp, ctx)?;
+    if readout.overall.srm.mismatch {
+        ctx.warn(&format!(
+            "sample ratio mismatch (p = {}): the split differs from the plan; the results below are not trustworthy",
+            fmt_sig(readout.overall.srm.p_value)
+        ));
+    }
+    let format = match args.format {
+        None => Some(Format::resolve(None, ctx.stdout_tty)),
+        Some(f) => f.common(),
+    };
+    match format {
+        Some(format) => ctx.emit(&readout_report(&readout, format), format)?,
+        None => {
+            let mut buf = Vec::new();
+            prometheus::render(&samples(&readout.overall), &mut buf)?;
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &buf)?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// The metric inputs of an experiment: columns, caps, roll-ups.
+pub fn metric_inputs(exp: &Experiment) -> Vec<MetricInput> {
+    exp.metrics
+        .iter()
+        .map(|m| MetricInput {
+            name: m.name.clone(),
+            x: m.column().to_string(),
+            y: m.denominator.clone().or_else(|| m.covariate.clone()),
+            y_is_covariate: m.covariate.is_some(),
+            binary: m.kind == MetricKind::Proportion,
+            cap: m.cap,
+            aggregate: m.aggregate,
+        })
+        .collect()
+}
+
+/// Reads the input named by `args` and analyses it: the readout that
+/// `abx analyze` prints (and `abx verdict` decides on).
+pub fn readout(args: &AnalyzeArgs, exp: &Experiment, ctx: &Ctx) -> Result<Readout> {
     if exp.metrics.is_empty() {
         return Err(AbxError::input(
             args.experiment.display().to_string(),
             "the experiment has no `metrics` to analyze",
         ));
     }
-    let opts = options(args, &exp)?;
-    let analysis = match (&args.data, &args.summary) {
+    let opts = options(args, exp)?;
+    match (&args.data, &args.summary) {
         (Some(data), _) => {
-            let metrics: Vec<MetricColumn> = exp
-                .metrics
-                .iter()
-                .map(|m| MetricColumn { name: &m.name, binary: m.kind == MetricKind::Proportion })
-                .collect();
+            if args.by.len() > 3 {
+                return Err(usage("--by takes at most 3 columns"));
+            }
+            let inputs = metric_inputs(exp);
             let shown = if data.as_os_str() == "-" { "<stdin>".to_string() } else { data.display().to_string() };
             let pb = spinner(ctx, &shown);
-            let reduced = reduce(data, &args.variant_column, &metrics);
+            let bucketer = Bucketer::new(exp);
+            let variants: Vec<String> = exp.variants.iter().map(|v| v.name.clone()).collect();
+            let (progress_bar, what) = (pb.clone(), shown.clone());
+            let req = Request {
+                variant_column: &args.variant_column,
+                unit_column: args.unit_column.as_deref(),
+                bucketer: Some(&bucketer),
+                variants: &variants,
+                by: &args.by,
+                events: args.events,
+                metrics: &inputs,
+                progress: Some(Arc::new(move |rows| {
+                    progress_bar.set_message(format!("reading {what}: {} rows", fmt_rows(rows)))
+                })),
+            };
+            pb.set_message(format!("reading {shown}"));
+            let reduced = reduce(data, &req);
             pb.finish_and_clear();
             let reduced = reduced?;
             if reduced.no_variant > 0 {
                 ctx.warn(&format!("{shown}: {} rows have no variant and are left out", reduced.no_variant));
             }
-            let rows = reduced.stats.into_iter().map(|(k, m)| (k, (m, 0))).collect();
-            let stats = coverage(&exp, rows, &shown, args.ignore_unknown_variants, &reduced.units)?;
-            analyze(&exp, &stats, Some(&reduced.units), &opts)
+            from_reduced(exp, reduced, &shown, args, &opts)
         }
         (None, Some(summary)) => {
+            if !args.by.is_empty() || args.events || args.unit_column.is_some() {
+                return Err(usage("--by, --events and --unit-column work on unit-level --data, not on a --summary"));
+            }
             let (reader, shown): (Box<dyn std::io::Read>, String) = if summary.as_os_str() == "-" {
                 (Box::new(std::io::stdin()), "<stdin>".into())
             } else {
@@ -190,22 +323,72 @@ pub fn run(args: &AnalyzeArgs, ctx: &Ctx) -> Result<i32> {
                 (Box::new(f), shown)
             };
             let rows = read_summary(reader, &shown)?;
-            let stats = coverage(&exp, rows, &shown, args.ignore_unknown_variants, &HashMap::new())?;
-            analyze(&exp, &stats, None, &opts)
+            let stats = coverage(exp, rows, &shown, args.ignore_unknown_variants, &HashMap::new())?;
+            Ok(Readout { overall: analyze(exp, &stats, None, &opts), input: None, segments: Vec::new() })
         }
-        (None, None) => {
-            return Err(usage("give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)"))
-        }
-    };
-    if analysis.srm.mismatch {
-        ctx.warn(&format!(
-            "sample ratio mismatch (p = {}): the split differs from the plan; the results below are not trustworthy",
-            fmt_sig(analysis.srm.p_value)
-        ));
+        (None, None) => Err(usage("give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)")),
     }
-    let format = Format::resolve(args.format, ctx.stdout_tty);
-    ctx.emit(&report(&analysis, format), format)?;
-    Ok(exit::OK)
+}
+
+fn fmt_rows(rows: u64) -> String {
+    if rows >= 1_000_000 {
+        format!("{:.1}M", rows as f64 / 1e6)
+    } else {
+        rows.to_string()
+    }
+}
+
+/// One segment's values, its sufficient statistics and its units per variant.
+type SegmentStats = (Vec<String>, HashMap<(String, String), Moments>, HashMap<String, u64>);
+
+/// Groups to analyses: all units, then each segment.
+fn from_reduced(
+    exp: &Experiment,
+    reduced: Reduced,
+    shown: &str,
+    args: &AnalyzeArgs,
+    opts: &Options,
+) -> Result<Readout> {
+    let mut overall: HashMap<(String, String), Moments> = HashMap::new();
+    let mut units: HashMap<String, u64> = HashMap::new();
+    let mut segments: Vec<SegmentStats> = Vec::new();
+    for g in &reduced.groups {
+        *units.entry(g.variant.clone()).or_default() += g.units;
+        let seg = match segments.iter().position(|(s, _, _)| *s == g.segment) {
+            Some(i) => i,
+            None => {
+                segments.push((g.segment.clone(), HashMap::new(), HashMap::new()));
+                segments.len() - 1
+            }
+        };
+        *segments[seg].2.entry(g.variant.clone()).or_default() += g.units;
+        for (m, mo) in exp.metrics.iter().zip(&g.metrics) {
+            let key = (g.variant.clone(), m.name.clone());
+            let e = overall.entry(key.clone()).or_default();
+            *e = e.merge(mo);
+            let e = segments[seg].1.entry(key).or_default();
+            *e = e.merge(mo);
+        }
+    }
+    let rows = overall.into_iter().map(|(k, m)| (k, (m, 0))).collect();
+    let stats = coverage(exp, rows, shown, args.ignore_unknown_variants, &units)?;
+    let overall = analyze(exp, &stats, Some(&units), opts);
+    let mut out = Vec::new();
+    if !args.by.is_empty() {
+        segments.sort_by(|a, b| a.0.cmp(&b.0));
+        for (values, stats, units) in segments {
+            let segment = args.by.iter().cloned().zip(values.into_iter().map(Value::String)).collect();
+            out.push(SegmentReadout { segment, analysis: analyze(exp, &stats, Some(&units), opts) });
+        }
+    }
+    let caps = exp.metrics.iter().zip(&reduced.caps).filter_map(|(m, c)| c.map(|c| (m.name.clone(), num(c)))).collect();
+    let input = InputNotes {
+        rows_without_variant: reduced.no_variant,
+        assigned_by_bucketing: reduced.assigned,
+        units_not_exposed: reduced.not_exposed,
+        caps,
+    };
+    Ok(Readout { overall, input: Some(input), segments: out })
 }
 
 /// A spinner on stderr while a large file is read (terminal only).
@@ -249,56 +432,177 @@ fn method_line(a: &Analysis) -> String {
     format!("method: {m}; {c}; {}% intervals", fmt_sig((1.0 - a.alpha) * 100.0))
 }
 
-/// The report in `format`: CSV is one long table (a row per metric x variant).
+const CSV_COLUMNS: [&str; 17] = [
+    "metric",
+    "variant",
+    "n",
+    "mean",
+    "sd",
+    "diff",
+    "ci_low",
+    "ci_high",
+    "lift",
+    "lift_ci_low",
+    "lift_ci_high",
+    "p_value",
+    "p_value_adjusted",
+    "lift_p_value",
+    "chance_to_win",
+    "risk_control",
+    "risk_treatment",
+];
+
+/// CSV rows (a row per metric x variant) of one analysis, after `lead` cells.
+fn csv_rows(a: &Analysis, lead: &[Value], t: &mut Table) {
+    for m in &a.metrics {
+        for v in &m.variants {
+            let c = m.comparisons.iter().find(|c| c.variant == v.variant);
+            let f = |g: &dyn Fn(&crate::analysis::Comparison) -> f64| c.map_or(Value::Null, |c| num(g(c)));
+            let o = |g: &dyn Fn(&crate::analysis::Comparison) -> Option<f64>| c.and_then(g).map_or(Value::Null, num);
+            let mut row = lead.to_vec();
+            row.extend([
+                json!(m.name),
+                json!(v.variant),
+                json!(v.n),
+                num(v.mean),
+                num(v.sd),
+                f(&|c| c.diff),
+                f(&|c| c.ci_low),
+                f(&|c| c.ci_high),
+                f(&|c| c.lift),
+                f(&|c| c.lift_ci_low),
+                f(&|c| c.lift_ci_high),
+                f(&|c| c.p_value),
+                f(&|c| c.p_value_adjusted),
+                o(&|c| c.lift_p_value),
+                o(&|c| c.chance_to_win),
+                o(&|c| c.risk_control),
+                o(&|c| c.risk_treatment),
+            ]);
+            t.push(row);
+        }
+    }
+}
+
+/// The whole readout in `format`: all units first, then each segment.
+pub fn readout_report(r: &Readout, format: Format) -> Report {
+    let json = serde_json::to_value(r).unwrap_or(Value::Null);
+    let by: Vec<&String> = r.segments.first().map(|s| s.segment.keys().collect()).unwrap_or_default();
+    if format == Format::Csv {
+        let mut cols: Vec<&str> = by.iter().map(|b| b.as_str()).collect();
+        cols.extend(CSV_COLUMNS);
+        let mut t = Table::new(&cols);
+        csv_rows(&r.overall, &vec![json!("(all)"); by.len()], &mut t);
+        for s in &r.segments {
+            csv_rows(&s.analysis, &s.segment.values().cloned().collect::<Vec<_>>(), &mut t);
+        }
+        return Report { tables: vec![t], json, ..Report::default() };
+    }
+    let mut out = report(&r.overall, format);
+    out.json = json;
+    if let Some(input) = &r.input {
+        if input.assigned_by_bucketing {
+            out.fields.push((
+                "assignment".into(),
+                json!(format!(
+                    "by the experiment's bucketing of the unit column ({} units not exposed)",
+                    input.units_not_exposed
+                )),
+            ));
+        }
+        for (m, c) in &input.caps {
+            out.fields.push((format!("cap {m}"), json!(format!("values above {} set to it", human_num(c)))));
+        }
+    }
+    if !r.segments.is_empty() {
+        let mut cols: Vec<&str> = by.iter().map(|b| b.as_str()).collect();
+        cols.extend(["units", "SRM p-value"]);
+        let mut t = Table::new(&cols);
+        for s in &r.segments {
+            let mut row: Vec<Value> = s.segment.values().cloned().collect();
+            row.push(json!(s.analysis.srm.observed.iter().sum::<u64>()));
+            let p = s.analysis.srm.p_value;
+            row.push(json!(if s.analysis.srm.mismatch { format!("{} MISMATCH", fmt_sig(p)) } else { fmt_sig(p) }));
+            t.push(row);
+        }
+        out.tables
+            .push(t.titled(format!("segments by {}", by.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(", "))));
+        for s in &r.segments {
+            let label: Vec<String> =
+                s.segment.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect();
+            for t in report(&s.analysis, format).tables {
+                let title = t.title.clone().unwrap_or_default();
+                out.tables.push(t.titled(format!("[{}] {title}", label.join(", "))));
+            }
+        }
+    }
+    out
+}
+
+fn human_num(v: &Value) -> String {
+    v.as_f64().map_or_else(|| v.to_string(), fmt_sig)
+}
+
+/// The Prometheus samples of an analysis.
+pub fn samples(a: &Analysis) -> Vec<Sample> {
+    let labels = |v: &str, m: Option<&str>| {
+        let mut l = vec![("experiment".to_string(), a.experiment.clone()), ("variant".to_string(), v.to_string())];
+        if let Some(m) = m {
+            l.push(("metric".to_string(), m.to_string()));
+        }
+        l
+    };
+    let mut out = Vec::new();
+    let mut sample = |name, help, kind, labels, value| out.push(Sample { name, help, kind, labels, value });
+    for (v, n) in a.metrics.first().map(|m| &m.variants).into_iter().flatten().zip(&a.srm.observed) {
+        sample(
+            "experiment_variant_assigned_total",
+            "Units assigned to the variant.",
+            "counter",
+            labels(&v.variant, None),
+            *n as f64,
+        );
+    }
+    for m in &a.metrics {
+        for v in &m.variants {
+            let l = labels(&v.variant, Some(&m.name));
+            sample(
+                "experiment_outcome_total",
+                "Sum of the metric over the variant's units (conversions for a proportion).",
+                "counter",
+                l.clone(),
+                v.sum,
+            );
+            if m.kind == MetricKind::Proportion {
+                sample(
+                    "experiment_conversion_rate",
+                    "Share of the variant's units that converted.",
+                    "gauge",
+                    l.clone(),
+                    v.mean,
+                );
+            } else {
+                sample("experiment_metric_mean", "Mean of the metric in the variant.", "gauge", l.clone(), v.mean);
+            }
+            sample("experiment_sample_size", "Units with a value of the metric.", "gauge", l, v.n as f64);
+        }
+    }
+    sample(
+        "experiment_srm_p_value",
+        "Sample-ratio check p-value (chi-square against the planned split).",
+        "gauge",
+        vec![("experiment".to_string(), a.experiment.clone())],
+        a.srm.p_value,
+    );
+    out
+}
+
+/// The report of one analysis in `format` (table or markdown; JSON is the analysis).
 pub fn report(a: &Analysis, format: Format) -> Report {
     let json = serde_json::to_value(a).unwrap_or(Value::Null);
     if format == Format::Csv {
-        let mut t = Table::new(&[
-            "metric",
-            "variant",
-            "n",
-            "mean",
-            "sd",
-            "diff",
-            "ci_low",
-            "ci_high",
-            "lift",
-            "lift_ci_low",
-            "lift_ci_high",
-            "p_value",
-            "p_value_adjusted",
-            "lift_p_value",
-            "chance_to_win",
-            "risk_control",
-            "risk_treatment",
-        ]);
-        for m in &a.metrics {
-            for v in &m.variants {
-                let c = m.comparisons.iter().find(|c| c.variant == v.variant);
-                let f = |g: &dyn Fn(&crate::analysis::Comparison) -> f64| c.map_or(Value::Null, |c| num(g(c)));
-                let o =
-                    |g: &dyn Fn(&crate::analysis::Comparison) -> Option<f64>| c.and_then(g).map_or(Value::Null, num);
-                t.push(vec![
-                    json!(m.name),
-                    json!(v.variant),
-                    json!(v.n),
-                    num(v.mean),
-                    num(v.sd),
-                    f(&|c| c.diff),
-                    f(&|c| c.ci_low),
-                    f(&|c| c.ci_high),
-                    f(&|c| c.lift),
-                    f(&|c| c.lift_ci_low),
-                    f(&|c| c.lift_ci_high),
-                    f(&|c| c.p_value),
-                    f(&|c| c.p_value_adjusted),
-                    o(&|c| c.lift_p_value),
-                    o(&|c| c.chance_to_win),
-                    o(&|c| c.risk_control),
-                    o(&|c| c.risk_treatment),
-                ]);
-            }
-        }
+        let mut t = Table::new(&CSV_COLUMNS);
+        csv_rows(a, &[], &mut t);
         return Report { tables: vec![t], json, ..Report::default() };
     }
     let srm = &a.srm;
@@ -367,7 +671,13 @@ pub fn report(a: &Analysis, format: Format) -> Report {
         let dir = if m.direction == Direction::Increase { "higher is better" } else { "lower is better" };
         let kind = serde_json::to_value(m.kind).ok().and_then(|k| k.as_str().map(String::from)).unwrap_or_default();
         let primary = if m.primary { ", primary" } else { "" };
-        tables.push(t.titled(format!("{} ({kind}, {dir}{primary})", m.name)));
+        let reductions: Vec<String> = m.comparisons.iter().filter_map(|c| c.variance_reduction).map(pct).collect();
+        let cuped = if reductions.is_empty() {
+            String::new()
+        } else {
+            format!(", CUPED: variance reduced by {}", reductions.join(" / "))
+        };
+        tables.push(t.titled(format!("{} ({kind}, {dir}{primary}{cuped})", m.name)));
     }
     Report { title: Some(format!("experiment {}", a.experiment)), fields, tables, notes: vec![method_line(a)], json }
 }

@@ -3,6 +3,7 @@
 //! `abx analyze` is reduced with polars in [`outcomes`] (the only polars
 //! code) or read pre-aggregated by [`summary`].
 
+mod csvfast;
 pub mod lines;
 pub mod outcomes;
 pub mod pipeline;

@@ -1,59 +1,117 @@
-//! Unit-level outcome data (CSV or Parquet) reduced to per-variant
-//! sufficient statistics with polars' lazy API: projection to the needed
-//! columns and the streaming engine, so files larger than memory work.
-//! This is the only code that touches polars.
+//! Unit-level outcome data (CSV or Parquet) reduced to per-variant (and
+//! per-segment) sufficient statistics. This is the only code that touches
+//! polars.
+//!
+//! polars' lazy API reads the file with projection (only the needed columns),
+//! casts, and for `--events` rolls events up per unit; its streaming engine
+//! hands the result over in batches to [`Accumulator`], which folds each
+//! batch into per-group moments in one pass. The fold is ours rather than a
+//! polars `group_by` because it is several times faster on the few groups an
+//! experiment has (variant strings are matched by their 16-byte views), and
+//! because it can assign units by the experiment's own bucketing on the fly.
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use polars::prelude::*;
+use polars_arrow::array::{Array, Utf8ViewArray};
 
 use super::summary::Moments;
+use crate::assign::Bucketer;
 use crate::error::AbxError;
-use crate::spec::did_you_mean;
+use crate::spec::{did_you_mean, Aggregate, Cap};
+
+/// One metric's columns and how to treat them.
+#[derive(Debug, Clone)]
+pub struct MetricInput {
+    pub name: String,
+    /// The value column (a ratio's numerator).
+    pub x: String,
+    /// A ratio's denominator or a CUPED covariate.
+    pub y: Option<String>,
+    /// `y` is a covariate: a missing covariate counts as 0 (no pre-period activity).
+    pub y_is_covariate: bool,
+    /// The values (and a covariate's) must be 0 or 1.
+    pub binary: bool,
+    pub cap: Option<Cap>,
+    /// How `--events` rows roll up per unit.
+    pub aggregate: Aggregate,
+}
+
+/// What to read and how to find each row's variant.
+pub struct Request<'a> {
+    /// The variant column, used when the data has it.
+    pub variant_column: &'a str,
+    /// Without a variant column, units in this column are assigned by `bucketer`.
+    pub unit_column: Option<&'a str>,
+    pub bucketer: Option<&'a Bucketer>,
+    /// The experiment's variant names, in bucketer order.
+    pub variants: &'a [String],
+    /// Segment columns (`--by`).
+    pub by: &'a [String],
+    /// Rows are events, rolled up per unit (in `unit_column`) first.
+    pub events: bool,
+    pub metrics: &'a [MetricInput],
+    /// Called with the rows read so far, after each batch.
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback, called from polars' threads.
+pub type Progress = Arc<dyn Fn(u64) + Send + Sync>;
+
+/// One variant (in one segment) after the reduction.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub variant: String,
+    /// The `--by` values, in `by` order.
+    pub segment: Vec<String>,
+    /// Units (rows, or units after rolling events up).
+    pub units: u64,
+    /// Per metric, in `metrics` order.
+    pub metrics: Vec<Moments>,
+}
 
 /// What the reduction found.
 #[derive(Debug, Default)]
 pub struct Reduced {
-    /// (variant, metric) -> n (non-missing), sum, sum of squares, missing.
-    pub stats: HashMap<(String, String), Moments>,
-    /// Rows (units) per variant, for the sample-ratio check.
-    pub units: HashMap<String, u64>,
-    /// Rows without a variant.
+    pub groups: Vec<Group>,
+    /// Rows without a variant (null or empty).
     pub no_variant: u64,
-}
-
-/// A metric column and whether it must hold only 0 and 1.
-pub struct MetricColumn<'a> {
-    pub name: &'a str,
-    pub binary: bool,
+    /// Units the bucketing leaves out of the experiment (allocation < 1).
+    pub not_exposed: u64,
+    /// Whether units were assigned by bucketing (no variant column).
+    pub assigned: bool,
+    /// The cap applied to each metric, resolved to a value.
+    pub caps: Vec<Option<f64>>,
 }
 
 fn polars_err(path: &str, e: PolarsError) -> AbxError {
     AbxError::input(path, format!("cannot read the data: {e}"))
 }
 
-fn scan(path: &Path, shown: &str) -> Result<LazyFrame, AbxError> {
+fn is_parquet(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    matches!(ext.as_str(), "parquet" | "pq")
+}
+
+fn scan(path: &Path, shown: &str, all_strings: bool) -> Result<LazyFrame, AbxError> {
     let p = PlRefPath::new(path.to_string_lossy().as_ref());
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let lf = match ext.as_str() {
-        "parquet" | "pq" => LazyFrame::scan_parquet(p, ScanArgsParquet::default()),
-        "tsv" | "tab" => LazyCsvReader::new(p)
-            .with_has_header(true)
-            .with_separator(b'\t')
-            .with_infer_schema_length(Some(10_000))
-            .finish(),
-        _ => LazyCsvReader::new(p).with_has_header(true).with_infer_schema_length(Some(10_000)).finish(),
+    let infer = if all_strings { Some(0) } else { Some(10_000) };
+    let lf = if is_parquet(path) {
+        LazyFrame::scan_parquet(p, ScanArgsParquet::default())
+    } else {
+        let sep = if matches!(ext.as_str(), "tsv" | "tab") { b'\t' } else { b',' };
+        LazyCsvReader::new(p).with_has_header(true).with_separator(sep).with_infer_schema_length(infer).finish()
     };
     lf.map_err(|e| polars_err(shown, e))
 }
 
-/// Reduces `path` ("-": CSV on stdin) to per-variant sufficient statistics.
-pub fn reduce(path: &Path, variant_column: &str, metrics: &[MetricColumn]) -> Result<Reduced, AbxError> {
-    // stdin is spooled to a temporary file: polars scans files.
-    let mut _spool = None;
-    let (path, shown): (&Path, String) = if path.as_os_str() == "-" {
+/// The file to scan: `-` (stdin) is spooled to a temporary file, as polars scans files.
+fn source(path: &Path) -> Result<(std::path::PathBuf, String, Option<tempfile::NamedTempFile>), AbxError> {
+    if path.as_os_str() == "-" {
         let mut tmp = tempfile::Builder::new()
             .prefix(".abx-stdin-")
             .suffix(".csv")
@@ -62,18 +120,32 @@ pub fn reduce(path: &Path, variant_column: &str, metrics: &[MetricColumn]) -> Re
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf).map_err(|source| AbxError::Read { path: "<stdin>".into(), source })?;
         std::io::Write::write_all(&mut tmp, &buf).map_err(|e| AbxError::input("<stdin>", e.to_string()))?;
-        _spool = Some(tmp);
-        (_spool.as_ref().map(|t| t.path()).unwrap_or(path), "<stdin>".to_string())
-    } else {
-        if !path.exists() {
-            return Err(AbxError::Read {
-                path: path.display().to_string(),
-                source: std::io::Error::from(std::io::ErrorKind::NotFound),
-            });
-        }
-        (path, path.display().to_string())
-    };
-    let mut lf = scan(path, &shown)?;
+        return Ok((tmp.path().to_path_buf(), "<stdin>".into(), Some(tmp)));
+    }
+    if !path.exists() {
+        return Err(AbxError::Read {
+            path: path.display().to_string(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        });
+    }
+    Ok((path.to_path_buf(), path.display().to_string(), None))
+}
+
+/// The column names of a data file, so that callers can choose how to read it.
+pub fn columns(path: &Path) -> Result<Vec<String>, AbxError> {
+    if path.as_os_str() == "-" {
+        return Ok(Vec::new());
+    }
+    let (path, shown, _spool) = source(path)?;
+    let mut lf = scan(&path, &shown, false)?;
+    let schema = lf.collect_schema().map_err(|e| polars_err(&shown, e))?;
+    Ok(schema.iter_names().map(|n| n.to_string()).collect())
+}
+
+/// Reduces `path` ("-": CSV on stdin) to per-group sufficient statistics.
+pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
+    let (path, shown, _spool) = source(path)?;
+    let mut lf = scan(&path, &shown, false)?;
     let schema = lf.collect_schema().map_err(|e| polars_err(&shown, e))?;
     let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
     let need = |c: &str, what: &str| -> Result<(), AbxError> {
@@ -83,106 +155,322 @@ pub fn reduce(path: &Path, variant_column: &str, metrics: &[MetricColumn]) -> Re
         let hint = did_you_mean(c, &names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
         Err(AbxError::input(&shown, format!("no column `{c}` for {what}{hint}; the columns are: {}", names.join(", "))))
     };
-    need(variant_column, "the variant (pass --variant-column)")?;
-    for m in metrics {
-        need(m.name, &format!("metric `{}`", m.name))?;
-        let dtype = schema.get(m.name).cloned().unwrap_or(DataType::Null);
-        if !(dtype.is_primitive_numeric() || dtype == DataType::Boolean || dtype == DataType::Null) {
-            return Err(first_non_numeric(lf.clone(), m.name, &shown, &dtype));
+
+    // Which column gives the variant: the variant column, else units hashed by the bucketing.
+    let has_variant = schema.get(req.variant_column).is_some();
+    let hashing = match (has_variant, req.unit_column, req.bucketer) {
+        (true, _, _) => None,
+        (false, Some(unit), Some(b)) => {
+            need(unit, "the unit (pass --unit-column)")?;
+            Some(b.clone())
+        }
+        (false, _, _) => {
+            need(
+                req.variant_column,
+                "the variant (pass --variant-column, or --unit-column to assign units by the experiment's bucketing)",
+            )?;
+            None
+        }
+    };
+    if req.events {
+        match req.unit_column {
+            Some(unit) => need(unit, "the unit that events belong to (--unit-column)")?,
+            None => {
+                return Err(AbxError::Usage(
+                    "--events needs --unit-column: the column that says which unit each event belongs to".into(),
+                ))
+            }
+        }
+    }
+    for b in req.by {
+        need(b, "the segment (--by)")?;
+    }
+    for m in req.metrics {
+        let what = format!("metric `{}`", m.name);
+        for c in std::iter::once(&m.x).chain(m.y.as_ref()) {
+            need(c, &what)?;
+            let dtype = schema.get(c).cloned().unwrap_or(DataType::Null);
+            if !(dtype.is_primitive_numeric() || dtype == DataType::Boolean || dtype == DataType::Null) {
+                return Err(first_non_numeric(&path, c, &shown, &dtype));
+            }
         }
     }
 
-    // One pass: project, clean NaN to null, group by variant.
-    let mut select = vec![col(variant_column).cast(DataType::String).alias("__variant")];
-    let mut aggs = vec![len().alias("__units")];
-    for (i, m) in metrics.iter().enumerate() {
-        let x = format!("__m{i}");
-        select.push(col(m.name).cast(DataType::Float64).fill_nan(lit(NULL)).alias(x.as_str()));
-        aggs.push(col(x.as_str()).count().cast(DataType::Float64).alias(format!("{x}_n")));
-        aggs.push(col(x.as_str()).null_count().cast(DataType::Float64).alias(format!("{x}_missing")));
-        aggs.push(col(x.as_str()).sum().alias(format!("{x}_sum")));
-        aggs.push((col(x.as_str()) * col(x.as_str())).sum().alias(format!("{x}_sum_sq")));
-        aggs.push(col(x.as_str()).min().alias(format!("{x}_min")));
-        aggs.push(col(x.as_str()).max().alias(format!("{x}_max")));
-    }
-    let query = lf.select(select).group_by([col("__variant")]).agg(aggs);
-    let df = match query.collect_with_engine(Engine::Streaming).map_err(|e| polars_err(&shown, e))? {
-        polars_core::query_result::QueryResult::Single(df) => df,
-        polars_core::query_result::QueryResult::Multiple(_) => {
-            return Err(AbxError::input(&shown, "unexpected result shape from polars"))
+    // Projection (and the roll-up of events per unit).
+    let key_source = if hashing.is_some() { req.unit_column.unwrap_or_default() } else { req.variant_column };
+    // Numeric columns keep their type (the fold reads them as f64); others are cast.
+    let f64col = |c: &str| match schema.get(c) {
+        Some(t) if t.is_primitive_numeric() => col(c),
+        _ => col(c).cast(DataType::Float64),
+    };
+    let mut select = vec![col(key_source).cast(DataType::String).alias("__key")];
+    let mut check_variant = false;
+    let lf = if req.events {
+        let unit = req.unit_column.unwrap_or_default();
+        let mut aggs = Vec::new();
+        if hashing.is_none() {
+            // A unit seen in two variants is an error: compare the smallest and largest.
+            aggs.push(col(req.variant_column).cast(DataType::String).min().alias("__key"));
+            aggs.push(col(req.variant_column).cast(DataType::String).max().alias("__vmax"));
+            check_variant = true;
         }
+        for (i, b) in req.by.iter().enumerate() {
+            aggs.push(col(b.as_str()).cast(DataType::String).first().alias(format!("__by{i}")));
+        }
+        for (i, m) in req.metrics.iter().enumerate() {
+            let roll = |e: Expr| match m.aggregate {
+                Aggregate::Sum => e.sum(),
+                Aggregate::Count => e.count().cast(DataType::Float64),
+                Aggregate::Max => e.max(),
+                Aggregate::Any => e.gt(lit(0.0)).cast(DataType::Float64).max(),
+            };
+            aggs.push(roll(f64col(&m.x)).alias(format!("__x{i}")));
+            if let Some(y) = &m.y {
+                // A covariate is a per-unit pre-period value repeated on its events.
+                let e = if m.y_is_covariate { f64col(y).max() } else { roll(f64col(y)) };
+                aggs.push(e.alias(format!("__y{i}")));
+            }
+        }
+        select = vec![col("__unit").cast(DataType::String).alias("__unit")];
+        if hashing.is_some() {
+            select.push(col("__unit").cast(DataType::String).alias("__key"));
+        } else {
+            select.extend([col("__key"), col("__vmax")]);
+        }
+        for i in 0..req.by.len() {
+            select.push(col(format!("__by{i}").as_str()));
+        }
+        for (i, m) in req.metrics.iter().enumerate() {
+            select.push(col(format!("__x{i}").as_str()));
+            if m.y.is_some() {
+                let y = col(format!("__y{i}").as_str());
+                select.push(if m.y_is_covariate { y.fill_null(lit(0.0)) } else { y });
+            }
+        }
+        lf.group_by([col(unit).alias("__unit")]).agg(aggs).select(select)
+    } else {
+        for (i, b) in req.by.iter().enumerate() {
+            select.push(col(b.as_str()).cast(DataType::String).alias(format!("__by{i}")));
+        }
+        for (i, m) in req.metrics.iter().enumerate() {
+            select.push(f64col(&m.x).alias(format!("__x{i}")));
+            if let Some(y) = &m.y {
+                let e = f64col(y);
+                let e = if m.y_is_covariate {
+                    e.cast(DataType::Float64).fill_nan(lit(NULL)).fill_null(lit(0.0))
+                } else {
+                    e
+                };
+                select.push(e.alias(format!("__y{i}")));
+            }
+        }
+        lf.select(select)
     };
 
-    let f64_col = |name: &str| -> Result<Vec<Option<f64>>, AbxError> {
-        let c = df
-            .column(name)
-            .map_err(|e| polars_err(&shown, e))?
-            .cast(&DataType::Float64)
-            .map_err(|e| polars_err(&shown, e))?;
-        let ca = c.f64().map_err(|e| polars_err(&shown, e))?;
-        Ok((0..ca.len()).map(|i| ca.get(i)).collect())
-    };
-    let variant_col = df.column("__variant").map_err(|e| polars_err(&shown, e))?;
-    let variant_ca = variant_col.str().map_err(|e| polars_err(&shown, e))?;
-    let variants: Vec<Option<String>> = (0..variant_ca.len()).map(|i| variant_ca.get(i).map(str::to_string)).collect();
-    let units = f64_col("__units")?;
-    let mut out = Reduced::default();
-    let mut per_metric = Vec::new();
-    for i in 0..metrics.len() {
-        let x = format!("__m{i}");
-        per_metric.push((
-            f64_col(&format!("{x}_n"))?,
-            f64_col(&format!("{x}_missing"))?,
-            f64_col(&format!("{x}_sum"))?,
-            f64_col(&format!("{x}_sum_sq"))?,
-            f64_col(&format!("{x}_min"))?,
-            f64_col(&format!("{x}_max"))?,
-        ));
+    // Caps: a percentile is the quantile of the metric over all units, pooled.
+    let mut caps = Vec::with_capacity(req.metrics.len());
+    for (i, m) in req.metrics.iter().enumerate() {
+        caps.push(match m.cap {
+            None => None,
+            Some(Cap::Value(v)) => Some(v),
+            Some(Cap::Percentile(p)) => {
+                let x = format!("__x{i}");
+                let q = lf
+                    .clone()
+                    .select([col(x.as_str())
+                        .cast(DataType::Float64)
+                        .fill_nan(lit(NULL))
+                        .quantile(lit(p), QuantileMethod::Linear)
+                        .cast(DataType::Float64)
+                        .alias("q")])
+                    .collect()
+                    .map_err(|e| polars_err(&shown, e))?;
+                q.column("q").ok().and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
+            }
+        });
     }
-    for (row, variant) in variants.iter().enumerate() {
-        let n_units = units[row].unwrap_or(0.0) as u64;
-        let Some(variant) = variant.as_ref().filter(|v| !v.is_empty()) else {
-            out.no_variant += n_units;
-            continue;
-        };
-        out.units.insert(variant.clone(), n_units);
-        for (m, (n, missing, sum, sum_sq, min, max)) in metrics.iter().zip(&per_metric) {
-            if m.binary {
-                let (lo, hi) = (min[row].unwrap_or(0.0), max[row].unwrap_or(0.0));
-                if lo < 0.0 || hi > 1.0 || sum[row] != sum_sq[row] {
-                    return Err(AbxError::input(
-                        &shown,
-                        format!("metric `{}` is a proportion, so its column must hold only 0 and 1 (variant `{variant}` has values from {lo} to {hi})", m.name),
-                    ));
+
+    let make = || Accumulator::new(req, hashing.clone(), caps.clone(), check_variant, shown.clone());
+    let key_column = if hashing.is_some() { req.unit_column.unwrap_or_default() } else { req.variant_column };
+    // Plain CSV files take a faster reader of ours, into the same fold; it
+    // declines (None) files with quoted fields, which polars then reads.
+    if !req.events && !is_parquet(&path) && _spool.is_none() {
+        if let Some(partials) = super::csvfast::reduce(&path, key_column, req, &make, &shown)? {
+            return finish(partials, caps);
+        }
+    }
+
+    // polars streams batches into a small channel; one worker per core folds
+    // them into its own accumulator, and the partial results are merged.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(2);
+    let plan = lf.sink_batches(
+        // A closed channel (the workers stopped on bad data) stops the query.
+        PlanCallback::new(move |df: DataFrame| Ok(tx.send(df).is_err())),
+        true,
+        None,
+    );
+    let plan = plan.map_err(|e| polars_err(&shown, e))?;
+    let runner = std::thread::spawn(move || plan.collect_with_engine(Engine::Streaming).map(|_| ()));
+    let mut offset = 0u64;
+    let feed = Mutex::new(move || {
+        let df = rx.recv().ok()?;
+        let at = offset;
+        offset += df.height() as u64;
+        Some((df, at))
+    });
+    let partials = fold_parallel(feed, |df, _| Ok(Some(df)), &make, req.progress.as_ref());
+    let run = runner.join().unwrap_or_else(|_| Err(PolarsError::ComputeError("the reader stopped".into())));
+    let partials = match partials {
+        Folded::Done(p) => p,
+        Folded::Failed(e) => return Err(e),
+        Folded::Declined => return Err(AbxError::input(&shown, "the reduction failed")),
+    };
+    if let Err(e) = run {
+        // A CSV value that is not a number past the rows polars inferred types from.
+        if !is_parquet(&path) {
+            for m in req.metrics {
+                for c in std::iter::once(&m.x).chain(m.y.as_ref()) {
+                    if let Some(detail) = find_non_numeric(&path, c, &shown) {
+                        return Err(AbxError::input(&shown, format!("metric column `{c}` is not numeric: {detail}")));
+                    }
                 }
             }
-            out.stats.insert(
-                (variant.clone(), m.name.to_string()),
-                Moments {
-                    n: n[row].unwrap_or(0.0),
-                    sum: sum[row].unwrap_or(0.0),
-                    sum_sq: sum_sq[row].unwrap_or(0.0),
-                    missing: missing[row].unwrap_or(0.0),
-                },
-            );
+        }
+        return Err(polars_err(&shown, e));
+    }
+    finish(partials, caps)
+}
+
+/// The outcome of a parallel fold.
+pub(super) enum Folded {
+    Done(Vec<Accumulator>),
+    /// The data is bad: the error of the earliest batch.
+    Failed(AbxError),
+    /// The reader declined the input (the caller reads it another way).
+    Declined,
+}
+
+/// Folds batches on one worker per core, each into its own accumulator.
+/// `feed` hands out work items with the row offset of their first row, in
+/// order; `to_df` turns one into a batch outside the lock (None: declined).
+/// The first batch fixes the shifts before any batch is folded.
+pub(super) fn fold_parallel<W, F, D, M>(feed: Mutex<F>, to_df: D, make: &M, progress: Option<&Progress>) -> Folded
+where
+    W: Send,
+    F: FnMut() -> Option<(W, u64)> + Send,
+    D: Fn(W, u64) -> Result<Option<DataFrame>, AbxError> + Sync,
+    M: Fn() -> Accumulator + Sync,
+{
+    use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    let shifts: std::sync::OnceLock<Vec<(f64, f64)>> = std::sync::OnceLock::new();
+    let (stop, declined) = (AtomicBool::new(false), AtomicBool::new(false));
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+    let partials: Vec<Accumulator> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (feed, shifts, stop, declined, to_df) = (&feed, &shifts, &stop, &declined, &to_df);
+                scope.spawn(move || {
+                    let mut acc = make();
+                    while !stop.load(Relaxed) {
+                        let next = match feed.lock() {
+                            Ok(mut f) => f(),
+                            Err(_) => None,
+                        };
+                        let Some((item, offset)) = next else { break };
+                        let df = match to_df(item, offset) {
+                            Ok(Some(df)) => df,
+                            Ok(None) => {
+                                declined.store(true, Relaxed);
+                                stop.store(true, Relaxed);
+                                break;
+                            }
+                            Err(e) => {
+                                acc.error = Some(e);
+                                acc.error_row = offset;
+                                stop.store(true, Relaxed);
+                                break;
+                            }
+                        };
+                        if offset == 0 {
+                            shifts.get_or_init(|| acc.shifts_of(&df));
+                        }
+                        while shifts.get().is_none() && !stop.load(Relaxed) {
+                            std::thread::yield_now();
+                        }
+                        let Some(s) = shifts.get() else { break };
+                        acc.set_shifts(s);
+                        acc.rows = offset;
+                        acc.push(&df);
+                        if acc.error.is_some() {
+                            stop.store(true, Relaxed);
+                        }
+                        if let Some(p) = progress {
+                            p(offset + df.height() as u64);
+                        }
+                    }
+                    acc
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    if declined.load(Relaxed) {
+        return Folded::Declined;
+    }
+    let mut partials = partials;
+    let first_error = partials.iter().enumerate().filter(|(_, a)| a.error.is_some()).min_by_key(|(_, a)| a.error_row);
+    if let Some(i) = first_error.map(|(i, _)| i) {
+        if let Some(e) = partials.swap_remove(i).error {
+            return Folded::Failed(e);
         }
     }
+    if partials.len() != workers {
+        return Folded::Failed(AbxError::Usage("a worker of the reduction failed".into()));
+    }
+    Folded::Done(partials)
+}
+
+/// Merges the workers' partial results.
+fn finish(partials: Vec<Accumulator>, caps: Vec<Option<f64>>) -> Result<Reduced, AbxError> {
+    let mut parts = partials.into_iter().map(|a| a.finish(Vec::new()));
+    let mut out = parts.next().unwrap_or_default();
+    for p in parts {
+        out.no_variant += p.no_variant;
+        out.not_exposed += p.not_exposed;
+        for g in p.groups {
+            match out.groups.iter_mut().find(|h| h.variant == g.variant && h.segment == g.segment) {
+                Some(h) => {
+                    h.units += g.units;
+                    for (a, b) in h.metrics.iter_mut().zip(&g.metrics) {
+                        *a = a.merge(b);
+                    }
+                }
+                None => out.groups.push(g),
+            }
+        }
+    }
+    out.caps = caps;
     Ok(out)
 }
 
-/// The error for a metric column that is not numeric, naming its first bad row.
-fn first_non_numeric(lf: LazyFrame, column: &str, shown: &str, dtype: &DataType) -> AbxError {
-    let found = lf
+/// The first value of `column` that is not a number, as "row R (line L ...) has `v`".
+fn find_non_numeric(path: &Path, column: &str, shown: &str) -> Option<String> {
+    let df = scan(path, shown, true)
+        .ok()?
         .select([col(column).cast(DataType::String).alias("v")])
         .with_row_index("row", None)
         .filter(col("v").is_not_null().and(col("v").neq(lit(""))).and(col("v").cast(DataType::Float64).is_null()))
         .limit(1)
-        .collect();
-    let detail = found.ok().and_then(|df| {
-        let row = df.column("row").ok()?.cast(&DataType::UInt64).ok()?.u64().ok()?.get(0)?;
-        let v = df.column("v").ok()?.str().ok()?.get(0)?.to_string();
-        Some(format!("row {} (line {} of a CSV with a header) has `{v}`", row + 1, row + 2))
-    });
+        .collect()
+        .ok()?;
+    let row = df.column("row").ok()?.cast(&DataType::UInt64).ok()?.u64().ok()?.get(0)?;
+    let v = df.column("v").ok()?.str().ok()?.get(0)?.to_string();
+    Some(format!("row {} (line {} of a CSV with a header) has `{v}`", row + 1, row + 2))
+}
+
+/// The error for a metric column that is not numeric, naming its first bad row.
+fn first_non_numeric(path: &Path, column: &str, shown: &str, dtype: &DataType) -> AbxError {
+    let detail = find_non_numeric(path, column, shown);
     AbxError::input(
         shown,
         format!(
@@ -190,4 +478,505 @@ fn first_non_numeric(lf: LazyFrame, column: &str, shown: &str, dtype: &DataType)
             detail.map(|d| format!(": {d}")).unwrap_or_default()
         ),
     )
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Strings to dense codes. Strings of up to 12 bytes are whole inside their
+/// arrow view, so the 16-byte view itself is the key (compared linearly
+/// while there are few); longer ones are hashed.
+#[derive(Default)]
+struct Interner {
+    small: Vec<(u128, u32)>,
+    inline: HashMap<u128, u32>,
+    long: HashMap<Box<str>, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn add(&mut self, s: &str) -> u32 {
+        self.names.push(s.to_string());
+        (self.names.len() - 1) as u32
+    }
+
+    #[inline]
+    fn code(&mut self, arr: &Utf8ViewArray, i: usize) -> u32 {
+        let view = arr.views()[i];
+        if view.length <= 12 {
+            let k = view.as_u128();
+            for &(kk, c) in &self.small {
+                if kk == k {
+                    return c;
+                }
+            }
+            if let Some(&c) = self.inline.get(&k) {
+                return c;
+            }
+            let c = self.add(arr.value(i));
+            if self.small.len() < 8 {
+                self.small.push((k, c));
+            } else {
+                self.inline.insert(k, c);
+            }
+            c
+        } else {
+            let s = arr.value(i);
+            if let Some(&c) = self.long.get(s) {
+                return c;
+            }
+            let c = self.add(s);
+            self.long.insert(s.into(), c);
+            c
+        }
+    }
+}
+
+struct GroupAcc {
+    /// Variant code, then segment codes.
+    key: Vec<u32>,
+    units: u64,
+    metrics: Vec<Moments>,
+}
+
+/// Folds batches into per-group moments.
+pub(super) struct Accumulator {
+    shown: String,
+    metrics: Vec<(bool, bool)>, // (has y, binary)
+    names: Vec<String>,
+    caps: Vec<Option<f64>>,
+    hashing: Option<Bucketer>,
+    check_variant: bool,
+    by: usize,
+    keys: Interner,
+    segs: Vec<Interner>,
+    /// Group by variant code alone when there are no segments.
+    direct: Vec<u32>,
+    /// Inline key views to groups, for the fast path.
+    fast: Vec<(u128, u32)>,
+    composite: HashMap<Vec<u32>, u32>,
+    groups: Vec<GroupAcc>,
+    shifts: Vec<Option<(f64, f64)>>,
+    rows: u64,
+    no_variant: u64,
+    not_exposed: u64,
+    error: Option<AbxError>,
+    /// The first row of the batch the error was found in.
+    error_row: u64,
+    // Buffers reused across batches.
+    gid: Vec<u32>,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+}
+
+/// A float column as values with NaN for null.
+fn floats(df: &DataFrame, name: &str, out: &mut Vec<f64>) -> PolarsResult<()> {
+    out.clear();
+    let column = df.column(name)?;
+    macro_rules! native {
+        ($ca:expr) => {
+            for arr in $ca.downcast_iter() {
+                let start = out.len();
+                out.extend(arr.values().iter().map(|&v| v as f64));
+                if let Some(v) = arr.validity() {
+                    if v.unset_bits() > 0 {
+                        for (i, ok) in v.iter().enumerate() {
+                            if !ok {
+                                out[start + i] = f64::NAN;
+                            }
+                        }
+                    }
+                }
+            }
+        };
+    }
+    // Numbers are read in their own type, without a converted copy.
+    match column.dtype() {
+        DataType::Float64 => native!(column.f64()?),
+        DataType::Float32 => native!(column.f32()?),
+        DataType::Int64 => native!(column.i64()?),
+        DataType::Int32 => native!(column.i32()?),
+        DataType::UInt32 => native!(column.u32()?),
+        DataType::UInt64 => native!(column.u64()?),
+        _ => native!(column.cast(&DataType::Float64)?.f64()?),
+    }
+    Ok(())
+}
+
+/// The mean of the non-missing values (0 when none): the shift for a column.
+fn center(v: &[f64]) -> f64 {
+    let (mut s, mut n) = (0.0, 0.0);
+    for &x in v.iter().filter(|x| !x.is_nan()) {
+        s += x;
+        n += 1.0;
+    }
+    if n > 0.0 && (s / n).is_finite() {
+        s / n
+    } else {
+        0.0
+    }
+}
+
+impl Accumulator {
+    fn new(
+        req: &Request,
+        hashing: Option<Bucketer>,
+        caps: Vec<Option<f64>>,
+        check_variant: bool,
+        shown: String,
+    ) -> Self {
+        let mut keys = Interner::default();
+        if hashing.is_some() {
+            // Codes are the bucketer's variant indices.
+            for v in req.variants {
+                keys.add(v);
+            }
+        }
+        Accumulator {
+            shown,
+            metrics: req.metrics.iter().map(|m| (m.y.is_some(), m.binary)).collect(),
+            names: req.metrics.iter().map(|m| m.name.clone()).collect(),
+            caps,
+            hashing,
+            check_variant,
+            by: req.by.len(),
+            keys,
+            segs: (0..req.by.len()).map(|_| Interner::default()).collect(),
+            direct: Vec::new(),
+            fast: Vec::new(),
+            composite: HashMap::new(),
+            groups: Vec::new(),
+            shifts: vec![None; req.metrics.len()],
+            rows: 0,
+            no_variant: 0,
+            not_exposed: 0,
+            error: None,
+            error_row: 0,
+            gid: Vec::new(),
+            xs: Vec::new(),
+            ys: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, df: &DataFrame) {
+        if self.error.is_some() {
+            return;
+        }
+        if let Err(e) = self.fold(df) {
+            self.error = Some(e);
+            self.error_row = self.rows;
+        }
+    }
+
+    /// The shifts (the means of the first batch) of every metric's columns.
+    fn shifts_of(&self, df: &DataFrame) -> Vec<(f64, f64)> {
+        let mut xs = Vec::new();
+        (0..self.metrics.len())
+            .map(|k| {
+                let (has_y, binary) = self.metrics[k];
+                let mut c = |name: String| floats(df, &name, &mut xs).map_or(0.0, |_| center(&xs));
+                let sx = if binary { 0.0 } else { c(format!("__x{k}")) };
+                let sy = if has_y { c(format!("__y{k}")) } else { 0.0 };
+                (sx, sy)
+            })
+            .collect()
+    }
+
+    fn set_shifts(&mut self, shifts: &[(f64, f64)]) {
+        for (s, v) in self.shifts.iter_mut().zip(shifts) {
+            *s = Some(*v);
+        }
+    }
+
+    fn group(&mut self, key: &[u32]) -> u32 {
+        let n = self.metrics.len();
+        let groups = &mut self.groups;
+        let mut new = || {
+            groups.push(GroupAcc { key: key.to_vec(), units: 0, metrics: vec![Moments::default(); n] });
+            (groups.len() - 1) as u32
+        };
+        if self.by == 0 {
+            let v = key[0] as usize;
+            if self.direct.len() <= v {
+                self.direct.resize(v + 1, NONE);
+            }
+            if self.direct[v] == NONE {
+                self.direct[v] = new();
+            }
+            self.direct[v]
+        } else {
+            match self.composite.get(key) {
+                Some(&g) => g,
+                None => {
+                    let g = new();
+                    self.composite.insert(key.to_vec(), g);
+                    g
+                }
+            }
+        }
+    }
+
+    /// A proportion's values (or its covariate's) must be 0 or 1.
+    fn check_binary(&self, values: &[f64], k: usize, what: &str) -> Result<(), AbxError> {
+        // Checked without branches first: 0/1 in random order mispredicts.
+        let bad = values.iter().fold(false, |b, &x| b | ((x != 0.0) & (x != 1.0) & !x.is_nan()));
+        if !bad {
+            return Ok(());
+        }
+        let i = values.iter().position(|&x| !x.is_nan() && x != 0.0 && x != 1.0).unwrap_or(0);
+        Err(AbxError::input(
+            &self.shown,
+            format!(
+                "metric `{}` is a proportion, so its {what} must hold only 0 and 1: row {} has {}",
+                self.names[k],
+                self.rows + i as u64 + 1,
+                values[i]
+            ),
+        ))
+    }
+
+    fn fold(&mut self, df: &DataFrame) -> Result<(), AbxError> {
+        let shown = self.shown.clone();
+        let perr = |e: PolarsError| polars_err(&shown, e);
+        let height = df.height();
+
+        // Each row's group (NONE: no variant, or not exposed).
+        let mut gid = std::mem::take(&mut self.gid);
+        gid.clear();
+        gid.resize(height, NONE);
+        let key = df.column("__key").map_err(perr)?.str().map_err(perr)?.clone();
+        let vmax = if self.check_variant {
+            Some(df.column("__vmax").map_err(perr)?.str().map_err(perr)?.rechunk().into_owned())
+        } else {
+            None
+        };
+        let by: Vec<StringChunked> = (0..self.by)
+            .map(|i| Ok(df.column(&format!("__by{i}")).map_err(perr)?.str().map_err(perr)?.rechunk().into_owned()))
+            .collect::<Result<_, AbxError>>()?;
+        let by: Vec<Option<&Utf8ViewArray>> = by.iter().map(|b| b.downcast_iter().next()).collect();
+        let mut codes = vec![0u32; 1 + self.by];
+        let mut row = 0usize;
+        for arr in key.downcast_iter() {
+            // Fast path, the common case: variants named in a column, no
+            // segments, every key present, non-empty and inline in its view.
+            let views = arr.views();
+            if self.hashing.is_none() && self.by == 0 && vmax.is_none() && arr.null_count() == 0 {
+                // Up to 8 known keys in registers, matched without branches
+                // (variants come in random order, so a search loop mispredicts).
+                let mut keys = [u128::MAX; 8];
+                let mut groups = [NONE; 8];
+                let load = |fast: &[(u128, u32)], keys: &mut [u128; 8], groups: &mut [u32; 8]| {
+                    for (j, &(k, g)) in fast.iter().take(8).enumerate() {
+                        (keys[j], groups[j]) = (k, g);
+                    }
+                };
+                load(&self.fast, &mut keys, &mut groups);
+                for (i, v) in views.iter().enumerate() {
+                    let k = v.as_u128();
+                    let mut g = NONE;
+                    for j in 0..8 {
+                        g = if keys[j] == k { groups[j] } else { g };
+                    }
+                    if g == NONE {
+                        g = match self.fast.iter().find(|(kk, _)| *kk == k) {
+                            Some(&(_, g)) => g,
+                            None if v.length == 0 => {
+                                self.no_variant += 1;
+                                NONE
+                            }
+                            None => {
+                                codes[0] = self.keys.code(arr, i);
+                                let g = self.group(&codes);
+                                // Only inline views identify their string.
+                                if v.length <= 12 {
+                                    self.fast.push((k, g));
+                                    load(&self.fast, &mut keys, &mut groups);
+                                }
+                                g
+                            }
+                        };
+                    }
+                    gid[row + i] = g;
+                }
+                row += arr.len();
+                continue;
+            }
+            let valid = arr.validity().cloned();
+            for i in 0..arr.len() {
+                let r = row + i;
+                if valid.as_ref().is_some_and(|v| !v.get_bit(i)) || arr.value(i).is_empty() {
+                    self.no_variant += 1;
+                    continue;
+                }
+                let code = match &self.hashing {
+                    Some(b) => match b.assign(arr.value(i).as_bytes()).0 {
+                        Some(v) => v as u32,
+                        None => {
+                            self.not_exposed += 1;
+                            continue;
+                        }
+                    },
+                    None => self.keys.code(arr, i),
+                };
+                if let Some(vmax) = &vmax {
+                    if vmax.get(r) != Some(arr.value(i)) {
+                        let unit = df.column("__unit").ok().and_then(|c| c.get(r).ok()).map(|v| v.to_string());
+                        return Err(AbxError::input(
+                            &shown,
+                            format!(
+                                "unit {} has events in two variants (`{}` and `{}`); each unit must stay in one variant",
+                                unit.unwrap_or_default(),
+                                arr.value(i),
+                                vmax.get(r).unwrap_or_default()
+                            ),
+                        ));
+                    }
+                }
+                codes[0] = code;
+                for (j, b) in by.iter().enumerate() {
+                    codes[1 + j] = match b {
+                        Some(a) if a.is_valid(r) => self.segs[j].code(a, r),
+                        _ => self.segs[j].add_null(),
+                    };
+                }
+                gid[r] = self.group(&codes);
+            }
+            row += arr.len();
+        }
+        // Units per group: every row with a group counts once, as a value or a
+        // missing value of the first metric (counted in its fold below).
+
+        let mut xs = std::mem::take(&mut self.xs);
+        let mut ys = std::mem::take(&mut self.ys);
+        for k in 0..self.metrics.len() {
+            let (has_y, binary) = self.metrics[k];
+            floats(df, &format!("__x{k}"), &mut xs).map_err(perr)?;
+            if binary {
+                self.check_binary(&xs, k, "column")?;
+            }
+            if let Some(cap) = self.caps[k] {
+                for x in xs.iter_mut() {
+                    if *x > cap {
+                        *x = cap;
+                    }
+                }
+            }
+            if has_y {
+                floats(df, &format!("__y{k}"), &mut ys).map_err(perr)?;
+                if binary {
+                    self.check_binary(&ys, k, "covariate")?;
+                }
+            }
+            let (sx, sy) = *self.shifts[k].get_or_insert_with(|| {
+                let sy = if has_y { center(&ys) } else { 0.0 };
+                (if binary { 0.0 } else { center(&xs) }, sy)
+            });
+            let groups = &mut self.groups;
+            if !has_y {
+                // Branch-free per row into a small dense array: [n, missing, Σd, Σd²] per group.
+                // Four lanes per group, so that consecutive rows of one group
+                // do not wait on each other's sums.
+                let mut local = vec![[0.0f64; 4]; groups.len() * 4];
+                for (i, (&g, &x)) in gid.iter().zip(&xs).enumerate() {
+                    if g == NONE {
+                        continue;
+                    }
+                    let a = &mut local[g as usize * 4 + (i & 3)];
+                    let ok = !x.is_nan();
+                    let d = if ok { x - sx } else { 0.0 };
+                    a[0] += ok as u8 as f64;
+                    a[1] += (!ok) as u8 as f64;
+                    a[2] += d;
+                    a[3] += d * d;
+                }
+                let local: Vec<[f64; 4]> = local
+                    .chunks(4)
+                    .map(|l| l.iter().fold([0.0; 4], |s, a| [s[0] + a[0], s[1] + a[1], s[2] + a[2], s[3] + a[3]]))
+                    .collect();
+                for (grp, a) in groups.iter_mut().zip(&local) {
+                    if k == 0 {
+                        grp.units += (a[0] + a[1]) as u64;
+                    }
+                    let m = &mut grp.metrics[k];
+                    m.n += a[0];
+                    m.missing += a[1];
+                    m.sum += a[2];
+                    m.sum_sq += a[3];
+                }
+            } else {
+                for ((&g, &x), &y) in gid.iter().zip(&xs).zip(&ys) {
+                    if g == NONE {
+                        continue;
+                    }
+                    let grp = &mut groups[g as usize];
+                    if k == 0 {
+                        grp.units += 1;
+                    }
+                    let m = &mut grp.metrics[k];
+                    if x.is_nan() || y.is_nan() {
+                        m.missing += 1.0;
+                    } else {
+                        let (dx, dy) = (x - sx, y - sy);
+                        m.n += 1.0;
+                        m.sum += dx;
+                        m.sum_sq += dx * dx;
+                        m.sum_y += dy;
+                        m.sum_y_sq += dy * dy;
+                        m.sum_xy += dx * dy;
+                    }
+                }
+            }
+        }
+        self.gid = gid;
+        self.xs = xs;
+        self.ys = ys;
+        Ok(())
+    }
+
+    fn finish(self, caps: Vec<Option<f64>>) -> Reduced {
+        let shifts = self.shifts;
+        let keys = self.keys;
+        let segs = self.segs;
+        let groups = self
+            .groups
+            .into_iter()
+            .map(|g| {
+                let metrics = g
+                    .metrics
+                    .into_iter()
+                    .zip(&shifts)
+                    .map(|(mut m, s)| {
+                        let (sx, sy) = s.unwrap_or_default();
+                        (m.shift, m.shift_y) = (sx, sy);
+                        m
+                    })
+                    .collect();
+                Group {
+                    variant: keys.names[g.key[0] as usize].clone(),
+                    segment: g.key[1..].iter().zip(&segs).map(|(&c, s)| s.names[c as usize].clone()).collect(),
+                    units: g.units,
+                    metrics,
+                }
+            })
+            .collect();
+        Reduced {
+            groups,
+            no_variant: self.no_variant,
+            not_exposed: self.not_exposed,
+            assigned: self.hashing.is_some(),
+            caps,
+        }
+    }
+}
+
+impl Interner {
+    /// The code of a missing segment value, shown as "(null)".
+    fn add_null(&mut self) -> u32 {
+        const NULL_NAME: &str = "(null)";
+        if let Some(&c) = self.long.get(NULL_NAME) {
+            return c;
+        }
+        let c = self.add(NULL_NAME);
+        self.long.insert(NULL_NAME.into(), c);
+        c
+    }
 }

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod json;
 pub mod markdown;
+pub mod prometheus;
 pub mod table;
 
 use std::io::{self, Write};

@@ -51,6 +51,30 @@ pub struct Variant {
 pub enum MetricKind {
     Mean,
     Proportion,
+    /// Σ numerator / Σ denominator over units (e.g. revenue per session), by the delta method.
+    Ratio,
+}
+
+/// How `--events` rows are rolled up into one value per unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregate {
+    #[default]
+    Sum,
+    /// Events with a value.
+    Count,
+    Max,
+    /// 1 if any event has a value above 0, else 0.
+    Any,
+}
+
+/// Winsorizing: values above the cap are set to it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cap {
+    /// The cap is this quantile of the metric over all units (pooled across variants).
+    Percentile(f64),
+    Value(f64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -67,6 +91,46 @@ pub struct Metric {
     pub direction: Direction,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Ratio metrics: the numerator and denominator columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numerator: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<String>,
+    /// CUPED: the pre-period column the metric is adjusted by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covariate: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cap: Option<Cap>,
+    /// A guardrail: the verdict refuses a treatment that worsens it beyond `margin`.
+    pub guardrail: bool,
+    /// Relative worsening tolerated when a guardrail (non-inferiority margin).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub margin: Option<f64>,
+    pub aggregate: Aggregate,
+}
+
+impl Metric {
+    /// A mean metric named `name`, with every optional field unset.
+    pub fn new(name: &str, kind: MetricKind) -> Metric {
+        Metric {
+            name: name.to_string(),
+            kind,
+            direction: Direction::Increase,
+            description: None,
+            numerator: None,
+            denominator: None,
+            covariate: None,
+            cap: None,
+            guardrail: false,
+            margin: None,
+            aggregate: Aggregate::Sum,
+        }
+    }
+
+    /// The data column of a mean or proportion metric (its name), or a ratio's numerator.
+    pub fn column(&self) -> &str {
+        self.numerator.as_deref().unwrap_or(&self.name)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,5 +230,17 @@ impl Experiment {
 
     pub fn metric(&self, name: &str) -> Option<&Metric> {
         self.metrics.iter().find(|m| m.name == name)
+    }
+
+    /// Every guardrail with its margin: `decision.guardrails`, then metrics
+    /// marked `guardrail: true` (margin 0 when none is given).
+    pub fn guardrails(&self) -> Vec<Guardrail> {
+        let mut out = self.decision.guardrails.clone();
+        for m in self.metrics.iter().filter(|m| m.guardrail) {
+            if !out.iter().any(|g| g.metric == m.name) {
+                out.push(Guardrail { metric: m.name.clone(), margin: m.margin.unwrap_or(0.0) });
+            }
+        }
+        out
     }
 }

@@ -27,7 +27,20 @@ const TOP_FIELDS: &[&str] = &[
     "targeting",
 ];
 const VARIANT_FIELDS: &[&str] = &["name", "weight", "params", "description"];
-const METRIC_FIELDS: &[&str] = &["name", "kind", "direction", "description"];
+const METRIC_FIELDS: &[&str] = &[
+    "name",
+    "kind",
+    "direction",
+    "description",
+    "numerator",
+    "denominator",
+    "covariate",
+    "cap",
+    "guardrail",
+    "margin",
+    "aggregate",
+];
+const CAP_FIELDS: &[&str] = &["percentile", "value"];
 const DECISION_FIELDS: &[&str] = &["alpha", "min_units_per_variant", "guardrails"];
 const GUARDRAIL_FIELDS: &[&str] = &["metric", "margin"];
 const CONDITION_FIELDS: &[&str] = &["attribute", "op", "value", "values"];
@@ -447,12 +460,10 @@ fn check_metrics(c: &mut Checker, node: &Node) -> (Option<Vec<Metric>>, Option<V
             Some(s)
         });
         let kind = match f.get("kind") {
-            Some(n) => c.choice(n, "kind", &["mean", "proportion"]).map(|k| {
-                if k == "mean" {
-                    MetricKind::Mean
-                } else {
-                    MetricKind::Proportion
-                }
+            Some(n) => c.choice(n, "kind", &["mean", "proportion", "ratio"]).map(|k| match k {
+                "mean" => MetricKind::Mean,
+                "proportion" => MetricKind::Proportion,
+                _ => MetricKind::Ratio,
             }),
             None => Some(MetricKind::Mean),
         };
@@ -467,8 +478,131 @@ fn check_metrics(c: &mut Checker, node: &Node) -> (Option<Vec<Metric>>, Option<V
             None => Some(Direction::Increase),
         };
         let description = c.opt_string(&f, "description", "description");
+        let mut good = name.is_some() && kind.is_some() && direction.is_some();
+        let mut column = |c: &mut Checker, key: &str| -> Option<String> {
+            let n = f.get(key)?;
+            let s = c.string(n, key);
+            if s.as_deref().is_some_and(|s| s.trim().is_empty()) {
+                c.err(n, format!("`{key}` must name a column"));
+                good = false;
+                return None;
+            }
+            good &= s.is_some();
+            s
+        };
+        let numerator = column(c, "numerator");
+        let denominator = column(c, "denominator");
+        let covariate = column(c, "covariate");
+        if kind == Some(MetricKind::Ratio) {
+            for key in ["numerator", "denominator"] {
+                if f.get(key).is_none() {
+                    c.err_help(
+                        f.node,
+                        format!("a ratio metric needs `{key}`"),
+                        "e.g. numerator: revenue and denominator: sessions, two columns of the data",
+                    );
+                    good = false;
+                }
+            }
+            if let Some(n) = f.get("covariate") {
+                c.err(n, "`covariate` (CUPED) is not supported for ratio metrics");
+                good = false;
+            }
+        } else {
+            for key in ["numerator", "denominator"] {
+                if let Some(n) = f.key(key) {
+                    c.err_help(n, format!("`{key}` is only for ratio metrics"), "add `kind: ratio`");
+                    good = false;
+                }
+            }
+        }
+        let cap = f.get("cap").and_then(|n| {
+            let capf = c.map(n, "cap", CAP_FIELDS)?;
+            let out = match (capf.get("percentile"), capf.get("value")) {
+                (Some(p), None) => c.number(p, "percentile").and_then(|x| {
+                    if x > 0.0 && x < 1.0 {
+                        Some(Cap::Percentile(x))
+                    } else {
+                        c.err_help(p, format!("`percentile` must be between 0 and 1, got {x}"), "e.g. 0.999");
+                        None
+                    }
+                }),
+                (None, Some(v)) => c.number(v, "value").and_then(|x| {
+                    if x.is_finite() {
+                        Some(Cap::Value(x))
+                    } else {
+                        c.err(v, format!("`value` must be finite, got {x}"));
+                        None
+                    }
+                }),
+                _ => {
+                    c.err_help(
+                        n,
+                        "`cap` needs exactly one of `percentile` or `value`",
+                        "e.g. cap: { percentile: 0.999 }",
+                    );
+                    None
+                }
+            };
+            if out.is_some() && kind == Some(MetricKind::Proportion) {
+                c.err(n, "a proportion metric holds only 0 and 1, so it cannot be capped");
+                return None;
+            }
+            out
+        });
+        good &= f.get("cap").is_none() || cap.is_some();
+        let guardrail = match f.get("guardrail") {
+            Some(n) => match n.value {
+                Value::Bool(b) => b,
+                _ => {
+                    c.wrong_type(n, "guardrail", "true or false");
+                    good = false;
+                    false
+                }
+            },
+            None => false,
+        };
+        let margin = f.get("margin").and_then(|m| {
+            let x = c.number(m, "margin")?;
+            if x >= 0.0 && x.is_finite() {
+                Some(x)
+            } else {
+                c.err_help(
+                    m,
+                    format!("`margin` must be zero or positive, got {x}"),
+                    "the margin is the relative worsening tolerated, e.g. 0.05 for 5%",
+                );
+                None
+            }
+        });
+        good &= f.get("margin").is_none() || margin.is_some();
+        let aggregate = match f.get("aggregate") {
+            Some(n) => match c.choice(n, "aggregate", &["sum", "count", "max", "any"]) {
+                Some("count") => Aggregate::Count,
+                Some("max") => Aggregate::Max,
+                Some("any") => Aggregate::Any,
+                Some(_) => Aggregate::Sum,
+                None => {
+                    good = false;
+                    Aggregate::Sum
+                }
+            },
+            None => Aggregate::Sum,
+        };
         match (name, kind, direction) {
-            (Some(name), Some(kind), Some(direction)) => out.push(Metric { name, kind, direction, description }),
+            (Some(name), Some(kind), Some(direction)) if good => out.push(Metric {
+                name,
+                kind,
+                direction,
+                description,
+                numerator,
+                denominator,
+                covariate,
+                cap,
+                guardrail,
+                margin,
+                aggregate,
+            }),
             _ => ok = false,
         }
     }
