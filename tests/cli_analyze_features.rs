@@ -293,3 +293,31 @@ fn quoted_csv_takes_polars_reader_with_the_same_result() {
         }
     }
 }
+
+#[test]
+fn summaries_carry_ratio_and_cuped_sums() {
+    // The warehouse path: sum_y, sum_y_sq, sum_xy next to n, sum, sum_sq.
+    let doc = json(&[
+        "analyze",
+        "-e",
+        "fixtures/analyze/features.yaml",
+        "--summary",
+        "fixtures/analyze/features_summary.csv",
+        "--format",
+        "json",
+    ]);
+    let want = expected("features_expected.json");
+    for w in want["comparisons"].as_array().unwrap() {
+        let v = w["variant"].as_str().unwrap();
+        for name in ["revenue_per_session", "spend", "converted", "orders", "basket"] {
+            let got = comparison(&doc, name, v);
+            for (key, value) in w["metrics"][name].as_object().unwrap() {
+                if key == "mean_control" {
+                    continue;
+                }
+                let (g, e) = (got[key].as_f64().unwrap(), value.as_f64().unwrap());
+                assert!(rel(g, e) < 1e-9, "{name} {v} {key}: {g} vs {e}");
+            }
+        }
+    }
+}

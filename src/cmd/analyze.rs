@@ -429,7 +429,14 @@ fn method_line(a: &Analysis) -> String {
         Correction::Holm => "Holm correction across treatments x metrics".into(),
         Correction::Bh => "Benjamini-Hochberg (FDR) correction across treatments x metrics".into(),
     };
-    format!("method: {m}; {c}; {}% intervals", fmt_sig((1.0 - a.alpha) * 100.0))
+    let mut extra = String::new();
+    if a.metrics.iter().any(|m| m.kind == MetricKind::Ratio) {
+        extra.push_str("; ratio metrics by the delta method (Welch on the ratio's variance)");
+    }
+    if a.metrics.iter().any(|m| m.comparisons.iter().any(|c| c.theta.is_some())) {
+        extra.push_str("; CUPED with θ pooled over control and each treatment (diff: Welch on adjusted means)");
+    }
+    format!("method: {m}; {c}{extra}; {}% intervals", fmt_sig((1.0 - a.alpha) * 100.0))
 }
 
 const CSV_COLUMNS: [&str; 17] = [

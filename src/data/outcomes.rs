@@ -849,9 +849,16 @@ impl Accumulator {
         let mut ys = std::mem::take(&mut self.ys);
         for k in 0..self.metrics.len() {
             let (has_y, binary) = self.metrics[k];
-            floats(df, &format!("__x{k}"), &mut xs).map_err(perr)?;
-            if binary {
-                self.check_binary(&xs, k, "column")?;
+            let name = format!("__x{k}");
+            // A float column of one chunk without nulls is read in place, uncapped.
+            let direct = match df.column(&name).map_err(perr)?.f64() {
+                Ok(ca) if self.caps[k].is_none() && ca.chunks().len() == 1 && ca.null_count() == 0 => {
+                    ca.downcast_iter().next().map(|a| a.values().as_slice())
+                }
+                _ => None,
+            };
+            if direct.is_none() {
+                floats(df, &name, &mut xs).map_err(perr)?;
             }
             if let Some(cap) = self.caps[k] {
                 for x in xs.iter_mut() {
@@ -859,6 +866,10 @@ impl Accumulator {
                         *x = cap;
                     }
                 }
+            }
+            let xs: &[f64] = direct.unwrap_or(&xs);
+            if binary {
+                self.check_binary(xs, k, "column")?;
             }
             if has_y {
                 floats(df, &format!("__y{k}"), &mut ys).map_err(perr)?;
@@ -868,7 +879,7 @@ impl Accumulator {
             }
             let (sx, sy) = *self.shifts[k].get_or_insert_with(|| {
                 let sy = if has_y { center(&ys) } else { 0.0 };
-                (if binary { 0.0 } else { center(&xs) }, sy)
+                (if binary { 0.0 } else { center(xs) }, sy)
             });
             let groups = &mut self.groups;
             if !has_y {
@@ -876,7 +887,7 @@ impl Accumulator {
                 // Four lanes per group, so that consecutive rows of one group
                 // do not wait on each other's sums.
                 let mut local = vec![[0.0f64; 4]; groups.len() * 4];
-                for (i, (&g, &x)) in gid.iter().zip(&xs).enumerate() {
+                for (i, (&g, &x)) in gid.iter().zip(xs).enumerate() {
                     if g == NONE {
                         continue;
                     }
@@ -903,7 +914,7 @@ impl Accumulator {
                     m.sum_sq += a[3];
                 }
             } else {
-                for ((&g, &x), &y) in gid.iter().zip(&xs).zip(&ys) {
+                for ((&g, &x), &y) in gid.iter().zip(xs).zip(&ys) {
                     if g == NONE {
                         continue;
                     }
