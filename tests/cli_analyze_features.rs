@@ -321,3 +321,24 @@ fn summaries_carry_ratio_and_cuped_sums() {
         }
     }
 }
+
+#[test]
+fn polars_route_names_the_first_bad_row() {
+    // Quoted, so polars reads it (batches unordered, then again in order for the error).
+    let mut text = String::from("variant,booked,unsubscribed\n");
+    for i in 0..20 {
+        let v = if i % 2 == 0 { "delay_30min" } else { "delay_5min" };
+        let booked = if i == 13 || i == 17 { 2 } else { i % 3 / 2 };
+        text.push_str(&format!("\"{v}\",{booked},0\n"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("q.csv");
+    std::fs::write(&p, text).unwrap();
+    let (code, out, err) = abx(&["analyze", "-e", "experiments/followup_timing.yaml", "--data", p.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("metric `booked` is a proportion, so its column must hold only 0 and 1: row 14 has 2"),
+        "{err}"
+    );
+}

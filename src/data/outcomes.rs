@@ -302,24 +302,33 @@ pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
 
     // polars streams batches into a small channel; one worker per core folds
     // them into its own accumulator, and the partial results are merged.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(2);
-    let plan = lf.sink_batches(
-        // A closed channel (the workers stopped on bad data) stops the query.
-        PlanCallback::new(move |df: DataFrame| Ok(tx.send(df).is_err())),
-        true,
-        None,
-    );
-    let plan = plan.map_err(|e| polars_err(&shown, e))?;
-    let runner = std::thread::spawn(move || plan.collect_with_engine(Engine::Streaming).map(|_| ()));
-    let mut offset = 0u64;
-    let feed = Mutex::new(move || {
-        let df = rx.recv().ok()?;
-        let at = offset;
-        offset += df.height() as u64;
-        Some((df, at))
-    });
-    let partials = fold_parallel(feed, |df, _| Ok(Some(df)), &make, req.progress.as_ref());
-    let run = runner.join().unwrap_or_else(|_| Err(PolarsError::ComputeError("the reader stopped".into())));
+    // Batches come in any order (no reordering buffer); bad data is read
+    // again in file order, so that the error names the first bad row.
+    let mut ordered = false;
+    let (partials, run) = loop {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(2);
+        let plan = lf.clone().sink_batches(
+            // A closed channel (the workers stopped on bad data) stops the query.
+            PlanCallback::new(move |df: DataFrame| Ok(tx.send(df).is_err())),
+            ordered,
+            None,
+        );
+        let plan = plan.map_err(|e| polars_err(&shown, e))?;
+        let runner = std::thread::spawn(move || plan.collect_with_engine(Engine::Streaming).map(|_| ()));
+        let mut offset = 0u64;
+        let feed = Mutex::new(move || {
+            let df = rx.recv().ok()?;
+            let at = offset;
+            offset += df.height() as u64;
+            Some((df, at))
+        });
+        let partials = fold_parallel(feed, |df, _| Ok(Some(df)), &make, req.progress.as_ref());
+        let run = runner.join().unwrap_or_else(|_| Err(PolarsError::ComputeError("the reader stopped".into())));
+        match partials {
+            Folded::Failed(_) if !ordered => ordered = true,
+            other => break (other, run),
+        }
+    };
     let partials = match partials {
         Folded::Done(p) => p,
         Folded::Failed(e) => return Err(e),
