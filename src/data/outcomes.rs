@@ -131,17 +131,6 @@ fn source(path: &Path) -> Result<(std::path::PathBuf, String, Option<tempfile::N
     Ok((path.to_path_buf(), path.display().to_string(), None))
 }
 
-/// The column names of a data file, so that callers can choose how to read it.
-pub fn columns(path: &Path) -> Result<Vec<String>, AbxError> {
-    if path.as_os_str() == "-" {
-        return Ok(Vec::new());
-    }
-    let (path, shown, _spool) = source(path)?;
-    let mut lf = scan(&path, &shown, false)?;
-    let schema = lf.collect_schema().map_err(|e| polars_err(&shown, e))?;
-    Ok(schema.iter_names().map(|n| n.to_string()).collect())
-}
-
 /// Reduces `path` ("-": CSV on stdin) to per-group sufficient statistics.
 pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
     let (path, shown, _spool) = source(path)?;
