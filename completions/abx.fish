@@ -30,6 +30,8 @@ complete -c abx -n "__fish_abx_needs_command" -f -a "validate" -d 'Check experim
 complete -c abx -n "__fish_abx_needs_command" -f -a "init" -d 'Scaffold experiments/example.yaml with every field commented'
 complete -c abx -n "__fish_abx_needs_command" -f -a "assign" -d 'Assign units to variants, deterministically (SHA-256 bucketing)'
 complete -c abx -n "__fish_abx_needs_command" -f -a "analyze" -d 'Per-variant stats, effects, intervals, p-values and a sample-ratio check'
+complete -c abx -n "__fish_abx_needs_command" -f -a "verdict" -d 'Promote, keep control, continue or invalid: a verdict with exit codes for CI'
+complete -c abx -n "__fish_abx_needs_command" -f -a "simulate" -d 'Synthetic experiment data, and A/A, peeking and coverage studies of the verdict'
 complete -c abx -n "__fish_abx_needs_command" -f -a "power" -d 'Sample size, power or minimum detectable effect for an experiment'
 complete -c abx -n "__fish_abx_needs_command" -f -a "test" -d 'Hypothesis tests from summary numbers: proportions, means, sample ratio'
 complete -c abx -n "__fish_abx_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -86,6 +88,48 @@ complete -c abx -n "__fish_abx_using_subcommand analyze" -l events -d '--data ro
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l ignore-unknown-variants -d 'Ignore summary rows of variants that the experiment does not have'
 complete -c abx -n "__fish_abx_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand analyze" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand verdict" -s e -l experiment -d 'Experiment file' -r -F
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l data -d 'Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric' -r -F
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq ("-": stdin)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l variant-column -d 'The --data column that holds the variant' -r
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l unit-column -d 'The --data column that holds the unit id: without a variant column, units are assigned by the experiment\'s bucketing; with --events, events are rolled up per unit' -r
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l method -d 'Override the decision\'s method' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
+sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
+bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l alpha -d 'Override the decision\'s alpha' -r
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l correction -d 'Override the correction across treatments' -r -f -a "none\t''
+bonferroni\t''
+holm\t''
+bh\t'Benjamini-Hochberg false discovery rate'"
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l as-of -d 'The date compared with the experiment\'s `end` [default: today]' -r
+complete -c abx -n "__fish_abx_using_subcommand verdict" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+csv\t'CSV, one row per table row'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l events -d '--data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max or any) first'
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l ignore-unknown-variants -d 'Ignore summary rows of variants that the experiment does not have'
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l write -d 'On promote, record `status: promoted` and `promoted: VARIANT` in the experiment file (an in-place, comment-preserving edit)'
+complete -c abx -n "__fish_abx_using_subcommand verdict" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand verdict" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand simulate" -s e -l experiment -d 'Experiment file' -r -F
+complete -c abx -n "__fish_abx_using_subcommand simulate" -l units -d 'Units to draw ids for (u1..uN); those the allocation leaves out are skipped' -r
+complete -c abx -n "__fish_abx_using_subcommand simulate" -l effect -d 'A true relative lift: METRIC=LIFT for every treatment, or VARIANT:METRIC=LIFT for one (repeatable)' -r
+complete -c abx -n "__fish_abx_using_subcommand simulate" -l baseline -d 'A metric\'s control value: the rate of a proportion, the mean of a mean, the ratio of a ratio (repeatable)' -r
+complete -c abx -n "__fish_abx_using_subcommand simulate" -l drop -d 'Lose this share of a variant\'s units, as a broken logger would: a sample-ratio mismatch (repeatable)' -r
+complete -c abx -n "__fish_abx_using_subcommand simulate" -l seed -d 'Random seed' -r
+complete -c abx -n "__fish_abx_using_subcommand simulate" -s o -l output -d 'Write the data here: CSV or Parquet by extension, "-" for CSV on stdout' -r -F
+complete -c abx -n "__fish_abx_using_subcommand simulate" -l runs -d 'Simulated experiments to run through the analysis and verdict' -r
+complete -c abx -n "__fish_abx_using_subcommand simulate" -l peek -d 'Look after each of DAYS days of arrivals, as a daily CI job would (needs --runs)' -r
+complete -c abx -n "__fish_abx_using_subcommand simulate" -l method -d 'Methods to study [default: all three]' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
+sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
+bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"
+complete -c abx -n "__fish_abx_using_subcommand simulate" -s f -l format -d 'Output format of a study [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+csv\t'CSV, one row per table row'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+complete -c abx -n "__fish_abx_using_subcommand simulate" -l aa -d 'A/A study: no true effect anywhere (needs --runs)'
+complete -c abx -n "__fish_abx_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand simulate" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -s h -l help -d 'Print help'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -f -a "proportion" -d 'A conversion rate: two-proportion z-test (R\'s power.prop.test)'

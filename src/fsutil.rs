@@ -20,6 +20,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Ab
     tmp.write_all(bytes).map_err(write_err)?;
     tmp.as_file().sync_all().map_err(write_err)?;
     if overwrite {
+        // A replaced file keeps its permissions (the temporary file is 0600).
+        if let Ok(meta) = std::fs::metadata(path) {
+            tmp.as_file().set_permissions(meta.permissions()).map_err(write_err)?;
+        }
         tmp.persist(path).map_err(|e| write_err(e.error))?;
     } else {
         tmp.persist_noclobber(path).map_err(|e| {

@@ -3,6 +3,8 @@
 //! - [`spec`]: experiment files (the only code that touches YAML);
 //! - [`assign`]: hashing and bucketing;
 //! - [`data`]: reading input data;
+//! - [`analysis`]: readouts and the verdict, from sufficient statistics;
+//! - [`sim`]: synthetic experiments and simulation studies;
 //! - [`report`]: one renderer per output format;
 //! - [`cmd`]: one module per subcommand.
 
@@ -13,6 +15,7 @@ pub mod data;
 pub mod error;
 pub mod fsutil;
 pub mod report;
+pub mod sim;
 pub mod spec;
 
 pub use error::{AbxError, Result};

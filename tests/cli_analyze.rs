@@ -4,19 +4,10 @@
 
 mod common;
 
+use common::abx;
+
 use assert_cmd::Command;
 use serde_json::Value;
-
-fn abx(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("abx")
-        .unwrap()
-        .current_dir(common::root())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
 
 fn analyze_json(exp: &str, extra: &[&str]) -> Value {
     let e = format!("experiments/{exp}.yaml");

@@ -6,19 +6,9 @@
 
 mod common;
 
-use assert_cmd::Command;
-use serde_json::Value;
+use common::abx;
 
-fn abx(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("abx")
-        .unwrap()
-        .current_dir(common::root())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
+use serde_json::Value;
 
 fn json(args: &[&str]) -> Value {
     let (code, out, err) = abx(args);

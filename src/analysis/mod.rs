@@ -4,38 +4,20 @@
 //! treatments x metrics, and the sample-ratio check. No I/O: `abx analyze`
 //! and (later) `abx verdict` feed it from `src/data/`.
 
+pub mod verdict;
+
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::data::summary::Moments;
 use crate::spec::Metric;
+pub use crate::spec::{Correction, Method};
 use crate::spec::{Direction, Experiment, MetricKind};
 use crate::stats::gbstats::{self, Arm, Prior, Sums};
 use crate::stats::htest::{chi2_goodness_of_fit, two_means, two_proportions, Counts, RelativeCi, Summary};
 use crate::stats::multiple::{benjamini_hochberg, bonferroni, holm};
 use crate::stats::Alternative;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    /// Fixed-horizon t-test (gbstats' frequentist engine)
-    Frequentist,
-    /// Always-valid confidence sequences, safe to peek at (gbstats' sequential engine)
-    Sequential,
-    /// Gaussian effect model: chance to win and risk (gbstats' Bayesian engine)
-    Bayesian,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Correction {
-    None,
-    Bonferroni,
-    Holm,
-    /// Benjamini-Hochberg false discovery rate
-    Bh,
-}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {

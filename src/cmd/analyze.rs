@@ -79,6 +79,32 @@ pub struct SegmentReadout {
     pub analysis: Analysis,
 }
 
+/// Where the outcomes come from: shared by `abx analyze` and `abx verdict`.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Experiment file
+    #[arg(short = 'e', long = "experiment", value_name = "FILE")]
+    pub experiment: PathBuf,
+    /// Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric
+    #[arg(long, value_name = "FILE", conflicts_with = "summary", required_unless_present = "summary")]
+    pub data: Option<PathBuf>,
+    /// Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq ("-": stdin)
+    #[arg(long, value_name = "FILE.csv")]
+    pub summary: Option<PathBuf>,
+    /// The --data column that holds the variant
+    #[arg(long, value_name = "COLUMN", default_value = "variant")]
+    pub variant_column: String,
+    /// The --data column that holds the unit id: without a variant column, units are assigned by the experiment's bucketing; with --events, events are rolled up per unit
+    #[arg(long, value_name = "COLUMN")]
+    pub unit_column: Option<String>,
+    /// --data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max or any) first
+    #[arg(long, requires = "unit_column")]
+    pub events: bool,
+    /// Ignore summary rows of variants that the experiment does not have
+    #[arg(long)]
+    pub ignore_unknown_variants: bool,
+}
+
 #[derive(Debug, Args)]
 #[command(
     about = "Per-variant stats, effects, intervals, p-values and a sample-ratio check",
@@ -100,24 +126,8 @@ SELECT variant, 'booked' AS metric, COUNT(*) AS n, SUM(booked) AS sum, SUM(booke
 FROM outcomes GROUP BY variant"
 )]
 pub struct AnalyzeArgs {
-    /// Experiment file
-    #[arg(short = 'e', long = "experiment", value_name = "FILE")]
-    pub experiment: PathBuf,
-    /// Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric
-    #[arg(long, value_name = "FILE", conflicts_with = "summary", required_unless_present = "summary")]
-    pub data: Option<PathBuf>,
-    /// Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq ("-": stdin)
-    #[arg(long, value_name = "FILE.csv")]
-    pub summary: Option<PathBuf>,
-    /// The --data column that holds the variant
-    #[arg(long, value_name = "COLUMN", default_value = "variant")]
-    pub variant_column: String,
-    /// The --data column that holds the unit id: without a variant column, units are assigned by the experiment's bucketing; with --events, events are rolled up per unit
-    #[arg(long, value_name = "COLUMN")]
-    pub unit_column: Option<String>,
-    /// --data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max or any) first
-    #[arg(long, requires = "unit_column")]
-    pub events: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// The same readout per segment of this --data column (repeatable, up to 3)
     #[arg(long, value_name = "COLUMN")]
     pub by: Vec<String>,
@@ -139,9 +149,6 @@ pub struct AnalyzeArgs {
     /// Adjust p-values across treatments x metrics
     #[arg(long, value_enum, default_value_t = Correction::None)]
     pub correction: Correction,
-    /// Ignore summary rows of variants that the experiment does not have
-    #[arg(long)]
-    pub ignore_unknown_variants: bool,
     /// Output format [default: table on a terminal, else json]
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<AnalyzeFormat>,
@@ -229,8 +236,9 @@ fn coverage(
 }
 
 pub fn run(args: &AnalyzeArgs, ctx: &Ctx) -> Result<i32> {
-    let exp = spec::load(&args.experiment)?;
-    let readout = readout(args, &exp, ctx)?;
+    let exp = spec::load(&args.input.experiment)?;
+    let opts = options(args, &exp)?;
+    let readout = readout(&args.input, &args.by, &opts, &exp, ctx)?;
     if readout.overall.srm.mismatch {
         ctx.warn(&format!(
             "sample ratio mismatch (p = {}): the split differs from the plan; the results below are not trustworthy",
@@ -270,17 +278,16 @@ pub fn metric_inputs(exp: &Experiment) -> Vec<MetricInput> {
 
 /// Reads the input named by `args` and analyses it: the readout that
 /// `abx analyze` prints (and `abx verdict` decides on).
-pub fn readout(args: &AnalyzeArgs, exp: &Experiment, ctx: &Ctx) -> Result<Readout> {
+pub fn readout(args: &InputArgs, by: &[String], opts: &Options, exp: &Experiment, ctx: &Ctx) -> Result<Readout> {
     if exp.metrics.is_empty() {
         return Err(AbxError::input(
             args.experiment.display().to_string(),
             "the experiment has no `metrics` to analyze",
         ));
     }
-    let opts = options(args, exp)?;
     match (&args.data, &args.summary) {
         (Some(data), _) => {
-            if args.by.len() > 3 {
+            if by.len() > 3 {
                 return Err(usage("--by takes at most 3 columns"));
             }
             let inputs = metric_inputs(exp);
@@ -294,7 +301,7 @@ pub fn readout(args: &AnalyzeArgs, exp: &Experiment, ctx: &Ctx) -> Result<Readou
                 unit_column: args.unit_column.as_deref(),
                 bucketer: Some(&bucketer),
                 variants: &variants,
-                by: &args.by,
+                by,
                 events: args.events,
                 metrics: &inputs,
                 progress: Some(Arc::new(move |rows| {
@@ -308,10 +315,10 @@ pub fn readout(args: &AnalyzeArgs, exp: &Experiment, ctx: &Ctx) -> Result<Readou
             if reduced.no_variant > 0 {
                 ctx.warn(&format!("{shown}: {} rows have no variant and are left out", reduced.no_variant));
             }
-            from_reduced(exp, reduced, &shown, args, &opts)
+            from_reduced(exp, reduced, &shown, args.ignore_unknown_variants, by, opts)
         }
         (None, Some(summary)) => {
-            if !args.by.is_empty() || args.events || args.unit_column.is_some() {
+            if !by.is_empty() || args.events || args.unit_column.is_some() {
                 return Err(usage("--by, --events and --unit-column work on unit-level --data, not on a --summary"));
             }
             let (reader, shown): (Box<dyn std::io::Read>, String) = if summary.as_os_str() == "-" {
@@ -324,7 +331,7 @@ pub fn readout(args: &AnalyzeArgs, exp: &Experiment, ctx: &Ctx) -> Result<Readou
             };
             let rows = read_summary(reader, &shown)?;
             let stats = coverage(exp, rows, &shown, args.ignore_unknown_variants, &HashMap::new())?;
-            Ok(Readout { overall: analyze(exp, &stats, None, &opts), input: None, segments: Vec::new() })
+            Ok(Readout { overall: analyze(exp, &stats, None, opts), input: None, segments: Vec::new() })
         }
         (None, None) => Err(usage("give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)")),
     }
@@ -346,7 +353,8 @@ fn from_reduced(
     exp: &Experiment,
     reduced: Reduced,
     shown: &str,
-    args: &AnalyzeArgs,
+    ignore_unknown: bool,
+    by: &[String],
     opts: &Options,
 ) -> Result<Readout> {
     let mut overall: HashMap<(String, String), Moments> = HashMap::new();
@@ -371,13 +379,13 @@ fn from_reduced(
         }
     }
     let rows = overall.into_iter().map(|(k, m)| (k, (m, 0))).collect();
-    let stats = coverage(exp, rows, shown, args.ignore_unknown_variants, &units)?;
+    let stats = coverage(exp, rows, shown, ignore_unknown, &units)?;
     let overall = analyze(exp, &stats, Some(&units), opts);
     let mut out = Vec::new();
-    if !args.by.is_empty() {
+    if !by.is_empty() {
         segments.sort_by(|a, b| a.0.cmp(&b.0));
         for (values, stats, units) in segments {
-            let segment = args.by.iter().cloned().zip(values.into_iter().map(Value::String)).collect();
+            let segment = by.iter().cloned().zip(values.into_iter().map(Value::String)).collect();
             out.push(SegmentReadout { segment, analysis: analyze(exp, &stats, Some(&units), opts) });
         }
     }

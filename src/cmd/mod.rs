@@ -5,8 +5,10 @@ pub mod assign;
 pub mod completions;
 pub mod init;
 pub mod power;
+pub mod simulate;
 pub mod test;
 pub mod validate;
+pub mod verdict;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -24,8 +26,11 @@ Examples:
   seq -f 'user_%g' 1 1000000 | abx assign -e experiments/followup_timing.yaml > assignments.csv
   abx power proportion --baseline 0.12 --mde 0.05 --relative
   abx test proportions --control 480/10000 --treatment 552/10000
+  abx analyze -e experiments/followup_timing.yaml --data outcomes.parquet
+  abx verdict -e experiments/followup_timing.yaml --data outcomes.parquet && deploy.sh
 
 Exit codes: 0 success, 2 usage or input error.
+abx verdict: 0 promote, 1 keep_control, 3 continue, 4 invalid (SRM).
 Set NO_COLOR to turn colour off.";
 
 #[derive(Debug, Parser)]
@@ -48,6 +53,8 @@ pub enum Command {
     Init(init::InitArgs),
     Assign(assign::AssignArgs),
     Analyze(analyze::AnalyzeArgs),
+    Verdict(verdict::VerdictArgs),
+    Simulate(simulate::SimulateArgs),
     Power(power::PowerArgs),
     Test(test::TestArgs),
     Completions(completions::CompletionsArgs),
@@ -83,6 +90,11 @@ impl Ctx {
         Ok(())
     }
 
+    /// A note on stderr (what was written where).
+    pub fn info(&self, message: &str) {
+        let _ = writeln!(io::stderr(), "{message}");
+    }
+
     /// A warning on stderr.
     pub fn warn(&self, message: &str) {
         let label = if self.color { "\x1b[1;33mwarning:\x1b[0m" } else { "warning:" };
@@ -97,6 +109,8 @@ pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<i32> {
         Command::Init(args) => init::run(&args, ctx),
         Command::Assign(args) => assign::run(&args, ctx),
         Command::Analyze(args) => analyze::run(&args, ctx),
+        Command::Verdict(args) => verdict::run(&args, ctx),
+        Command::Simulate(args) => simulate::run(&args, ctx),
         Command::Power(args) => power::run(&args, ctx),
         Command::Test(args) => test::run(&args, ctx),
         Command::Completions(args) => completions::run(&args, ctx),

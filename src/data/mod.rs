@@ -9,3 +9,4 @@ pub mod outcomes;
 pub mod pipeline;
 pub mod records;
 pub mod summary;
+pub mod write;

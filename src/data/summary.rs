@@ -94,6 +94,17 @@ impl Moments {
         }
     }
 
+    /// Adds one unit's x (and y, for ratio and CUPED metrics) at the current shifts.
+    pub fn push(&mut self, x: f64, y: f64) {
+        let (dx, dy) = (x - self.shift, y - self.shift_y);
+        self.n += 1.0;
+        self.sum += dx;
+        self.sum_sq += dx * dx;
+        self.sum_y += dy;
+        self.sum_y_sq += dy * dy;
+        self.sum_xy += dx * dy;
+    }
+
     /// The union of two groups measured with the same shifts.
     pub fn merge(&self, o: &Moments) -> Moments {
         debug_assert!(self.n == 0.0 || o.n == 0.0 || (self.shift == o.shift && self.shift_y == o.shift_y));

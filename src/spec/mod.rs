@@ -1,6 +1,7 @@
 //! Experiment files: the only code that touches YAML.
 
 pub mod diag;
+pub mod edit;
 pub mod model;
 pub mod validate;
 pub mod yaml;

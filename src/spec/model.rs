@@ -133,16 +133,66 @@ impl Metric {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Fixed-horizon t-test (gbstats' frequentist engine)
+    Frequentist,
+    /// Always-valid confidence sequences, safe to peek at (gbstats' sequential engine)
+    Sequential,
+    /// Gaussian effect model: chance to win and risk (gbstats' Bayesian engine)
+    Bayesian,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Correction {
+    None,
+    Bonferroni,
+    Holm,
+    /// Benjamini-Hochberg false discovery rate
+    Bh,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Decision {
     pub alpha: f64,
     pub min_units_per_variant: u64,
     pub guardrails: Vec<Guardrail>,
+    /// How the primary metric is judged.
+    pub method: Method,
+    /// Across treatments on the primary metric (frequentist and sequential p-values;
+    /// for bayesian, the chance-to-win threshold is Bonferroni-adjusted unless `none`).
+    pub correction: Correction,
+    /// Bayesian: the chance to beat control needed to promote.
+    pub chance_to_win: f64,
+    /// Bayesian: the largest expected relative loss of promoting that is accepted.
+    pub max_risk: f64,
+    /// Sequential: the number of units the confidence sequence is tuned for.
+    pub sequential_tuning: f64,
+    /// The smallest relative lift of the primary, in its better direction, worth promoting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_lift: Option<f64>,
+    /// The planned horizon: once every variant has this many units without a
+    /// winner, the verdict is keep_control.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_units_per_variant: Option<u64>,
 }
 
 impl Default for Decision {
     fn default() -> Self {
-        Decision { alpha: 0.05, min_units_per_variant: 100, guardrails: Vec::new() }
+        Decision {
+            alpha: 0.05,
+            min_units_per_variant: 100,
+            guardrails: Vec::new(),
+            method: Method::Frequentist,
+            correction: Correction::Holm,
+            chance_to_win: 0.95,
+            max_risk: 0.0025,
+            sequential_tuning: 5000.0,
+            min_lift: None,
+            max_units_per_variant: None,
+        }
     }
 }
 

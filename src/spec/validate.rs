@@ -41,7 +41,18 @@ const METRIC_FIELDS: &[&str] = &[
     "aggregate",
 ];
 const CAP_FIELDS: &[&str] = &["percentile", "value"];
-const DECISION_FIELDS: &[&str] = &["alpha", "min_units_per_variant", "guardrails"];
+const DECISION_FIELDS: &[&str] = &[
+    "alpha",
+    "min_units_per_variant",
+    "guardrails",
+    "method",
+    "correction",
+    "chance_to_win",
+    "max_risk",
+    "sequential_tuning",
+    "min_lift",
+    "max_units_per_variant",
+];
 const GUARDRAIL_FIELDS: &[&str] = &["metric", "margin"];
 const CONDITION_FIELDS: &[&str] = &["attribute", "op", "value", "values"];
 
@@ -627,17 +638,90 @@ fn check_decision(c: &mut Checker, node: &Node, metrics: Option<&[&str]>) -> Opt
             None => ok = false,
         }
     }
-    if let Some(n) = f.get("min_units_per_variant") {
+    let units = |c: &mut Checker, key: &str| -> Option<Option<u64>> {
+        let Some(n) = f.get(key) else { return Some(None) };
         match n.value {
-            Value::Int(i) if i >= 0 => d.min_units_per_variant = i as u64,
+            Value::Int(i) if i >= 0 => Some(Some(i as u64)),
             Value::Int(i) => {
-                c.err(n, format!("`min_units_per_variant` must not be negative, got {i}"));
-                ok = false;
+                c.err(n, format!("`{key}` must not be negative, got {i}"));
+                None
             }
             _ => {
-                c.wrong_type(n, "min_units_per_variant", "a whole number");
-                ok = false;
+                c.wrong_type(n, key, "a whole number");
+                None
             }
+        }
+    };
+    match units(c, "min_units_per_variant") {
+        Some(Some(m)) => d.min_units_per_variant = m,
+        Some(None) => {}
+        None => ok = false,
+    }
+    match units(c, "max_units_per_variant") {
+        Some(Some(m)) if m < d.min_units_per_variant => {
+            if let Some(n) = f.get("max_units_per_variant") {
+                c.err_help(
+                    n,
+                    format!(
+                        "`max_units_per_variant` ({m}) is below `min_units_per_variant` ({})",
+                        d.min_units_per_variant
+                    ),
+                    "the horizon must leave room for the minimum sample",
+                );
+            }
+            ok = false;
+        }
+        Some(m) => d.max_units_per_variant = m,
+        None => ok = false,
+    }
+    if let Some(n) = f.get("method") {
+        match c.choice(n, "method", &["frequentist", "sequential", "bayesian"]) {
+            Some("sequential") => d.method = Method::Sequential,
+            Some("bayesian") => d.method = Method::Bayesian,
+            Some(_) => d.method = Method::Frequentist,
+            None => ok = false,
+        }
+    }
+    if let Some(n) = f.get("correction") {
+        match c.choice(n, "correction", &["holm", "bonferroni", "bh", "none"]) {
+            Some("bonferroni") => d.correction = Correction::Bonferroni,
+            Some("bh") => d.correction = Correction::Bh,
+            Some("none") => d.correction = Correction::None,
+            Some(_) => d.correction = Correction::Holm,
+            None => ok = false,
+        }
+    }
+    // Numbers with a range: (field, low, high, low inclusive, hint).
+    let ranged: [(&str, f64, f64, bool, &str); 4] = [
+        ("chance_to_win", 0.5, 1.0, false, "e.g. 0.95 to promote at a 95% chance to beat control"),
+        ("max_risk", 0.0, f64::INFINITY, false, "the expected relative loss accepted, e.g. 0.0025 for 0.25%"),
+        ("sequential_tuning", 0.0, f64::INFINITY, false, "the number of units the sequence is tuned for, e.g. 5000"),
+        ("min_lift", 0.0, f64::INFINITY, true, "the smallest relative lift worth shipping, e.g. 0.02 for 2%"),
+    ];
+    for (key, low, high, inclusive, hint) in ranged {
+        let Some(n) = f.get(key) else { continue };
+        let Some(x) = c.number(n, key) else {
+            ok = false;
+            continue;
+        };
+        let above = if inclusive { x >= low } else { x > low };
+        if !(above && x < high) {
+            let range = if high.is_finite() {
+                format!("between {low} and {high} (exclusive)")
+            } else if inclusive {
+                format!("{low} or more")
+            } else {
+                format!("above {low}")
+            };
+            c.err_help(n, format!("`{key}` must be {range}, got {x}"), hint);
+            ok = false;
+            continue;
+        }
+        match key {
+            "chance_to_win" => d.chance_to_win = x,
+            "max_risk" => d.max_risk = x,
+            "sequential_tuning" => d.sequential_tuning = x,
+            _ => d.min_lift = Some(x),
         }
     }
     if let Some(n) = f.get("guardrails") {

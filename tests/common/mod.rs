@@ -5,6 +5,18 @@ pub mod sha256;
 
 use std::path::PathBuf;
 
+/// Runs the abx binary from the repository root: (exit code, stdout, stderr).
+pub fn abx(args: &[&str]) -> (i32, String, String) {
+    let out = assert_cmd::Command::cargo_bin("abx")
+        .unwrap()
+        .current_dir(root())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

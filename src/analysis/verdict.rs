@@ -1,0 +1,479 @@
+//! The promotion decision: from an experiment's readout and its `decision`
+//! section to promote / keep_control / continue / invalid, with reasons a
+//! person can act on. No I/O; `abx verdict` and `abx simulate` both call
+//! [`decide`].
+//!
+//! Order (../shared/CONTRACT.md, then extensions):
+//! 1. invalid when the sample-ratio check fails (p < 0.001);
+//! 2. continue while any variant has fewer than `min_units_per_variant` units;
+//! 3. promote the best treatment that beats control on the primary metric
+//!    (corrected across treatments), clears `min_lift`, and worsens no
+//!    guardrail beyond its margin;
+//! 4. with a horizon (`max_units_per_variant` or `end`) not yet reached and a
+//!    treatment still in the running: continue;
+//! 5. else keep_control.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{Analysis, Comparison, Method, MetricResult, SRM_P};
+use crate::error::exit;
+use crate::spec::{Correction, Direction, Experiment};
+use crate::stats::multiple::{benjamini_hochberg, bonferroni, holm};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Promote,
+    KeepControl,
+    Continue,
+    Invalid,
+}
+
+impl Outcome {
+    /// The contract's exit codes.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Promote => exit::OK,
+            Outcome::KeepControl => exit::FAILURE,
+            Outcome::Continue => exit::CONTINUE,
+            Outcome::Invalid => exit::INVALID,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Promote => "promote",
+            Outcome::KeepControl => "keep_control",
+            Outcome::Continue => "continue",
+            Outcome::Invalid => "invalid",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GuardrailCheck {
+    pub metric: String,
+    pub margin: f64,
+    pub lift: f64,
+    /// The end of the relative-lift interval in the metric's worse direction.
+    pub worst_case: f64,
+    /// The worst case stays within the margin.
+    pub ok: bool,
+    /// Even the better end of the interval is beyond the margin.
+    pub clearly_broken: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantUnits {
+    pub variant: String,
+    pub units: u64,
+    pub share: f64,
+    pub planned_share: f64,
+}
+
+/// One treatment judged against control.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub variant: String,
+    pub units: u64,
+    pub lift: f64,
+    pub lift_ci_low: f64,
+    pub lift_ci_high: f64,
+    /// The p-value the decision uses (frequentist: the contract's p_value;
+    /// sequential: the always-valid one); null for bayesian.
+    pub p_value: Option<f64>,
+    /// `p_value` after the correction across treatments.
+    pub p_value_adjusted: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chance_to_win: Option<f64>,
+    /// Bayesian: the expected relative loss of promoting this treatment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<f64>,
+    /// Significantly better than control on the primary, in its better direction.
+    pub beats_control: bool,
+    /// Significantly worse than control on the primary.
+    pub worse_than_control: bool,
+    pub meets_min_lift: bool,
+    pub guardrails: Vec<GuardrailCheck>,
+    /// Beats control, meets min_lift and keeps every guardrail.
+    pub eligible: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub verdict: Outcome,
+    /// The variant to promote, or null.
+    pub variant: Option<String>,
+    pub reasons: Vec<String>,
+    pub exit_code: i32,
+    pub experiment: String,
+    pub primary: String,
+    pub method: Method,
+    pub alpha: f64,
+    pub correction: Correction,
+    pub srm_p_value: f64,
+    /// Units per variant, in file order.
+    pub units: Vec<VariantUnits>,
+    pub min_units_per_variant: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_units_per_variant: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<NaiveDate>,
+    /// Whether the planned horizon (max units or end date) is reached; null without one.
+    pub horizon_reached: Option<bool>,
+    pub candidates: Vec<Candidate>,
+}
+
+/// Decides on `analysis` (of `exp`, with no correction applied: the verdict
+/// corrects across treatments itself). `today` is compared with `end`.
+pub fn decide(exp: &Experiment, analysis: &Analysis, today: NaiveDate) -> Verdict {
+    let d = &exp.decision;
+    let primary_name = exp.primary.clone().or_else(|| exp.metrics.first().map(|m| m.name.clone())).unwrap_or_default();
+    let units: Vec<(String, u64)> =
+        exp.variants.iter().map(|v| v.name.clone()).zip(analysis.srm.observed.iter().copied()).collect();
+    let total: u64 = units.iter().map(|u| u.1).sum();
+    let horizon_reached = match (d.max_units_per_variant, exp.end) {
+        (None, None) => None,
+        (max, end) => Some(max.is_some_and(|m| units.iter().all(|u| u.1 >= m)) || end.is_some_and(|e| today >= e)),
+    };
+    let mut v = Verdict {
+        verdict: Outcome::KeepControl,
+        variant: None,
+        reasons: Vec::new(),
+        exit_code: 0,
+        experiment: exp.name.clone(),
+        primary: primary_name.clone(),
+        method: analysis.method,
+        alpha: analysis.alpha,
+        correction: d.correction,
+        srm_p_value: analysis.srm.p_value,
+        units: units
+            .iter()
+            .zip(&analysis.srm.expected_share)
+            .map(|((name, n), &planned_share)| VariantUnits {
+                variant: name.clone(),
+                units: *n,
+                share: if total > 0 { *n as f64 / total as f64 } else { f64::NAN },
+                planned_share,
+            })
+            .collect(),
+        min_units_per_variant: d.min_units_per_variant,
+        max_units_per_variant: d.max_units_per_variant,
+        end: exp.end,
+        horizon_reached,
+        candidates: Vec::new(),
+    };
+    let primary = analysis.metrics.iter().find(|m| m.name == primary_name);
+    if let Some(p) = primary {
+        v.candidates = candidates(exp, analysis, p, &units);
+    }
+    let finish = |mut v: Verdict, outcome: Outcome| {
+        v.verdict = outcome;
+        v.exit_code = outcome.exit_code();
+        v
+    };
+
+    // 1. The sample-ratio check.
+    if analysis.srm.p_value < SRM_P || total == 0 {
+        v.reasons.push(srm_reason(analysis, &units, total));
+        return finish(v, Outcome::Invalid);
+    }
+    // 2. The minimum sample.
+    let short: Vec<&(String, u64)> = units.iter().filter(|u| u.1 < d.min_units_per_variant).collect();
+    if !short.is_empty() {
+        for (name, n) in short {
+            v.reasons.push(format!(
+                "{name} has {n} units, fewer than min_units_per_variant {}: keep collecting",
+                d.min_units_per_variant
+            ));
+        }
+        return finish(v, Outcome::Continue);
+    }
+    let Some(primary) = primary else {
+        v.reasons.push(format!("the primary metric {primary_name} has no results"));
+        return finish(v, Outcome::Invalid);
+    };
+    // 3. A winner: the eligible treatment with the largest lift in the better direction.
+    let sign = if primary.direction == Direction::Increase { 1.0 } else { -1.0 };
+    let winner = v
+        .candidates
+        .iter()
+        .filter(|c| c.eligible)
+        .max_by(|a, b| (sign * a.lift).total_cmp(&(sign * b.lift)))
+        .map(|c| c.variant.clone());
+    let method_note = method_note(analysis.method, d.correction, exp.variants.len() - 1);
+    if let Some(w) = winner {
+        let c = v.candidates.iter().find(|c| c.variant == w).cloned().expect("winner is a candidate");
+        v.reasons.push(format!("{} beats control on {}: {}{}", c.variant, primary.name, effect(&c), method_note));
+        if let Some(m) = d.min_lift {
+            v.reasons.push(format!("lift {} clears min_lift {}", pct(sign * c.lift), margin(m)));
+        }
+        for g in &c.guardrails {
+            v.reasons.push(guardrail_reason(g));
+        }
+        v.variant = Some(w);
+        return finish(v, Outcome::Promote);
+    }
+    for c in &v.candidates.clone() {
+        v.reasons.push(why_not(c, primary, d.min_lift, &method_note));
+    }
+    // 4. A planned horizon not reached: keep going while a treatment can still win.
+    let still_running = v.candidates.iter().any(|c| !lost(c));
+    if horizon_reached == Some(false) && still_running {
+        let until = horizon_text(d.max_units_per_variant, exp.end);
+        v.reasons.push(format!("no winner yet; the experiment runs until {until}"));
+        return finish(v, Outcome::Continue);
+    }
+    match horizon_reached {
+        Some(true) => v.reasons.push(format!(
+            "the horizon ({}) is reached without a winner",
+            horizon_text(d.max_units_per_variant, exp.end)
+        )),
+        Some(false) => v.reasons.push("every treatment is worse or breaks a guardrail: stopping early".into()),
+        None => {}
+    }
+    finish(v, Outcome::KeepControl)
+}
+
+/// A treatment that can no longer win: significantly worse on the primary, or
+/// a guardrail broken beyond its margin even at the best end of its interval.
+fn lost(c: &Candidate) -> bool {
+    c.worse_than_control || c.guardrails.iter().any(|g| g.clearly_broken)
+}
+
+fn horizon_text(max: Option<u64>, end: Option<NaiveDate>) -> String {
+    match (max, end) {
+        (Some(m), Some(e)) => format!("{m} units per variant or {e}"),
+        (Some(m), None) => format!("{m} units per variant"),
+        (None, Some(e)) => format!("{e}"),
+        (None, None) => String::new(),
+    }
+}
+
+fn candidates(
+    exp: &Experiment,
+    analysis: &Analysis,
+    primary: &MetricResult,
+    units: &[(String, u64)],
+) -> Vec<Candidate> {
+    let d = &exp.decision;
+    let k = primary.comparisons.len();
+    let sign = if primary.direction == Direction::Increase { 1.0 } else { -1.0 };
+    let raw: Vec<Option<f64>> = primary
+        .comparisons
+        .iter()
+        .map(|c| match analysis.method {
+            Method::Frequentist => Some(c.p_value),
+            Method::Sequential => c.lift_p_value,
+            Method::Bayesian => None,
+        })
+        .collect();
+    let adjusted: Vec<Option<f64>> = if raw.iter().all(Option::is_some) {
+        let p: Vec<f64> = raw.iter().map(|p| p.unwrap_or(f64::NAN)).collect();
+        let adj = match d.correction {
+            Correction::None => p,
+            Correction::Bonferroni => bonferroni(&p),
+            Correction::Holm => holm(&p),
+            Correction::Bh => benjamini_hochberg(&p),
+        };
+        adj.into_iter().map(Some).collect()
+    } else {
+        vec![None; k]
+    };
+    // Bayesian: the chance-to-win threshold, Bonferroni-adjusted across treatments.
+    let ctw_needed =
+        if d.correction == Correction::None { d.chance_to_win } else { 1.0 - (1.0 - d.chance_to_win) / k as f64 };
+    primary
+        .comparisons
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let up = sign * c.lift > 0.0;
+            let (beats, worse, ctw, risk) = match analysis.method {
+                Method::Bayesian => {
+                    // chance_to_win is P(lift > 0); flip it for a metric where lower is better.
+                    let w = c.chance_to_win.map(|w| if sign > 0.0 { w } else { 1.0 - w });
+                    let risk = if sign > 0.0 { c.risk_treatment } else { c.risk_control };
+                    let beats = w.is_some_and(|w| w >= ctw_needed) && risk.is_some_and(|r| r <= d.max_risk);
+                    let worse = w.is_some_and(|w| w <= 1.0 - ctw_needed);
+                    (beats, worse, w, risk)
+                }
+                _ => {
+                    let sig = adjusted[i].is_some_and(|p| p < analysis.alpha);
+                    (sig && up, sig && !up && c.lift != 0.0, None, None)
+                }
+            };
+            let meets_min_lift = d.min_lift.is_none_or(|m| sign * c.lift >= m);
+            let guardrails = exp
+                .guardrails()
+                .iter()
+                .filter_map(|g| {
+                    let m = analysis.metrics.iter().find(|m| m.name == g.metric)?;
+                    let gc = m.comparisons.iter().find(|x| x.variant == c.variant)?;
+                    Some(guardrail_check(&g.metric, g.margin, m.direction, gc))
+                })
+                .collect::<Vec<_>>();
+            let eligible = beats && meets_min_lift && guardrails.iter().all(|g| g.ok);
+            Candidate {
+                variant: c.variant.clone(),
+                units: units.get(i + 1).map_or(0, |u| u.1),
+                lift: c.lift,
+                lift_ci_low: c.lift_ci_low,
+                lift_ci_high: c.lift_ci_high,
+                p_value: raw[i],
+                p_value_adjusted: adjusted[i],
+                chance_to_win: ctw,
+                risk,
+                beats_control: beats,
+                worse_than_control: worse,
+                meets_min_lift,
+                guardrails,
+                eligible,
+            }
+        })
+        .collect()
+}
+
+/// Non-inferiority: the end of the relative-lift interval in the worse
+/// direction must stay within the margin (CONTRACT.md, decision rules).
+fn guardrail_check(metric: &str, margin: f64, direction: Direction, c: &Comparison) -> GuardrailCheck {
+    // Worsening is the relative change in the worse direction, positive when worse.
+    let (worst_case, best_case, worse) = match direction {
+        Direction::Increase => (c.lift_ci_low, c.lift_ci_high, -1.0),
+        Direction::Decrease => (c.lift_ci_high, c.lift_ci_low, 1.0),
+    };
+    GuardrailCheck {
+        metric: metric.to_string(),
+        margin,
+        lift: c.lift,
+        worst_case,
+        ok: worse * worst_case <= margin,
+        clearly_broken: worse * best_case > margin,
+    }
+}
+
+/// A relative figure as a signed percentage, e.g. +12.4%.
+pub fn pct(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let digits = if x.abs() >= 0.001 || x == 0.0 { 1 } else { 3 };
+    format!("{:+.*}%", digits, x * 100.0)
+}
+
+/// A p-value compactly: 0.0123, 3e-6.
+pub fn fmt_p(p: f64) -> String {
+    if !p.is_finite() {
+        "n/a".into()
+    } else if p >= 0.001 {
+        let s = format!("{p:.3}");
+        if p >= 0.01 {
+            s
+        } else {
+            format!("{p:.4}")
+        }
+    } else {
+        let e = format!("{p:.0e}");
+        e.replace("e-0", "e-")
+    }
+}
+
+fn effect(c: &Candidate) -> String {
+    let ci = format!("{} [{}, {}]", pct(c.lift), pct(c.lift_ci_low), pct(c.lift_ci_high));
+    match (c.p_value_adjusted, c.chance_to_win) {
+        (Some(p), _) => format!("{ci}, p = {}", fmt_p(p)),
+        (None, Some(w)) => {
+            format!("{ci}, chance to win {:.1}%, risk {}", w * 100.0, c.risk.map_or("n/a".into(), margin))
+        }
+        _ => ci,
+    }
+}
+
+fn method_note(method: Method, correction: Correction, treatments: usize) -> String {
+    let corr = match correction {
+        Correction::None => "uncorrected",
+        Correction::Bonferroni => "Bonferroni",
+        Correction::Holm => "Holm",
+        Correction::Bh => "Benjamini-Hochberg",
+    };
+    match (method, treatments > 1 && correction != Correction::None) {
+        (Method::Frequentist, true) => format!(" ({corr})"),
+        (Method::Frequentist, false) => String::new(),
+        (Method::Sequential, true) => format!(" (sequential, {corr})"),
+        (Method::Sequential, false) => " (sequential)".into(),
+        (Method::Bayesian, true) => format!(" (bayesian, threshold Bonferroni-adjusted over {treatments} treatments)"),
+        (Method::Bayesian, false) => " (bayesian)".into(),
+    }
+}
+
+fn guardrail_reason(g: &GuardrailCheck) -> String {
+    let within = if g.ok { "within" } else { "beyond" };
+    format!("{} guardrail: worst case {} {within} margin {}", g.metric, pct(g.worst_case), margin(g.margin))
+}
+
+fn margin(m: f64) -> String {
+    format!("{}%", crate::report::fmt_sig(m * 100.0))
+}
+
+fn why_not(c: &Candidate, primary: &MetricResult, min_lift: Option<f64>, note: &str) -> String {
+    let sign = if primary.direction == Direction::Increase { 1.0 } else { -1.0 };
+    let e = effect(c);
+    let m = &primary.name;
+    let v = &c.variant;
+    if c.worse_than_control {
+        return format!("{v} is worse than control on {m}: {e}{note}");
+    }
+    if !c.beats_control {
+        return format!("{v} does not beat control on {m}: {e}{note}");
+    }
+    if !c.meets_min_lift {
+        return format!(
+            "{v} beats control on {m}: {e}{note}, but the lift {} is below min_lift {}",
+            pct(sign * c.lift),
+            margin(min_lift.unwrap_or(0.0))
+        );
+    }
+    let broken: Vec<String> = c
+        .guardrails
+        .iter()
+        .filter(|g| !g.ok)
+        .map(|g| format!("{} worsens by up to {} beyond its margin {}", g.metric, pct(g.worst_case), margin(g.margin)))
+        .collect();
+    format!("{v} beats control on {m}: {e}{note}, but breaks its guardrails: {}", broken.join("; "))
+}
+
+fn srm_reason(analysis: &Analysis, units: &[(String, u64)], total: u64) -> String {
+    if total == 0 {
+        return "SRM: no units at all".into();
+    }
+    // Name the variant furthest from its planned share.
+    let (i, _) = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (i, (u.1 as f64 / total as f64 - analysis.srm.expected_share[i]).abs()))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap_or((0, 0.0));
+    format!(
+        "SRM: {} has {:.1}% of units, planned {}%, p = {}: the split is broken, fix the assignment before reading results",
+        units[i].0,
+        units[i].1 as f64 / total as f64 * 100.0,
+        crate::report::fmt_sig(analysis.srm.expected_share[i] * 100.0),
+        fmt_p(analysis.srm.p_value)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(pct(0.124), "+12.4%");
+        assert_eq!(pct(-0.0123), "-1.2%");
+        assert_eq!(fmt_p(3e-6), "3e-6");
+        assert_eq!(fmt_p(0.0123), "0.012");
+        assert_eq!(fmt_p(0.00123), "0.0012");
+        assert_eq!(fmt_p(0.5), "0.500");
+    }
+}

@@ -1,0 +1,306 @@
+//! `abx simulate`: synthetic outcome data with known truth, and simulation
+//! studies (A/A false positives, peeking, interval coverage) run through the
+//! real analysis and verdict.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde_json::{json, Value};
+
+use super::Ctx;
+use crate::analysis::Method;
+use crate::data::write::{write_csv, write_table, Col};
+use crate::error::{exit, AbxError, Result};
+use crate::report::{fmt_sig, Format, Report, Table};
+use crate::sim::{self, MetricModel, Rate, Study, StudyResult};
+use crate::spec::{self, Experiment, MetricKind};
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Synthetic experiment data, and A/A, peeking and coverage studies of the verdict",
+    long_about = "Synthetic experiment data, and A/A, peeking and coverage studies of the verdict.\n\n\
+With --output: unit-level data for the experiment, one row per exposed unit (ids u1..uN, \
+assigned by the experiment's own bucketing), a column per metric: Bernoulli for proportions, \
+lognormal for means (CV 0.53), sessions and revenue for ratios, and a correlated pre-period \
+column for CUPED covariates. Seeded, so reproducible.\n\n\
+With --runs: R simulated experiments, each analysed and decided as `abx verdict` would, \
+reporting per method the rate of significant results (the false-positive rate with --aa), \
+the promote rate, and the coverage of the intervals, each with a 95% Wilson interval. \
+--peek DAYS looks after each simulated day, as a CI job re-running the verdict would.",
+    after_help = "Examples:\n  \
+abx simulate -e experiments/followup_timing.yaml --units 20000 --effect booked=0.1 --output outcomes.csv\n  \
+abx simulate -e experiments/prompt_engineering_test.yaml --units 8000 --effect risk_first:total_return=0.15 --output - | abx verdict -e experiments/prompt_engineering_test.yaml --data -\n  \
+abx simulate -e experiments/followup_timing.yaml --units 10000 --aa --runs 10000\n  \
+abx simulate -e experiments/followup_timing.yaml --units 10000 --aa --runs 2000 --peek 14\n  \
+abx simulate -e experiments/followup_timing.yaml --units 10000 --runs 10000 --effect booked=0.05"
+)]
+pub struct SimulateArgs {
+    /// Experiment file
+    #[arg(short = 'e', long = "experiment", value_name = "FILE")]
+    pub experiment: PathBuf,
+    /// Units to draw ids for (u1..uN); those the allocation leaves out are skipped
+    #[arg(long, value_name = "N")]
+    pub units: u64,
+    /// A true relative lift: METRIC=LIFT for every treatment, or VARIANT:METRIC=LIFT for one (repeatable)
+    #[arg(long, value_name = "[VARIANT:]METRIC=LIFT", allow_hyphen_values = true)]
+    pub effect: Vec<String>,
+    /// A metric's control value: the rate of a proportion, the mean of a mean, the ratio of a ratio (repeatable)
+    #[arg(long, value_name = "METRIC=VALUE")]
+    pub baseline: Vec<String>,
+    /// Lose this share of a variant's units, as a broken logger would: a sample-ratio mismatch (repeatable)
+    #[arg(long, value_name = "VARIANT=SHARE")]
+    pub drop: Vec<String>,
+    /// Random seed
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the data here: CSV or Parquet by extension, "-" for CSV on stdout
+    #[arg(long, short = 'o', value_name = "FILE", conflicts_with_all = ["runs", "aa", "peek"])]
+    pub output: Option<PathBuf>,
+    /// A/A study: no true effect anywhere (needs --runs)
+    #[arg(long, requires = "runs", conflicts_with = "effect")]
+    pub aa: bool,
+    /// Simulated experiments to run through the analysis and verdict
+    #[arg(long, value_name = "R")]
+    pub runs: Option<u64>,
+    /// Look after each of DAYS days of arrivals, as a daily CI job would (needs --runs)
+    #[arg(long, value_name = "DAYS", requires = "runs", default_value_t = 1)]
+    pub peek: u32,
+    /// Methods to study [default: all three]
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub method: Vec<Method>,
+    /// Output format of a study [default: table on a terminal, else json]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+}
+
+fn usage(msg: impl Into<String>) -> AbxError {
+    AbxError::Usage(msg.into())
+}
+
+fn pair<'a>(s: &'a str, flag: &str) -> Result<(&'a str, f64)> {
+    let (k, v) = s.split_once('=').ok_or_else(|| usage(format!("{flag} takes NAME=NUMBER, got `{s}`")))?;
+    let x: f64 = v.trim().parse().map_err(|_| usage(format!("{flag} {s}: `{v}` is not a number")))?;
+    if !x.is_finite() {
+        return Err(usage(format!("{flag} {s}: the number must be finite")));
+    }
+    Ok((k.trim(), x))
+}
+
+fn metric_known(exp: &Experiment, name: &str, flag: &str) -> Result<()> {
+    if exp.metric(name).is_none() {
+        let names: Vec<&str> = exp.metrics.iter().map(|m| m.name.as_str()).collect();
+        return Err(usage(format!("{flag}: `{name}` is not a metric of {} (metrics: {})", exp.name, names.join(", "))));
+    }
+    Ok(())
+}
+
+fn variant_known(exp: &Experiment, name: &str, flag: &str) -> Result<usize> {
+    exp.variant_index(name).ok_or_else(|| {
+        let names: Vec<&str> = exp.variants.iter().map(|v| v.name.as_str()).collect();
+        usage(format!("{flag}: `{name}` is not a variant of {} (variants: {})", exp.name, names.join(", ")))
+    })
+}
+
+/// The metric models from --baseline and --effect, checked.
+fn models(args: &SimulateArgs, exp: &Experiment) -> Result<Vec<MetricModel>> {
+    let mut baselines = HashMap::new();
+    for b in &args.baseline {
+        let (m, x) = pair(b, "--baseline")?;
+        metric_known(exp, m, "--baseline")?;
+        baselines.insert(m.to_string(), x);
+    }
+    let (mut lifts, mut variant_lifts) = (HashMap::new(), HashMap::new());
+    for e in &args.effect {
+        let (k, x) = pair(e, "--effect")?;
+        if x <= -1.0 {
+            return Err(usage(format!("--effect {e}: a relative lift must be above -1 (-100%)")));
+        }
+        match k.split_once(':') {
+            Some((v, m)) => {
+                if variant_known(exp, v, "--effect")? == 0 {
+                    return Err(usage(format!("--effect {e}: `{v}` is the control; effects are on treatments")));
+                }
+                metric_known(exp, m, "--effect")?;
+                variant_lifts.insert((v.to_string(), m.to_string()), x);
+            }
+            None => {
+                metric_known(exp, k, "--effect")?;
+                lifts.insert(k.to_string(), x);
+            }
+        }
+    }
+    let models = sim::models(exp, &baselines, &lifts, &variant_lifts);
+    for (m, model) in exp.metrics.iter().zip(&models) {
+        if model.baseline.is_nan() || model.baseline <= 0.0 {
+            return Err(usage(format!("--baseline for {}: the control value must be positive", m.name)));
+        }
+        if m.kind == MetricKind::Proportion {
+            for (v, _) in exp.variants.iter().enumerate() {
+                let p = model.truth(v);
+                if !(p > 0.0 && p < 1.0) {
+                    return Err(usage(format!(
+                        "{}: a rate of {} in {} is not a probability; lower --baseline or --effect",
+                        m.name,
+                        fmt_sig(p),
+                        exp.variants[v].name
+                    )));
+                }
+            }
+        }
+    }
+    Ok(models)
+}
+
+pub fn run(args: &SimulateArgs, ctx: &Ctx) -> Result<i32> {
+    let exp = spec::load(&args.experiment)?;
+    if exp.metrics.is_empty() {
+        return Err(AbxError::input(
+            args.experiment.display().to_string(),
+            "the experiment has no `metrics` to simulate",
+        ));
+    }
+    if args.units == 0 {
+        return Err(usage("--units must be at least 1"));
+    }
+    let models = models(args, &exp)?;
+    match (&args.output, args.runs) {
+        (Some(out), _) => generate(args, &exp, &models, out, ctx),
+        (None, Some(runs)) => {
+            if runs == 0 || args.peek == 0 {
+                return Err(usage("--runs and --peek must be at least 1"));
+            }
+            if !args.drop.is_empty() {
+                return Err(usage("--drop works with --output only"));
+            }
+            let methods = if args.method.is_empty() {
+                vec![Method::Frequentist, Method::Sequential, Method::Bayesian]
+            } else {
+                args.method.clone()
+            };
+            let study = Study { runs, units: args.units, days: args.peek, seed: args.seed, methods };
+            let result = sim::study(&exp, &models, &study);
+            let format = Format::resolve(args.format, ctx.stdout_tty);
+            ctx.emit(&study_report(&result, args.aa), format)?;
+            Ok(exit::OK)
+        }
+        (None, None) => Err(usage(
+            "give --output FILE to write synthetic data, or --runs R to run a simulation study (with --aa for A/A)",
+        )),
+    }
+}
+
+fn generate(args: &SimulateArgs, exp: &Experiment, models: &[MetricModel], out: &Path, ctx: &Ctx) -> Result<i32> {
+    let mut drop = vec![0.0; exp.variants.len()];
+    for d in &args.drop {
+        let (v, x) = pair(d, "--drop")?;
+        if !(0.0..1.0).contains(&x) {
+            return Err(usage(format!("--drop {d}: the share must be at least 0 and below 1")));
+        }
+        drop[variant_known(exp, v, "--drop")?] = x;
+    }
+    let mut rng = sim::rng(args.seed, 0);
+    let units = sim::assign_units(exp, args.units, &drop, &mut rng);
+    let cols = sim::columns(exp);
+    // A column named twice (a covariate shared by two metrics) is written once.
+    let mut names: Vec<String> = Vec::new();
+    let mut slots: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+    for (x, y) in &cols {
+        let mut slot = |n: &String| {
+            if names.contains(n) || n == "unit" || n == "variant" {
+                None
+            } else {
+                names.push(n.clone());
+                Some(names.len() - 1)
+            }
+        };
+        let sx = slot(x);
+        let sy = y.as_ref().and_then(&mut slot);
+        slots.push((sx, sy));
+    }
+    let mut data: Vec<Vec<f64>> = vec![Vec::with_capacity(units.len()); names.len()];
+    let (mut ids, mut variants) = (Vec::with_capacity(units.len()), Vec::with_capacity(units.len()));
+    let mut values = Vec::new();
+    for &(i, v) in &units {
+        sim::draw_unit(models, &mut rng, v, &mut values);
+        ids.push(format!("u{i}"));
+        variants.push(exp.variants[v].name.clone());
+        for (&(x, y), &(sx, sy)) in values.iter().zip(&slots) {
+            if let Some(s) = sx {
+                data[s].push(x);
+            }
+            if let Some(s) = sy {
+                data[s].push(y);
+            }
+        }
+    }
+    let mut columns = vec![Col::Text("unit".into(), ids), Col::Text("variant".into(), variants)];
+    columns.extend(names.into_iter().zip(data).map(|(n, d)| Col::Number(n, d)));
+    if out.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        write_csv(&mut buf, &columns)?;
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(&buf)?;
+        stdout.flush()?;
+    } else {
+        write_table(out, columns)?;
+        ctx.info(&format!("wrote {} units of {} to {} (seed {})", units.len(), exp.name, out.display(), args.seed));
+    }
+    Ok(exit::OK)
+}
+
+fn rate_cells(r: &Rate) -> Vec<Value> {
+    vec![
+        json!(format!("{}%", fmt_sig(r.rate * 100.0))),
+        json!(format!("[{:.2}%, {:.2}%]", r.ci_low * 100.0, r.ci_high * 100.0)),
+    ]
+}
+
+fn study_report(r: &StudyResult, aa: bool) -> Report {
+    let json = serde_json::to_value(r).unwrap_or(Value::Null);
+    let kind = if aa { "A/A" } else { "simulated" };
+    let looks = if r.looks > 1 { format!(", {} daily looks", r.looks) } else { String::new() };
+    let mut rep = Report {
+        title: Some(format!(
+            "{} {kind} experiments of {}: {} units each{looks}, seed {}",
+            r.runs, r.experiment, r.units, r.seed
+        )),
+        json,
+        ..Report::default()
+    };
+    let lifts: Vec<String> =
+        r.true_lifts.iter().map(|(v, l)| format!("{v} {}", crate::analysis::verdict::pct(*l))).collect();
+    rep.fields = vec![
+        ("primary".into(), json!(r.primary)),
+        ("true lift".into(), json!(lifts.join(", "))),
+        ("alpha".into(), json!(r.alpha)),
+    ];
+    let sig = if aa { "false positives" } else { "significant" };
+    let mut cols = vec!["method".to_string()];
+    let any = if r.looks > 1 { " (any look)" } else { "" };
+    cols.extend([format!("{sig}{any}"), "95% CI".into()]);
+    if r.looks > 1 {
+        cols.extend([format!("{sig} (last look)"), "95% CI".into()]);
+    }
+    cols.extend(["promoted".to_string(), "95% CI".into(), "lift CI coverage".into(), "95% CI".into()]);
+    let mut t = Table { title: None, columns: cols, rows: Vec::new() };
+    for m in &r.methods {
+        let mut row = vec![json!(format!("{:?}", m.method).to_lowercase())];
+        row.extend(rate_cells(&m.significant));
+        if r.looks > 1 {
+            row.extend(rate_cells(&m.significant_at_end));
+        }
+        row.extend(rate_cells(&m.promoted));
+        row.extend(rate_cells(&m.lift_coverage));
+        t.push(row);
+    }
+    rep.tables.push(t);
+    rep.notes.push(format!(
+        "difference CI coverage (Welch / z, all methods): {}% [{:.2}%, {:.2}%]",
+        fmt_sig(r.diff_coverage.rate * 100.0),
+        r.diff_coverage.ci_low * 100.0,
+        r.diff_coverage.ci_high * 100.0
+    ));
+    rep
+}

@@ -1,0 +1,186 @@
+//! `abx verdict`: promote, keep_control, continue or invalid, as an exit code a CI job can gate on.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use clap::Args;
+use serde_json::{json, Value};
+
+use super::analyze::{readout, InputArgs};
+use super::Ctx;
+use crate::analysis::verdict::{decide, pct, Outcome, Verdict};
+use crate::analysis::{Correction, Method, Options};
+use crate::error::{AbxError, Result};
+use crate::fsutil::write_atomic;
+use crate::report::{Format, Report, Table};
+use crate::spec::{self, edit};
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Promote, keep control, continue or invalid: a verdict with exit codes for CI",
+    long_about = "Promote, keep control, continue or invalid: a verdict with exit codes for CI.\n\n\
+Reads the same inputs as `abx analyze` and decides by the experiment's `decision` section, in this order:\n  \
+1. invalid when the sample-ratio check fails (p < 0.001);\n  \
+2. continue while any variant has fewer than `min_units_per_variant` units (default 100);\n  \
+3. promote the best treatment that beats control on the primary metric at `alpha`, corrected \
+across treatments (`correction`, default holm), clears `min_lift`, and worsens no guardrail \
+beyond its margin (the worse end of its relative-lift interval stays within the margin);\n  \
+4. continue while a horizon (`max_units_per_variant` or the experiment's `end`) is not reached \
+and a treatment can still win;\n  \
+5. else keep_control.\n\n\
+`method: sequential` is the one to use when a job re-runs the verdict every day: its always-valid \
+intervals do not inflate false positives with repeated looks. `method: bayesian` promotes on \
+`chance_to_win` (default 0.95) with expected loss below `max_risk` (default 0.0025).",
+    after_help = "Examples:\n  \
+abx verdict -e experiments/followup_timing.yaml --data outcomes.parquet\n  \
+abx verdict -e experiments/followup_timing.yaml --summary summary.csv --format json\n  \
+abx verdict -e experiments/followup_timing.yaml --data outcomes.csv --write   # record a promotion in the file\n\n\
+Exit codes:\n  \
+0  promote        a treatment wins: ship it\n  \
+1  keep_control   no treatment should ship\n  \
+2  error          bad flags or input\n  \
+3  continue       not enough data yet\n  \
+4  invalid        the split is broken (sample-ratio mismatch): fix the assignment"
+)]
+pub struct VerdictArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Override the decision's method
+    #[arg(long, value_enum)]
+    pub method: Option<Method>,
+    /// Override the decision's alpha
+    #[arg(long, value_name = "A")]
+    pub alpha: Option<f64>,
+    /// Override the correction across treatments
+    #[arg(long, value_enum)]
+    pub correction: Option<Correction>,
+    /// The date compared with the experiment's `end` [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
+    /// On promote, record `status: promoted` and `promoted: VARIANT` in the experiment file (an in-place, comment-preserving edit)
+    #[arg(long)]
+    pub write: bool,
+    /// Output format [default: table on a terminal, else json]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+}
+
+pub fn run(args: &VerdictArgs, ctx: &Ctx) -> Result<i32> {
+    let mut exp = spec::load(&args.input.experiment)?;
+    let d = &mut exp.decision;
+    if let Some(m) = args.method {
+        d.method = m;
+    }
+    if let Some(a) = args.alpha {
+        if !(a > 0.0 && a < 1.0) {
+            return Err(AbxError::Usage(format!("--alpha must be between 0 and 1, got {a}")));
+        }
+        d.alpha = a;
+    }
+    if let Some(c) = args.correction {
+        d.correction = c;
+    }
+    // The verdict corrects across treatments itself, on the primary metric only.
+    let opts = Options {
+        method: d.method,
+        alpha: d.alpha,
+        correction: Correction::None,
+        sequential_tuning: d.sequential_tuning,
+        prior: None,
+    };
+    let readout = readout(&args.input, &[], &opts, &exp, ctx)?;
+    let today = args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let verdict = decide(&exp, &readout.overall, today);
+    if args.write {
+        record(&args.input.experiment, &verdict, ctx)?;
+    }
+    let format = Format::resolve(args.format, ctx.stdout_tty);
+    ctx.emit(&report(&verdict, format), format)?;
+    Ok(verdict.exit_code)
+}
+
+/// `--write`: on promote, the in-place edit of the experiment file.
+fn record(path: &Path, v: &Verdict, ctx: &Ctx) -> Result<()> {
+    let shown = path.display().to_string();
+    let Some(variant) = v.variant.as_deref().filter(|_| v.verdict == Outcome::Promote) else {
+        ctx.warn(&format!("{shown} left unchanged: the verdict is {}, not promote", v.verdict.name()));
+        return Ok(());
+    };
+    let source = std::fs::read_to_string(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
+    let edited = edit::set_promoted(&shown, &source, variant).map_err(|m| AbxError::input(&shown, m))?;
+    if edited == source {
+        ctx.warn(&format!("{shown} already records `promoted: {variant}`"));
+        return Ok(());
+    }
+    write_atomic(path, edited.as_bytes(), true)?;
+    ctx.warn(&format!(
+        "{shown}: recorded `status: promoted` and `promoted: {variant}`; `abx assign` now gives every unit {variant}"
+    ));
+    Ok(())
+}
+
+fn banner(v: &Verdict) -> String {
+    let word = v.verdict.name().to_uppercase().replace('_', " ");
+    match &v.variant {
+        Some(w) => format!("{word}: {w}"),
+        None => word,
+    }
+}
+
+fn report(v: &Verdict, format: Format) -> Report {
+    let json = serde_json::to_value(v).unwrap_or(Value::Null);
+    let mut r = Report { json, ..Report::default() };
+    match format {
+        Format::Csv => {
+            let mut t = Table::new(&["verdict", "variant", "reason"]);
+            for reason in &v.reasons {
+                t.push(vec![json!(v.verdict.name()), json!(v.variant), json!(reason)]);
+            }
+            r.tables.push(t);
+            return r;
+        }
+        Format::Table => {
+            let text = format!("  {}  ", banner(v));
+            let bar = "━".repeat(text.chars().count());
+            let mut title = format!("┏{bar}┓\n┃{text}┃\n┗{bar}┛\n");
+            for reason in &v.reasons {
+                title += &format!("  • {reason}\n");
+            }
+            r.title = Some(title);
+        }
+        _ => {
+            r.title = Some(format!("Verdict: {}", banner(v)));
+            r.notes = v.reasons.clone();
+        }
+    }
+    let units: Vec<String> = v.units.iter().map(|u| format!("{} {}", u.variant, u.units)).collect();
+    r.fields = vec![
+        ("experiment".into(), json!(v.experiment)),
+        ("primary".into(), json!(v.primary)),
+        ("method".into(), json!(format!("{:?}", v.method).to_lowercase())),
+        ("alpha".into(), json!(v.alpha)),
+        ("units".into(), json!(units.join(", "))),
+        ("exit code".into(), json!(v.exit_code)),
+    ];
+    let mut t = Table::new(&["variant", "lift", "interval", "p (adjusted)", "chance to win", "guardrails", "eligible"]);
+    for c in &v.candidates {
+        let guards: Vec<String> = c
+            .guardrails
+            .iter()
+            .map(|g| format!("{} {} {}", g.metric, pct(g.worst_case), if g.ok { "ok" } else { "BROKEN" }))
+            .collect();
+        t.push(vec![
+            json!(c.variant),
+            json!(pct(c.lift)),
+            json!(format!("[{}, {}]", pct(c.lift_ci_low), pct(c.lift_ci_high))),
+            c.p_value_adjusted.map_or(Value::Null, |p| json!(p)),
+            c.chance_to_win.map_or(Value::Null, |p| json!(p)),
+            json!(if guards.is_empty() { "-".to_string() } else { guards.join("; ") }),
+            json!(if c.eligible { "yes" } else { "no" }),
+        ]);
+    }
+    if !t.rows.is_empty() {
+        r.tables.push(t.titled(format!("Treatments against control on {}", v.primary)));
+    }
+    r
+}

@@ -1,0 +1,153 @@
+//! Targeted textual edits of an experiment file: the lines that change are
+//! rewritten, every other byte (comments, order, blank lines, quoting) stays.
+//! A re-serialisation would lose comments, so abx never does one.
+
+use super::yaml::{self, Value};
+use super::{parse_str, Status};
+
+/// Records a promotion: `status: promoted` and `promoted: VARIANT` at the top
+/// level of the experiment file `source` (which must already be valid).
+/// Returns the new text, checked to parse back to the promoted experiment.
+pub fn set_promoted(path: &str, source: &str, variant: &str) -> Result<String, String> {
+    let root = yaml::parse(source).map_err(|d| d.message)?;
+    let Value::Map(entries) = &root.value else {
+        return Err("the top level is not a mapping".into());
+    };
+    let line_of =
+        |key: &str| entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(k, _)| (k.pos.line, k.pos.col));
+    let mut lines: Vec<String> = source.split_inclusive('\n').map(str::to_string).collect();
+    let crlf = source.contains("\r\n");
+    let eol = if crlf { "\r\n" } else { "\n" };
+    let value = yaml_scalar(variant);
+    // Keys of a block mapping share one column; a flow mapping would need a rewrite.
+    let indent = entries.first().map_or(0, |(k, _)| k.pos.col.saturating_sub(1));
+    if source.trim_start().starts_with('{') {
+        return Err("the file's top level is a flow mapping ({...}); abx edits block mappings only".into());
+    }
+    match (line_of("status"), line_of("promoted")) {
+        (Some(s), Some(p)) => {
+            rewrite_line(&mut lines, s, "status", "promoted")?;
+            rewrite_line(&mut lines, p, "promoted", &value)?;
+        }
+        (Some(s), None) => {
+            rewrite_line(&mut lines, s, "status", "promoted")?;
+            let pad = " ".repeat(s.1 - 1);
+            lines.insert(s.0, format!("{pad}promoted: {value}{eol}"));
+        }
+        (None, Some(p)) => {
+            rewrite_line(&mut lines, p, "promoted", &value)?;
+            let pad = " ".repeat(p.1 - 1);
+            lines.insert(p.0 - 1, format!("{pad}status: promoted{eol}"));
+        }
+        (None, None) => {
+            if let Some(last) = lines.last_mut() {
+                if !last.ends_with('\n') {
+                    last.push_str(eol);
+                }
+            }
+            let pad = " ".repeat(indent);
+            lines.push(format!("{pad}status: promoted{eol}"));
+            lines.push(format!("{pad}promoted: {value}{eol}"));
+        }
+    }
+    let out: String = lines.concat();
+    // The edit must mean what it says; anything else is refused, not written.
+    match parse_str(path, &out) {
+        Ok(e) if e.status == Some(Status::Promoted) && e.promoted.as_deref() == Some(variant) => Ok(out),
+        _ => Err(format!(
+            "the file's layout defeats a line edit; add `status: promoted` and `promoted: {value}` by hand"
+        )),
+    }
+}
+
+/// Rewrites the line `at` (1-based line and column of the key) as `key: value`,
+/// keeping its indentation, its trailing comment and its line ending.
+fn rewrite_line(lines: &mut [String], at: (usize, usize), key: &str, value: &str) -> Result<(), String> {
+    let line = lines.get_mut(at.0 - 1).ok_or("a key's line is out of range")?;
+    let body_end = line.trim_end_matches(['\n', '\r']).len();
+    let ending = line[body_end..].to_string();
+    let body = &line[..body_end];
+    let indent: String = body.chars().take(at.1 - 1).collect();
+    if !indent.chars().all(|c| c == ' ' || c == '-') {
+        return Err(format!("`{key}` shares its line with another key"));
+    }
+    let comment = comment_start(body).map(|i| format!(" {}", &body[i..])).unwrap_or_default();
+    *line = format!("{indent}{key}: {value}{comment}{ending}");
+    Ok(())
+}
+
+/// The byte index of a trailing `# comment` outside quotes, if any.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut prev = ' ';
+    for (i, ch) in line.char_indices() {
+        match quote {
+            Some(q) if ch == q => quote = None,
+            Some(_) => {}
+            None if ch == '#' && prev.is_whitespace() => return Some(i),
+            None if (ch == '"' || ch == '\'') && (prev.is_whitespace() || prev == ':') => quote = Some(ch),
+            None => {}
+        }
+        prev = ch;
+    }
+    None
+}
+
+/// A variant name as a YAML scalar: bare when YAML reads it back as the same
+/// string, else double-quoted (a JSON string is a valid YAML double-quoted one).
+fn yaml_scalar(s: &str) -> String {
+    let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        );
+    if plain {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "# An experiment\nname: t   # the name\nvariants:\n  - name: control  # c\n  - name: treatment\nmetrics:\n  - name: m\n";
+
+    #[test]
+    fn appends_when_absent_and_keeps_every_other_byte() {
+        let out = set_promoted("t.yaml", BASE, "treatment").unwrap();
+        assert_eq!(out, format!("{BASE}status: promoted\npromoted: treatment\n"));
+    }
+
+    #[test]
+    fn rewrites_status_in_place_with_its_comment() {
+        let src = format!("{BASE}status: running   # flipped by CI\nowner: me\n");
+        let out = set_promoted("t.yaml", &src, "treatment").unwrap();
+        assert_eq!(out, format!("{BASE}status: promoted # flipped by CI\npromoted: treatment\nowner: me\n"));
+    }
+
+    #[test]
+    fn keeps_crlf_and_a_missing_final_newline() {
+        let src = BASE.replace('\n', "\r\n");
+        let src = src.trim_end_matches("\r\n");
+        let out = set_promoted("t.yaml", src, "treatment").unwrap();
+        assert!(out.starts_with(src));
+        assert!(out.ends_with("\r\nstatus: promoted\r\npromoted: treatment\r\n"));
+    }
+
+    #[test]
+    fn quotes_names_yaml_would_misread() {
+        assert_eq!(yaml_scalar("treatment"), "treatment");
+        assert_eq!(yaml_scalar("yes"), "\"yes\"");
+        assert_eq!(yaml_scalar("1.5"), "\"1.5\"");
+        assert_eq!(comment_start("a: \"x # y\" # z"), Some(11));
+    }
+
+    #[test]
+    fn refuses_flow_mappings() {
+        let src = "{name: t, variants: [{name: a}, {name: b}]}\n";
+        assert!(set_promoted("t.yaml", src, "b").is_err());
+    }
+}
