@@ -129,7 +129,7 @@ pub struct Verdict {
 /// corrects across treatments itself). `today` is compared with `end`.
 pub fn decide(exp: &Experiment, analysis: &Analysis, today: NaiveDate) -> Verdict {
     let d = &exp.decision;
-    let primary_name = exp.primary.clone().or_else(|| exp.metrics.first().map(|m| m.name.clone())).unwrap_or_default();
+    let primary_name = exp.primary_name();
     let units: Vec<(String, u64)> =
         exp.variants.iter().map(|v| v.name.clone()).zip(analysis.srm.observed.iter().copied()).collect();
     let total: u64 = units.iter().map(|u| u.1).sum();

@@ -1,12 +1,13 @@
-//! Writing a table of columns as CSV or Parquet (by extension), atomically:
-//! a temporary file in the target's directory, fsync, rename.
+//! Writing a table of columns as CSV or Parquet (by extension), atomically
+//! ([`write_atomic`]: a temporary file in the target's directory, fsync, rename).
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
 
 use polars::prelude::{Column, DataFrame, ParquetWriter};
 
 use crate::error::AbxError;
+use crate::fsutil::write_atomic;
 
 /// A column to write.
 pub enum Col {
@@ -29,12 +30,7 @@ pub fn is_parquet(path: &Path) -> bool {
 
 pub fn write_table(path: &Path, columns: Vec<Col>) -> Result<(), AbxError> {
     let shown = path.display().to_string();
-    let err = |source| AbxError::Write { path: shown.clone(), source };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = tempfile::Builder::new().prefix(".abx-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
+    let mut bytes = Vec::new();
     if is_parquet(path) {
         let cols: Vec<Column> = columns
             .into_iter()
@@ -44,15 +40,11 @@ pub fn write_table(path: &Path, columns: Vec<Col>) -> Result<(), AbxError> {
             })
             .collect();
         let mut df = DataFrame::new_infer_height(cols).map_err(|e| AbxError::input(&shown, e.to_string()))?;
-        ParquetWriter::new(tmp.as_file()).finish(&mut df).map_err(|e| AbxError::input(&shown, e.to_string()))?;
+        ParquetWriter::new(&mut bytes).finish(&mut df).map_err(|e| AbxError::input(&shown, e.to_string()))?;
     } else {
-        let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
-        write_csv(&mut w, &columns).map_err(err)?;
-        w.flush().map_err(err)?;
+        write_csv(&mut bytes, &columns).map_err(|source| AbxError::Write { path: shown.clone(), source })?;
     }
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+    write_atomic(path, &bytes, true)
 }
 
 /// The columns as CSV (values are plain: no quoting needed for abx's own ids and numbers).
@@ -63,7 +55,7 @@ pub fn write_csv(w: &mut dyn Write, columns: &[Col]) -> std::io::Result<()> {
         Col::Text(_, v) => v.len(),
         Col::Number(_, v) => v.len(),
     });
-    let mut buf = ryu_like::Buffer::default();
+    let mut buf = String::new();
     for i in 0..rows {
         for (j, c) in columns.iter().enumerate() {
             if j > 0 {
@@ -71,7 +63,7 @@ pub fn write_csv(w: &mut dyn Write, columns: &[Col]) -> std::io::Result<()> {
             }
             match c {
                 Col::Text(_, v) => w.write_all(v[i].as_bytes())?,
-                Col::Number(_, v) => w.write_all(buf.format(v[i]).as_bytes())?,
+                Col::Number(_, v) => w.write_all(number(v[i], &mut buf).as_bytes())?,
             }
         }
         w.write_all(b"\n")?;
@@ -79,21 +71,14 @@ pub fn write_csv(w: &mut dyn Write, columns: &[Col]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Shortest round-trip formatting of floats (integers without a fraction).
-mod ryu_like {
-    #[derive(Default)]
-    pub struct Buffer(String);
-
-    impl Buffer {
-        pub fn format(&mut self, x: f64) -> &str {
-            use std::fmt::Write;
-            self.0.clear();
-            if x.fract() == 0.0 && x.abs() < 1e15 {
-                let _ = write!(self.0, "{}", x as i64);
-            } else {
-                let _ = write!(self.0, "{x}");
-            }
-            &self.0
-        }
+/// A float as its shortest round-trip text (Rust's `Display`), integers without a fraction.
+fn number(x: f64, out: &mut String) -> &str {
+    use std::fmt::Write;
+    out.clear();
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        let _ = write!(out, "{}", x as i64);
+    } else {
+        let _ = write!(out, "{x}");
     }
+    out
 }

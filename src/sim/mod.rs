@@ -247,7 +247,7 @@ struct Tally {
 /// and every look goes through [`analyze`] and [`decide`].
 pub fn study(exp: &Experiment, models: &[MetricModel], s: &Study) -> StudyResult {
     let units = assign_units(exp, s.units, &vec![0.0; exp.variants.len()], &mut rng(s.seed, u64::MAX));
-    let primary = exp.primary.clone().or_else(|| exp.metrics.first().map(|m| m.name.clone())).unwrap_or_default();
+    let primary = exp.primary_name();
     let pi = exp.metrics.iter().position(|m| m.name == primary).unwrap_or(0);
     let today = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     let per_run: Vec<(Vec<Tally>, u64, u64)> =

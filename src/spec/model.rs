@@ -278,6 +278,11 @@ impl Experiment {
         self.variants.iter().position(|v| v.name == name)
     }
 
+    /// The primary metric's name: `primary`, else the first metric ("" without metrics).
+    pub fn primary_name(&self) -> String {
+        self.primary.clone().or_else(|| self.metrics.first().map(|m| m.name.clone())).unwrap_or_default()
+    }
+
     pub fn metric(&self, name: &str) -> Option<&Metric> {
         self.metrics.iter().find(|m| m.name == name)
     }
