@@ -32,6 +32,7 @@ complete -c abx -n "__fish_abx_needs_command" -f -a "assign" -d 'Assign units to
 complete -c abx -n "__fish_abx_needs_command" -f -a "analyze" -d 'Per-variant stats, effects, intervals, p-values and a sample-ratio check'
 complete -c abx -n "__fish_abx_needs_command" -f -a "verdict" -d 'Promote, keep control, continue or invalid: a verdict with exit codes for CI'
 complete -c abx -n "__fish_abx_needs_command" -f -a "simulate" -d 'Synthetic experiment data, and A/A, peeking and coverage studies of the verdict'
+complete -c abx -n "__fish_abx_needs_command" -f -a "drift" -d 'Detect drift between reference and current data (PSI, KS, Wasserstein, chi-square, Jensen-Shannon)'
 complete -c abx -n "__fish_abx_needs_command" -f -a "power" -d 'Sample size, power or minimum detectable effect for an experiment'
 complete -c abx -n "__fish_abx_needs_command" -f -a "test" -d 'Hypothesis tests from summary numbers: proportions, means, sample ratio'
 complete -c abx -n "__fish_abx_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -81,7 +82,7 @@ holm\t''
 bh\t'Benjamini-Hochberg false discovery rate'"
 complete -c abx -n "__fish_abx_using_subcommand analyze" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
-csv\t'CSV, one row per metric x variant'
+csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
 prometheus\t'Prometheus text exposition format, for node_exporter\'s textfile collector'"
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l events -d '--data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max or any) first'
@@ -130,6 +131,30 @@ markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
 complete -c abx -n "__fish_abx_using_subcommand simulate" -l aa -d 'A/A study: no true effect anywhere (needs --runs)'
 complete -c abx -n "__fish_abx_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand simulate" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand drift" -s r -l reference -d 'Reference data (training data, last month): CSV or Parquet' -r -F
+complete -c abx -n "__fish_abx_using_subcommand drift" -s c -l current -d 'Current data: CSV or Parquet' -r -F
+complete -c abx -n "__fish_abx_using_subcommand drift" -l reference-profile -d 'A profile saved by --save-profile, in place of --reference' -r -F
+complete -c abx -n "__fish_abx_using_subcommand drift" -l save-profile -d 'Save the reference\'s profile (bins, counts, quantile sketch) to FILE.json, for --reference-profile' -r -F
+complete -c abx -n "__fish_abx_using_subcommand drift" -l columns -d 'Columns to compare (default: every column in both files)' -r
+complete -c abx -n "__fish_abx_using_subcommand drift" -l categorical -d 'Compare these columns as categories, whatever their type' -r
+complete -c abx -n "__fish_abx_using_subcommand drift" -l bins -d 'PSI bins for numeric columns' -r
+complete -c abx -n "__fish_abx_using_subcommand drift" -l binning -d 'How numeric PSI bins are cut' -r -f -a "quantile\t'Reference quantiles (deciles with the default --bins 10), as the contract defines PSI'
+sturges\t'Evidently\'s PSI: Sturges-rule equal-width bins over both samples, or per value when the reference has at most 20 distinct values'"
+complete -c abx -n "__fish_abx_using_subcommand drift" -l method -d 'The statistic that decides drift per column (columns it does not apply to use PSI)' -r -f -a "psi\t'PSI >= threshold (default 0.25), numeric and categorical columns'
+ks\t'KS p-value < threshold (default 0.05), numeric columns'
+wasserstein\t'normed Wasserstein-1 (W1 / reference sd) >= threshold (default 0.1), numeric columns'
+js\t'Jensen-Shannon distance >= threshold (default 0.1), categorical columns'
+chi2\t'chi-square p-value < threshold (default 0.05), categorical columns'"
+complete -c abx -n "__fish_abx_using_subcommand drift" -l threshold -d 'Threshold of --method [default: psi 0.25, ks 0.05, wasserstein 0.1, js 0.1, chi2 0.05]' -r
+complete -c abx -n "__fish_abx_using_subcommand drift" -l psi-threshold -d 'PSI threshold, for --method psi, for columns --method does not apply to, and for missing shares' -r
+complete -c abx -n "__fish_abx_using_subcommand drift" -l drift-share -d 'The data drifts when at least this share of columns drift [default: any column]' -r
+complete -c abx -n "__fish_abx_using_subcommand drift" -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
+json\t'One JSON document'
+csv\t'CSV, one row per table row'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+prometheus\t'Prometheus text exposition format, for node_exporter\'s textfile collector'"
+complete -c abx -n "__fish_abx_using_subcommand drift" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand drift" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -s h -l help -d 'Print help'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -f -a "proportion" -d 'A conversion rate: two-proportion z-test (R\'s power.prop.test)'

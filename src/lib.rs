@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod assign;
 pub mod cmd;
 pub mod data;
+pub mod drift;
 pub mod error;
 pub mod fsutil;
 pub mod report;

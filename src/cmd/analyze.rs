@@ -8,43 +8,17 @@ use clap::Args;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::Ctx;
+use super::{spinner, Ctx};
 use crate::analysis::{analyze, Analysis, Correction, Method, Options, SRM_P};
 use crate::assign::Bucketer;
 use crate::data::outcomes::{reduce, MetricInput, Reduced, Request};
 use crate::data::summary::{read_summary, Moments};
 use crate::error::{exit, AbxError, Result};
 use crate::report::prometheus::{self, Sample};
+use crate::report::OutputFormat;
 use crate::report::{fmt_sig, Format, Report, Table};
 use crate::spec::{self, Direction, Experiment, MetricKind};
 use crate::stats::gbstats::Prior;
-
-/// `--format`: the common formats plus Prometheus' text format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AnalyzeFormat {
-    /// Aligned tables for people
-    Table,
-    /// One JSON document
-    Json,
-    /// CSV, one row per metric x variant
-    Csv,
-    /// GitHub-flavoured Markdown, to paste into a PR or doc
-    Markdown,
-    /// Prometheus text exposition format, for node_exporter's textfile collector
-    Prometheus,
-}
-
-impl AnalyzeFormat {
-    fn common(self) -> Option<Format> {
-        match self {
-            AnalyzeFormat::Table => Some(Format::Table),
-            AnalyzeFormat::Json => Some(Format::Json),
-            AnalyzeFormat::Csv => Some(Format::Csv),
-            AnalyzeFormat::Markdown => Some(Format::Markdown),
-            AnalyzeFormat::Prometheus => None,
-        }
-    }
-}
 
 /// The whole readout: the analysis of all units, notes on the input, and the
 /// same analysis per segment with `--by`.
@@ -151,7 +125,7 @@ pub struct AnalyzeArgs {
     pub correction: Correction,
     /// Output format [default: table on a terminal, else json]
     #[arg(long, short = 'f', value_enum)]
-    pub format: Option<AnalyzeFormat>,
+    pub format: Option<OutputFormat>,
 }
 
 fn usage(msg: impl Into<String>) -> AbxError {
@@ -397,18 +371,6 @@ fn from_reduced(
         caps,
     };
     Ok(Readout { overall, input: Some(input), segments: out })
-}
-
-/// A spinner on stderr while a large file is read (terminal only).
-fn spinner(ctx: &Ctx, what: &str) -> indicatif::ProgressBar {
-    if !ctx.stderr_tty {
-        return indicatif::ProgressBar::hidden();
-    }
-    let pb = indicatif::ProgressBar::new_spinner();
-    pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    pb.set_message(format!("reading {what}"));
-    pb.enable_steady_tick(std::time::Duration::from_millis(120));
-    pb
 }
 
 fn num(x: f64) -> Value {

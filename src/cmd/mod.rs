@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod assign;
 pub mod completions;
+pub mod drift;
 pub mod init;
 pub mod power;
 pub mod simulate;
@@ -28,16 +29,18 @@ Examples:
   abx test proportions --control 480/10000 --treatment 552/10000
   abx analyze -e experiments/followup_timing.yaml --data outcomes.parquet
   abx verdict -e experiments/followup_timing.yaml --data outcomes.parquet && deploy.sh
+  abx drift --reference train.parquet --current today.parquet || retrain.sh
 
 Exit codes: 0 success, 2 usage or input error.
 abx verdict: 0 promote, 1 keep_control, 3 continue, 4 invalid (SRM).
+abx drift: 0 no drift, 1 drift.
 Set NO_COLOR to turn colour off.";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "abx",
     version,
-    about = "Online experiments from the command line: design, assign, analyze, decide",
+    about = "Online experiments from the command line: design, assign, analyze, decide, monitor drift",
     after_help = EXAMPLES,
     propagate_version = true,
     disable_help_subcommand = true
@@ -55,6 +58,7 @@ pub enum Command {
     Analyze(analyze::AnalyzeArgs),
     Verdict(verdict::VerdictArgs),
     Simulate(simulate::SimulateArgs),
+    Drift(drift::DriftArgs),
     Power(power::PowerArgs),
     Test(test::TestArgs),
     Completions(completions::CompletionsArgs),
@@ -111,8 +115,21 @@ pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<i32> {
         Command::Analyze(args) => analyze::run(&args, ctx),
         Command::Verdict(args) => verdict::run(&args, ctx),
         Command::Simulate(args) => simulate::run(&args, ctx),
+        Command::Drift(args) => drift::run(&args, ctx),
         Command::Power(args) => power::run(&args, ctx),
         Command::Test(args) => test::run(&args, ctx),
         Command::Completions(args) => completions::run(&args, ctx),
     }
+}
+
+/// A spinner on stderr while a large file is read (terminal only).
+pub(crate) fn spinner(ctx: &Ctx, what: &str) -> indicatif::ProgressBar {
+    if !ctx.stderr_tty {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    pb.set_message(format!("reading {what}"));
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
 }

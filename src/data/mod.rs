@@ -3,6 +3,7 @@
 //! `abx analyze` is reduced with polars in [`outcomes`] (the only polars
 //! code) or read pre-aggregated by [`summary`].
 
+pub mod columns;
 mod csvfast;
 pub mod lines;
 pub mod outcomes;

@@ -87,7 +87,7 @@ pub struct Reduced {
     pub caps: Vec<Option<f64>>,
 }
 
-fn polars_err(path: &str, e: PolarsError) -> AbxError {
+pub(super) fn polars_err(path: &str, e: PolarsError) -> AbxError {
     AbxError::input(path, format!("cannot read the data: {e}"))
 }
 
@@ -96,7 +96,7 @@ fn is_parquet(path: &Path) -> bool {
     matches!(ext.as_str(), "parquet" | "pq")
 }
 
-fn scan(path: &Path, shown: &str, all_strings: bool) -> Result<LazyFrame, AbxError> {
+pub(super) fn scan(path: &Path, shown: &str, all_strings: bool) -> Result<LazyFrame, AbxError> {
     let p = PlRefPath::new(path.to_string_lossy().as_ref());
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let infer = if all_strings { Some(0) } else { Some(10_000) };
@@ -110,7 +110,7 @@ fn scan(path: &Path, shown: &str, all_strings: bool) -> Result<LazyFrame, AbxErr
 }
 
 /// The file to scan: `-` (stdin) is spooled to a temporary file, as polars scans files.
-fn source(path: &Path) -> Result<(std::path::PathBuf, String, Option<tempfile::NamedTempFile>), AbxError> {
+pub(super) fn source(path: &Path) -> Result<(std::path::PathBuf, String, Option<tempfile::NamedTempFile>), AbxError> {
     if path.as_os_str() == "-" {
         let mut tmp = tempfile::Builder::new()
             .prefix(".abx-stdin-")

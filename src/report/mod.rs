@@ -30,6 +30,33 @@ impl Format {
     }
 }
 
+/// `--format`: the common formats plus Prometheus' text format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned tables for people
+    Table,
+    /// One JSON document
+    Json,
+    /// CSV, one row per table row
+    Csv,
+    /// GitHub-flavoured Markdown, to paste into a PR or doc
+    Markdown,
+    /// Prometheus text exposition format, for node_exporter's textfile collector
+    Prometheus,
+}
+
+impl OutputFormat {
+    pub fn common(self) -> Option<Format> {
+        match self {
+            OutputFormat::Table => Some(Format::Table),
+            OutputFormat::Json => Some(Format::Json),
+            OutputFormat::Csv => Some(Format::Csv),
+            OutputFormat::Markdown => Some(Format::Markdown),
+            OutputFormat::Prometheus => None,
+        }
+    }
+}
+
 /// A table of cells; cells are JSON values so that every format can type them.
 #[derive(Debug, Clone, Default)]
 pub struct Table {

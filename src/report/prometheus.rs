@@ -48,7 +48,11 @@ pub fn render(samples: &[Sample], out: &mut dyn Write) -> io::Result<()> {
                 first = false;
             }
             let labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}=\"{}\"", escape(v))).collect();
-            writeln!(out, "{}{{{}}} {}", s.name, labels.join(","), number(s.value))?;
+            if labels.is_empty() {
+                writeln!(out, "{} {}", s.name, number(s.value))?;
+            } else {
+                writeln!(out, "{}{{{}}} {}", s.name, labels.join(","), number(s.value))?;
+            }
         }
     }
     Ok(())

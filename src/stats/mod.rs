@@ -2,8 +2,10 @@
 //! testing, power. Plain numbers in, plain numbers out: no I/O.
 
 pub mod dist;
+pub mod drift;
 pub mod gbstats;
 pub mod htest;
+pub mod kolmogorov;
 pub mod multiple;
 pub mod power;
 pub mod solve;

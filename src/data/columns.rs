@@ -1,0 +1,192 @@
+//! Whole columns for `abx drift`: polars reads only the asked-for columns
+//! (projection) of a CSV or Parquet file, and each column is turned, in
+//! parallel, into its non-missing numbers or its category counts. Missing
+//! values (null, NaN, ±inf) are counted, not silently dropped.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use super::outcomes::{polars_err, scan, source};
+use crate::error::AbxError;
+
+/// What a column holds, by its type in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Floating-point numbers.
+    Float,
+    /// Integers.
+    Integer,
+    /// Strings, booleans, categoricals.
+    Text,
+    /// All values missing (a column polars reads as null).
+    Null,
+    /// Dates, lists and the like: not compared.
+    Other,
+}
+
+impl ColumnType {
+    pub fn is_number(self) -> bool {
+        matches!(self, ColumnType::Float | ColumnType::Integer)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ColumnType::Float => "number",
+            ColumnType::Integer => "integer",
+            ColumnType::Text => "string",
+            ColumnType::Null => "null",
+            ColumnType::Other => "other",
+        }
+    }
+}
+
+fn column_type(dtype: &DataType) -> ColumnType {
+    match dtype {
+        DataType::Float32 | DataType::Float64 => ColumnType::Float,
+        t if t.is_integer() => ColumnType::Integer,
+        DataType::String | DataType::Boolean => ColumnType::Text,
+        t if t.is_categorical() || t.is_enum() => ColumnType::Text,
+        DataType::Null => ColumnType::Null,
+        _ => ColumnType::Other,
+    }
+}
+
+/// A file's columns and their types, in file order.
+pub fn schema(path: &Path) -> Result<Vec<(String, ColumnType, String)>, AbxError> {
+    let (path, shown, _spool) = source(path)?;
+    let mut lf = scan(&path, &shown, false)?;
+    let schema = lf.collect_schema().map_err(|e| polars_err(&shown, e))?;
+    Ok(schema.iter().map(|(n, t)| (n.to_string(), column_type(t), t.to_string())).collect())
+}
+
+/// How to read a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// As numbers: the finite values, unsorted.
+    Numbers,
+    /// As categories: counts per value, numbers written as text (`3`, `2.5`).
+    Categories,
+}
+
+/// A column's content.
+#[derive(Debug, Clone)]
+pub enum Values {
+    Numbers(Vec<f64>),
+    Categories(HashMap<String, u64>),
+}
+
+/// One column read from a file.
+#[derive(Debug, Clone)]
+pub struct ColumnData {
+    pub name: String,
+    /// Rows in the file.
+    pub rows: u64,
+    /// Null, NaN or infinite values.
+    pub missing: u64,
+    /// Of which infinite (counted as missing, and said so).
+    pub infinite: u64,
+    pub values: Values,
+}
+
+/// A number as a category label: integers without a decimal point.
+pub fn number_label(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+fn numbers(column: &Column) -> PolarsResult<(Vec<f64>, u64, u64)> {
+    let cast = column.cast(&DataType::Float64)?;
+    let ca = cast.f64()?;
+    let mut out = Vec::with_capacity(ca.len() - ca.null_count());
+    let (mut nan, mut inf) = (0u64, 0u64);
+    let mut take = |v: f64| {
+        if v.is_finite() {
+            out.push(v);
+        } else if v.is_nan() {
+            nan += 1;
+        } else {
+            inf += 1;
+        }
+    };
+    for arr in ca.downcast_iter() {
+        let values = arr.values().as_slice();
+        match arr.validity().filter(|v| v.unset_bits() > 0) {
+            None => values.iter().for_each(|&v| take(v)),
+            Some(valid) => values.iter().zip(valid.iter()).filter(|(_, ok)| *ok).for_each(|(&v, _)| take(v)),
+        }
+    }
+    let missing = ca.null_count() as u64 + nan + inf;
+    Ok((out, missing, inf))
+}
+
+fn categories(column: &Column) -> PolarsResult<(HashMap<String, u64>, u64, u64)> {
+    let dtype = column.dtype().clone();
+    if dtype.is_primitive_numeric() {
+        let (values, missing, inf) = numbers(column)?;
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        let mut by_bits: HashMap<u64, u64> = HashMap::new();
+        for v in values {
+            *by_bits.entry((v + 0.0).to_bits()).or_default() += 1;
+        }
+        for (bits, c) in by_bits {
+            *counts.entry(number_label(f64::from_bits(bits))).or_default() += c;
+        }
+        return Ok((counts, missing, inf));
+    }
+    let cast = column.cast(&DataType::String)?;
+    let ca = cast.str()?;
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    for arr in ca.downcast_iter() {
+        for v in arr.iter().flatten() {
+            *counts.entry(v).or_default() += 1;
+        }
+    }
+    let owned = counts.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    Ok((owned, ca.null_count() as u64, 0))
+}
+
+/// Reads the given columns of `path`, each as asked.
+pub fn read(path: &Path, want: &[(String, Read)]) -> Result<Vec<ColumnData>, AbxError> {
+    let (path, shown, _spool) = source(path)?;
+    let lf = scan(&path, &shown, false)?;
+    let exprs: Vec<Expr> = want.iter().map(|(n, _)| col(n.as_str())).collect();
+    let df = lf.select(exprs).collect().map_err(|e| polars_err(&shown, e))?;
+    let rows = df.height() as u64;
+    want.par_iter()
+        .map(|(name, how)| {
+            let column = df.column(name).map_err(|e| polars_err(&shown, e))?;
+            let (values, missing, infinite) = match how {
+                Read::Numbers => {
+                    let (v, m, i) = numbers(column).map_err(|e| polars_err(&shown, e))?;
+                    (Values::Numbers(v), m, i)
+                }
+                Read::Categories => {
+                    let (c, m, i) = categories(column).map_err(|e| polars_err(&shown, e))?;
+                    (Values::Categories(c), m, i)
+                }
+            };
+            Ok(ColumnData { name: name.clone(), rows, missing, infinite, values })
+        })
+        .collect()
+}
+
+/// The number of distinct values of an integer column, counted up to `limit + 1`.
+pub fn distinct_up_to(values: &[f64], limit: usize) -> usize {
+    let mut seen: Vec<u64> = Vec::new();
+    for &v in values {
+        let b = (v + 0.0).to_bits();
+        if !seen.contains(&b) {
+            seen.push(b);
+            if seen.len() > limit {
+                break;
+            }
+        }
+    }
+    seen.len()
+}

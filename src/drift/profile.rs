@@ -1,0 +1,199 @@
+//! A reusable reference profile (`--save-profile`, `--reference-profile`):
+//! per column the missing count, PSI cut points and counts, moments, category
+//! counts, and a quantile sketch. PSI, means, sds, missing shares and every
+//! categorical statistic are exact from a profile; KS and Wasserstein come
+//! from the sketch with a stated error bound, unless the reference had at
+//! most [`SKETCH_POINTS`] values (then the sketch is the data, and exact).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::{NumericRef, RefColumn, RefValues, Sample};
+
+/// The number of points in a quantile sketch.
+pub const SKETCH_POINTS: usize = 10_000;
+
+pub const FORMAT: &str = "abx-drift-profile";
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Profile {
+    pub format: String,
+    pub version: u32,
+    /// The reference file the profile was made from.
+    pub source: String,
+    pub rows: u64,
+    /// The PSI bin count the cut points were made for.
+    pub bins: usize,
+    pub columns: Vec<ColumnProfile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ColumnProfile {
+    pub name: String,
+    /// The column's type in the reference file.
+    pub dtype: String,
+    pub missing: u64,
+    /// The column holds numbers in the file.
+    pub number: bool,
+    #[serde(flatten)]
+    pub values: ProfileValues,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ProfileValues {
+    Numeric {
+        n: u64,
+        mean: f64,
+        sd: f64,
+        sd_pop: f64,
+        min: f64,
+        max: f64,
+        cuts: Vec<f64>,
+        counts: Vec<u64>,
+        /// True when `sketch` holds every value.
+        sketch_exact: bool,
+        sketch: Vec<f64>,
+    },
+    Categorical {
+        categories: BTreeMap<String, u64>,
+    },
+}
+
+/// Order statistics at levels (i + 0.5) / q of sorted data (or all of it when short).
+pub fn sketch(sorted: &[f64], q: usize) -> (bool, Vec<f64>) {
+    let n = sorted.len();
+    if n <= q {
+        return (true, sorted.to_vec());
+    }
+    let points = (0..q)
+        .map(|i| {
+            let k = ((i as f64 + 0.5) * n as f64 / q as f64).floor() as usize;
+            sorted[k.min(n - 1)]
+        })
+        .collect();
+    (false, points)
+}
+
+impl Profile {
+    pub fn of(source: &str, rows: u64, bins: usize, columns: &[RefColumn]) -> Profile {
+        let columns = columns
+            .iter()
+            .map(|c| ColumnProfile {
+                name: c.name.clone(),
+                dtype: c.dtype.clone(),
+                missing: c.missing,
+                number: c.is_number,
+                values: match &c.values {
+                    RefValues::Numbers(r) => {
+                        let (exact, points) = match &r.sample {
+                            Sample::Exact(sorted) => sketch(sorted, SKETCH_POINTS),
+                            Sample::Sketch(p) => (false, p.clone()),
+                        };
+                        ProfileValues::Numeric {
+                            n: r.n,
+                            mean: r.mean,
+                            sd: r.sd,
+                            sd_pop: r.sd_pop,
+                            min: r.min,
+                            max: r.max,
+                            cuts: r.cuts.clone(),
+                            counts: r.counts.clone(),
+                            sketch_exact: exact,
+                            sketch: points,
+                        }
+                    }
+                    RefValues::Categories(c) => {
+                        ProfileValues::Categorical { categories: c.iter().map(|(k, v)| (k.clone(), *v)).collect() }
+                    }
+                },
+            })
+            .collect();
+        Profile { format: FORMAT.into(), version: VERSION, source: source.into(), rows, bins, columns }
+    }
+
+    /// Checks what serde cannot: the format tag, and that counts add up.
+    pub fn check(&self) -> Result<(), String> {
+        if self.format != FORMAT {
+            return Err(format!("not an abx drift profile (format is `{}`, expected `{FORMAT}`)", self.format));
+        }
+        if self.version != VERSION {
+            return Err(format!(
+                "profile version {} is not supported (this abx reads version {VERSION})",
+                self.version
+            ));
+        }
+        for c in &self.columns {
+            if let ProfileValues::Numeric { n, cuts, counts, sketch, sketch_exact, .. } = &c.values {
+                let sum: u64 = counts.iter().sum();
+                if counts.len() != cuts.len() + 1 || sum != *n || (*n > 0 && sketch.is_empty()) {
+                    return Err(format!("column `{}`: the PSI counts or the sketch do not match n = {n}", c.name));
+                }
+                if *sketch_exact && sketch.len() as u64 != *n {
+                    return Err(format!("column `{}`: an exact sketch must hold all {n} values", c.name));
+                }
+                if sketch.windows(2).any(|w| w[0] > w[1]) || cuts.windows(2).any(|w| w[0] >= w[1]) {
+                    return Err(format!("column `{}`: the sketch and the cut points must be sorted", c.name));
+                }
+            }
+            if c.missing > self.rows {
+                return Err(format!("column `{}`: more missing values than rows", c.name));
+            }
+        }
+        Ok(())
+    }
+
+    /// The reference columns the profile stands for.
+    pub fn reference(&self) -> Vec<RefColumn> {
+        self.columns
+            .iter()
+            .map(|c| RefColumn {
+                name: c.name.clone(),
+                dtype: c.dtype.clone(),
+                rows: self.rows,
+                missing: c.missing,
+                is_number: c.number,
+                values: match &c.values {
+                    ProfileValues::Numeric { n, mean, sd, sd_pop, min, max, cuts, counts, sketch_exact, sketch } => {
+                        RefValues::Numbers(NumericRef {
+                            n: *n,
+                            mean: *mean,
+                            sd: *sd,
+                            sd_pop: *sd_pop,
+                            min: *min,
+                            max: *max,
+                            cuts: cuts.clone(),
+                            counts: counts.clone(),
+                            sample: if *sketch_exact {
+                                Sample::Exact(sketch.clone())
+                            } else {
+                                Sample::Sketch(sketch.clone())
+                            },
+                        })
+                    }
+                    ProfileValues::Categorical { categories } => RefValues::Categories(
+                        categories.iter().map(|(k, v)| (k.clone(), *v)).collect::<HashMap<_, _>>(),
+                    ),
+                },
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sketch_points_are_order_statistics() {
+        let data: Vec<f64> = (0..100).map(f64::from).collect();
+        let (exact, p) = sketch(&data, 10);
+        assert!(!exact);
+        assert_eq!(p, vec![5.0, 15.0, 25.0, 35.0, 45.0, 55.0, 65.0, 75.0, 85.0, 95.0]);
+        let (exact, p) = sketch(&data[..5], 10);
+        assert!(exact);
+        assert_eq!(p.len(), 5);
+    }
+}
