@@ -16,11 +16,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Ab
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".abx-").suffix(".tmp").tempfile_in(dir).map_err(write_err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".abx-").suffix(".tmp");
+    // A new file gets the usual 0666 less the umask, as any other tool's output.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(write_err)?;
     tmp.write_all(bytes).map_err(write_err)?;
     tmp.as_file().sync_all().map_err(write_err)?;
     if overwrite {
-        // A replaced file keeps its permissions (the temporary file is 0600).
+        // A replaced file keeps its permissions.
         if let Ok(meta) = std::fs::metadata(path) {
             tmp.as_file().set_permissions(meta.permissions()).map_err(write_err)?;
         }
@@ -56,5 +64,18 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with(".abx-"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_get_the_usual_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ours = dir.path().join("ours.json");
+        write_atomic(&ours, b"{}", true).unwrap();
+        let plain = dir.path().join("plain.json");
+        std::fs::write(&plain, b"{}").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&ours), mode(&plain));
     }
 }

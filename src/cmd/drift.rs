@@ -343,11 +343,12 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
         let mut bytes = serde_json::to_vec(&p).map_err(|e| usage(e.to_string()))?;
         bytes.push(b'\n');
         write_atomic(out, &bytes, true)?;
+        let k = reference.columns.len();
         ctx.info(&format!(
-            "saved the profile of {} ({} rows, {} columns) to {}",
+            "saved the profile of {} ({} rows, {k} column{}) to {}",
             reference.shown,
             reference.rows,
-            reference.columns.len(),
+            if k == 1 { "" } else { "s" },
             out.display()
         ));
     }

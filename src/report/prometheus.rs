@@ -26,6 +26,11 @@ fn number(x: f64) -> String {
         "+Inf".into()
     } else if x == f64::NEG_INFINITY {
         "-Inf".into()
+    } else if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x}")
+    } else if x != 0.0 && (x.abs() < 1e-4 || x.abs() >= 1e15) {
+        // Shortest round-trip digits with an exponent, not 20 leading zeros.
+        format!("{x:e}")
     } else {
         format!("{x}")
     }
@@ -71,14 +76,15 @@ mod tests {
             labels: vec![("variant".into(), v.into())],
             value,
         };
-        let samples = [s("a", "x\"y", 1.5), s("b", "z", f64::NAN), s("a", "w\\", 2.0)];
+        let samples = [s("a", "x\"y", 1.5), s("b", "z", f64::NAN), s("a", "w\\", 2.0), s("c", "t", 3.99965e-19)];
         let mut out = Vec::new();
         render(&samples, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
             "# HELP a h\n# TYPE a gauge\na{variant=\"x\\\"y\"} 1.5\na{variant=\"w\\\\\"} 2\n\
-             # HELP b h\n# TYPE b gauge\nb{variant=\"z\"} NaN\n"
+             # HELP b h\n# TYPE b gauge\nb{variant=\"z\"} NaN\n\
+             # HELP c h\n# TYPE c gauge\nc{variant=\"t\"} 3.99965e-19\n"
         );
     }
 }
