@@ -228,6 +228,9 @@ fn errors_exit_2_with_a_clear_message() {
     let (code, _, err) = abx(&["drift", "-r", "a.csv"]);
     assert_eq!(code, 2);
     assert!(err.contains("--current"), "{err}");
+    let (code, _, err) = abx(&["drift", "-r", "-", "-c", "fixtures/drift_extra/mixed_cur.parquet"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not standard input"), "{err}");
     let (code, _, err) = abx(&["drift", "-r", "x", "-c", "y", "--bins", "1"]);
     assert_eq!(code, 2);
     assert!(err.contains("--bins must be at least 2"), "{err}");
@@ -268,6 +271,14 @@ fn profiles_round_trip() {
     let (_, full, _) =
         drift_json(&dir, &["-r", "exact_unequal_ref.csv", "-c", "exact_unequal_cur.csv", "--save-profile", sp]);
     let (_, prof, _) = drift_json(&dir, &["--reference-profile", sp, "-c", "exact_unequal_cur.csv"]);
+    assert_eq!(full["columns"], prof["columns"]);
+    // A column profiled as categories by request stays categorical.
+    let cat = tmp.path().join("cat.json");
+    let cp = cat.to_str().unwrap();
+    let args = ["-r", "exact_small_ties_ref.csv", "-c", "exact_small_ties_cur.csv", "--categorical", "x"];
+    let (_, full, _) = drift_json(&dir, &[&args[..], &["--save-profile", cp]].concat());
+    let (_, prof, _) = drift_json(&dir, &["--reference-profile", cp, "-c", "exact_small_ties_cur.csv"]);
+    assert_eq!(column(&prof, "x")["kind"], "categorical");
     assert_eq!(full["columns"], prof["columns"]);
     // Bins must match the profile's.
     let (code, _, err) =

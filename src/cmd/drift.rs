@@ -119,7 +119,7 @@ fn check_args(args: &DriftArgs) -> Result<Rules> {
     let threshold = args.threshold.unwrap_or(args.method.default_threshold());
     positive(threshold, "--threshold")?;
     if matches!(args.method, Method::Ks | Method::Chi2) && threshold >= 1.0 {
-        return Err(usage(format!("--threshold for --method {:?} is a p-value level below 1", args.method)));
+        return Err(usage("--threshold for --method ks or chi2 is a p-value level, below 1"));
     }
     if let Some(s) = args.drift_share {
         if !(s > 0.0 && s <= 1.0) {
@@ -129,8 +129,11 @@ fn check_args(args: &DriftArgs) -> Result<Rules> {
     if args.method == Method::Psi && args.threshold.is_some() && args.psi_threshold != 0.25 {
         return Err(usage("give --threshold or --psi-threshold for --method psi, not both"));
     }
-    let threshold = if args.method == Method::Psi && args.threshold.is_none() { args.psi_threshold } else { threshold };
-    Ok(Rules { method: args.method, threshold, psi_threshold: args.psi_threshold, drift_share: args.drift_share })
+    // With --method psi, --threshold and --psi-threshold are the same setting.
+    let psi_threshold =
+        if args.method == Method::Psi { args.threshold.unwrap_or(args.psi_threshold) } else { args.psi_threshold };
+    let threshold = if args.method == Method::Psi { psi_threshold } else { threshold };
+    Ok(Rules { method: args.method, threshold, psi_threshold, drift_share: args.drift_share })
 }
 
 /// Sorts every numeric column, in parallel (a radix sort: O(n) per column).
@@ -281,10 +284,19 @@ fn profile_schema(p: &Profile) -> Vec<(String, ColumnType, String)> {
 pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
     let rules = check_args(args)?;
     let settings = Settings { bins: args.bins, binning: args.binning };
-    let forced: HashSet<String> = args.categorical.iter().cloned().collect();
+    let mut forced: HashSet<String> = args.categorical.iter().cloned().collect();
+    for f in [&args.reference, &args.current, &args.reference_profile].into_iter().flatten() {
+        if f.as_os_str() == "-" {
+            return Err(usage("abx drift reads files (CSV or Parquet), not standard input"));
+        }
+    }
 
     // Schemas first: a misspelt column fails before any data is read.
     let profile = args.reference_profile.as_deref().map(load_profile).transpose()?;
+    // Columns profiled as categories by request stay categories.
+    if let Some(p) = &profile {
+        forced.extend(p.columns.iter().filter(|c| c.categorical).map(|c| c.name.clone()));
+    }
     let (ref_file, ref_schema) = match (&profile, &args.reference) {
         (Some(p), _) => {
             (args.reference_profile.as_ref().map(|p| p.display().to_string()).unwrap_or_default(), profile_schema(p))
@@ -339,7 +351,7 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
     };
 
     if let Some(out) = &args.save_profile {
-        let p = Profile::of(&reference.shown, reference.rows, args.bins, &reference.columns);
+        let p = Profile::of(&reference.shown, reference.rows, args.bins, &reference.columns, &forced);
         let mut bytes = serde_json::to_vec(&p).map_err(|e| usage(e.to_string()))?;
         bytes.push(b'\n');
         write_atomic(out, &bytes, true)?;

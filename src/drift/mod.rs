@@ -496,6 +496,7 @@ pub fn compare(r: &RefColumn, c: &CurColumn, settings: Settings, rules: &Rules) 
         let msg = match (n_ref == 0, n_cur == 0) {
             (true, true) => "every value is missing in both files: nothing to compare".to_string(),
             (true, false) => "every value is missing in the reference: only the missing share is compared".to_string(),
+            _ if c.rows == 0 => "the current data has no rows: nothing to compare".to_string(),
             _ => "every value is missing in the current data: only the missing share is compared".to_string(),
         };
         out.notes.push(msg);

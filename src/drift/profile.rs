@@ -5,7 +5,7 @@
 //! from the sketch with a stated error bound, unless the reference had at
 //! most [`SKETCH_POINTS`] values (then the sketch is the data, and exact).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +37,9 @@ pub struct ColumnProfile {
     pub missing: u64,
     /// The column holds numbers in the file.
     pub number: bool,
+    /// Compared as categories by request (--categorical when the profile was saved).
+    #[serde(default)]
+    pub categorical: bool,
     #[serde(flatten)]
     pub values: ProfileValues,
 }
@@ -78,7 +81,7 @@ pub fn sketch(sorted: &[f64], q: usize) -> (bool, Vec<f64>) {
 }
 
 impl Profile {
-    pub fn of(source: &str, rows: u64, bins: usize, columns: &[RefColumn]) -> Profile {
+    pub fn of(source: &str, rows: u64, bins: usize, columns: &[RefColumn], forced: &HashSet<String>) -> Profile {
         let columns = columns
             .iter()
             .map(|c| ColumnProfile {
@@ -86,6 +89,7 @@ impl Profile {
                 dtype: c.dtype.clone(),
                 missing: c.missing,
                 number: c.is_number,
+                categorical: forced.contains(&c.name),
                 values: match &c.values {
                     RefValues::Numbers(r) => {
                         let (exact, points) = match &r.sample {
