@@ -11,8 +11,8 @@ use super::{spinner, Ctx};
 use crate::data::columns::{self, ColumnData, ColumnType, Read, Values};
 use crate::drift::profile::Profile;
 use crate::drift::{
-    categories_of_sorted, compare, dataset, few_distinct, Binning, ColumnDrift, CurColumn, CurValues, DatasetDrift,
-    Kind, Method, NumericRef, RefColumn, RefValues, Rules, Settings,
+    categories_of_sorted, compare, dataset, few_distinct, pct, Binning, ColumnDrift, CurColumn, CurValues,
+    DatasetDrift, Kind, Method, NumericRef, RefColumn, RefValues, Rules, Settings,
 };
 use crate::error::{exit, AbxError, Result};
 use crate::fsutil::write_atomic;
@@ -256,8 +256,7 @@ fn select(args: &DriftArgs, ref_file: &str, ref_cols: &Schema, cur: Option<(&str
         let unsupported = |t: ColumnType| t == ColumnType::Other && !forced;
         if unsupported(rt) {
             sel.skipped.push((name, format!("type {rd} is not compared (numbers, strings and booleans are)")));
-        } else if let Some((ct, cd)) = other.filter(|(t, _)| unsupported(*t)) {
-            let _ = ct;
+        } else if let Some((_, cd)) = other.filter(|(t, _)| unsupported(*t)) {
             sel.skipped.push((name, format!("type {cd} in the current data is not compared")));
         } else {
             sel.names.push(name);
@@ -436,18 +435,6 @@ struct Output<'a> {
 
 fn num(x: Option<f64>) -> Value {
     x.and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
-}
-
-fn pct(x: f64) -> String {
-    if x.is_nan() {
-        return "-".into();
-    }
-    let p = 100.0 * x;
-    if p != 0.0 && p < 0.1 {
-        format!("{p:.2}%")
-    } else {
-        format!("{p:.1}%")
-    }
 }
 
 impl Output<'_> {

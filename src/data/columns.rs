@@ -175,18 +175,3 @@ pub fn read(path: &Path, want: &[(String, Read)]) -> Result<Vec<ColumnData>, Abx
         })
         .collect()
 }
-
-/// The number of distinct values of an integer column, counted up to `limit + 1`.
-pub fn distinct_up_to(values: &[f64], limit: usize) -> usize {
-    let mut seen: Vec<u64> = Vec::new();
-    for &v in values {
-        let b = (v + 0.0).to_bits();
-        if !seen.contains(&b) {
-            seen.push(b);
-            if seen.len() > limit {
-                break;
-            }
-        }
-    }
-    seen.len()
-}

@@ -418,7 +418,11 @@ fn compare_categories(out: &mut ColumnDrift, r: &HashMap<String, u64>, c: &HashM
     out.new_categories = Some(new);
 }
 
-fn pct(x: f64) -> String {
+/// A share as a percentage: one decimal, two below 0.1%, `-` when undefined.
+pub fn pct(x: f64) -> String {
+    if x.is_nan() {
+        return "-".into();
+    }
     let p = 100.0 * x;
     if p != 0.0 && p.abs() < 0.1 {
         format!("{p:.2}%")
