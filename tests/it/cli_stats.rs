@@ -1,5 +1,6 @@
 //! Whole-command tests of `abx power` and `abx test` beyond the oracle:
 //! extra options, several treatments, and malformed input.
+
 use assert_cmd::Command;
 use serde_json::Value;
 
