@@ -7,7 +7,7 @@ Run from the repository root after `cargo build --release`:
 import json, os, subprocess, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ABX = os.environ.get("ABX", os.path.join(ROOT, "target", "release", "abx"))
+ABX = os.path.abspath(os.environ.get("ABX", os.path.join(ROOT, "target", "release", "abx")))
 FILES = ["power_proportion", "power_mean", "test_proportions", "test_chi2", "test_means", "srm"]
 
 for name in FILES:
