@@ -498,9 +498,10 @@ pub fn compare(r: &RefColumn, c: &CurColumn, settings: Settings, rules: &Rules) 
     let mut out = if n_ref == 0 || n_cur == 0 {
         let mut out = ColumnDrift::new(name, Kind::Empty, r, c);
         let msg = match (n_ref == 0, n_cur == 0) {
+            _ if r.rows == 0 => "the reference has no rows: nothing to compare".to_string(),
+            _ if c.rows == 0 => "the current data has no rows: nothing to compare".to_string(),
             (true, true) => "every value is missing in both files: nothing to compare".to_string(),
             (true, false) => "every value is missing in the reference: only the missing share is compared".to_string(),
-            _ if c.rows == 0 => "the current data has no rows: nothing to compare".to_string(),
             _ => "every value is missing in the current data: only the missing share is compared".to_string(),
         };
         out.notes.push(msg);

@@ -236,6 +236,28 @@ fn errors_exit_2_with_a_clear_message() {
     assert!(err.contains("--bins must be at least 2"), "{err}");
 }
 
+/// A file with a header and no rows is not an error: nothing is compared,
+/// nothing drifts, and the report says why.
+#[test]
+fn a_file_without_rows_is_reported_not_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.csv"), "x,s\n").unwrap();
+    std::fs::write(dir.path().join("full.csv"), "x,s\n1.5,a\n2.5,b\n").unwrap();
+    for (r, c, note) in [
+        ("empty.csv", "full.csv", "the reference has no rows: nothing to compare"),
+        ("full.csv", "empty.csv", "the current data has no rows: nothing to compare"),
+    ] {
+        let (code, doc, _) = drift_json(dir.path(), &["-r", r, "-c", c]);
+        assert_eq!(code, 0, "{r} vs {c}");
+        assert_eq!(doc["drift"], false);
+        for name in ["x", "s"] {
+            let col = column(&doc, name);
+            assert_eq!(col["kind"], "empty");
+            assert_eq!(col["notes"][0], note, "{r} vs {c}: {col}");
+        }
+    }
+}
+
 #[test]
 fn profiles_round_trip() {
     let tmp = tempfile::tempdir().unwrap();
