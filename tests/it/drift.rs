@@ -340,29 +340,17 @@ fn categorical_flag_and_other_formats() {
     // Integer-valued floats are labelled as integers: 8 is new in the current data.
     assert!(row.contains(",8,") || row.ends_with(",8") || row.contains(",8;") || row.contains(";8"), "{row}");
 
-    let (_, out, _) = abx(&[
-        "drift",
-        "-r",
-        "fixtures/drift_extra/mixed_ref.parquet",
-        "-c",
-        "fixtures/drift_extra/mixed_cur.parquet",
-        "--format",
-        "prometheus",
-    ]);
+    let mixed_as = |format: &str| {
+        let mixed = ["-r", "fixtures/drift_extra/mixed_ref.parquet", "-c", "fixtures/drift_extra/mixed_cur.parquet"];
+        abx(&[&["drift"][..], &mixed, &["--format", format]].concat()).1
+    };
+    let out = mixed_as("prometheus");
     assert!(out.contains("# TYPE drift_psi gauge\n"), "{out}");
     assert!(out.contains("drift_psi{column=\"num\"} "), "{out}");
     assert!(out.contains("drift_missing_share{column=\"score\",dataset=\"current\"} 0.3\n"), "{out}");
     assert!(out.contains("drift_dataset_drifted 1\n"), "{out}");
 
-    let (_, out, _) = abx(&[
-        "drift",
-        "-r",
-        "fixtures/drift_extra/mixed_ref.parquet",
-        "-c",
-        "fixtures/drift_extra/mixed_cur.parquet",
-        "--format",
-        "markdown",
-    ]);
+    let out = mixed_as("markdown");
     assert!(out.contains("| column | kind | missing | PSI |"), "{out}");
     assert!(out.contains("| score | numeric | 1.0% -\\> 30.0% |"), "{out}");
 }
