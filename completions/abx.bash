@@ -82,7 +82,7 @@ _abx() {
             return 0
             ;;
         abx__subcmd__analyze)
-            opts="-e -f -h -V --experiment --data --summary --variant-column --unit-column --events --ignore-unknown-variants --by --method --alpha --sequential-tuning --prior-mean --prior-variance --correction --format --help --version"
+            opts="-e -f -h -V --experiment --data --summary --variant-column --unit-column --bucketing --as-running --events --ignore-unknown-variants --by --method --alpha --sequential-tuning --prior-mean --prior-variance --correction --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -212,7 +212,7 @@ _abx() {
             return 0
             ;;
         abx__subcmd__drift)
-            opts="-r -c -h -V --reference --current --reference-profile --save-profile --columns --categorical --bins --binning --method --threshold --psi-threshold --drift-share --format --help --version"
+            opts="-r -c -f -h -V --reference --current --reference-profile --save-profile --columns --categorical --bins --binning --method --threshold --psi-threshold --drift-share --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,6 +275,10 @@ _abx() {
                     return 0
                     ;;
                 --format)
+                    COMPREPLY=($(compgen -W "table json csv markdown prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -W "table json csv markdown prometheus" -- "${cur}"))
                     return 0
                     ;;
@@ -662,7 +666,7 @@ _abx() {
             return 0
             ;;
         abx__subcmd__verdict)
-            opts="-e -f -h -V --experiment --data --summary --variant-column --unit-column --events --ignore-unknown-variants --method --alpha --correction --as-of --write --format --help --version"
+            opts="-e -f -h -V --experiment --data --summary --variant-column --unit-column --bucketing --as-running --events --ignore-unknown-variants --method --alpha --correction --as-of --write --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -65,18 +65,18 @@ complete -c abx -n "__fish_abx_using_subcommand assign" -s h -l help -d 'Print h
 complete -c abx -n "__fish_abx_using_subcommand assign" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand analyze" -s e -l experiment -d 'Experiment file' -r -F
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l data -d 'Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric' -r -F
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq ("-": stdin)' -r -F
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l variant-column -d 'The --data column that holds the variant' -r
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l unit-column -d 'The --data column that holds the unit id: without a variant column, units are assigned by the experiment\'s bucketing; with --events, events are rolled up per unit' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy; "-": stdin)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l variant-column -d 'The --data column that holds the variant [default: variant]; a column named here must exist' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l unit-column -d 'The --data column that holds the unit id: with --events, events are rolled up per unit; without a variant column, units are assigned by the experiment\'s bucketing' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l by -d 'The same readout per segment of this --data column (repeatable, up to 3)' -r
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l method -d 'Statistical method' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l method -d 'Statistical method [default: the experiment\'s decision.method, else frequentist]' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
 sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
 bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l alpha -d 'Significance level (1 - credible level for bayesian)' -r
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l sequential-tuning -d 'Sequential: the number of units the confidence sequence is tuned for' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l alpha -d 'Significance level (1 - credible level for bayesian) [default: the experiment\'s decision.alpha, else 0.05]' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l sequential-tuning -d 'Sequential: the number of units the confidence sequence is tuned for [default: decision.sequential_tuning, else 5000]' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l prior-mean -d 'Bayesian: mean of the Gaussian prior on the relative effect (flat prior when absent)' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l prior-variance -d 'Bayesian: variance of the Gaussian prior on the relative effect' -r
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l correction -d 'Adjust p-values across treatments x metrics' -r -f -a "none\t''
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l correction -d 'Adjust p-values across treatments x metrics [default: the experiment\'s decision.correction, across the treatments of each metric]' -r -f -a "none\t''
 bonferroni\t''
 holm\t''
 bh\t'Benjamini-Hochberg false discovery rate'"
@@ -85,15 +85,17 @@ json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
 prometheus\t'Prometheus text exposition format, for node_exporter\'s textfile collector'"
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l events -d '--data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max or any) first'
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l ignore-unknown-variants -d 'Ignore summary rows of variants that the experiment does not have'
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l bucketing -d 'Assign units by the experiment\'s bucketing of --unit-column (as `abx assign` does, targeting read from the data\'s columns), even if the data has a variant column'
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l as-running -d 'With bucketing, assign units by the ranges the experiment has while running, whatever its status now (for data collected while it ran)'
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l events -d '--data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max, mean or any) first'
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l ignore-unknown-variants -d 'Ignore rows of variants that the experiment does not have'
 complete -c abx -n "__fish_abx_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand analyze" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand verdict" -s e -l experiment -d 'Experiment file' -r -F
 complete -c abx -n "__fish_abx_using_subcommand verdict" -l data -d 'Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric' -r -F
-complete -c abx -n "__fish_abx_using_subcommand verdict" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq ("-": stdin)' -r -F
-complete -c abx -n "__fish_abx_using_subcommand verdict" -l variant-column -d 'The --data column that holds the variant' -r
-complete -c abx -n "__fish_abx_using_subcommand verdict" -l unit-column -d 'The --data column that holds the unit id: without a variant column, units are assigned by the experiment\'s bucketing; with --events, events are rolled up per unit' -r
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy; "-": stdin)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l variant-column -d 'The --data column that holds the variant [default: variant]; a column named here must exist' -r
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l unit-column -d 'The --data column that holds the unit id: with --events, events are rolled up per unit; without a variant column, units are assigned by the experiment\'s bucketing' -r
 complete -c abx -n "__fish_abx_using_subcommand verdict" -l method -d 'Override the decision\'s method' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
 sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
 bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"
@@ -107,8 +109,10 @@ complete -c abx -n "__fish_abx_using_subcommand verdict" -s f -l format -d 'Outp
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
-complete -c abx -n "__fish_abx_using_subcommand verdict" -l events -d '--data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max or any) first'
-complete -c abx -n "__fish_abx_using_subcommand verdict" -l ignore-unknown-variants -d 'Ignore summary rows of variants that the experiment does not have'
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l bucketing -d 'Assign units by the experiment\'s bucketing of --unit-column (as `abx assign` does, targeting read from the data\'s columns), even if the data has a variant column'
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l as-running -d 'With bucketing, assign units by the ranges the experiment has while running, whatever its status now (for data collected while it ran)'
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l events -d '--data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max, mean or any) first'
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l ignore-unknown-variants -d 'Ignore rows of variants that the experiment does not have'
 complete -c abx -n "__fish_abx_using_subcommand verdict" -l write -d 'On promote, record `status: promoted` and `promoted: VARIANT` in the experiment file (an in-place, comment-preserving edit)'
 complete -c abx -n "__fish_abx_using_subcommand verdict" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand verdict" -s V -l version -d 'Print version'
@@ -148,7 +152,7 @@ chi2\t'chi-square p-value < threshold (default 0.05), categorical columns'"
 complete -c abx -n "__fish_abx_using_subcommand drift" -l threshold -d 'Threshold of --method [default: psi 0.25, ks 0.05, wasserstein 0.1, js 0.1, chi2 0.05]' -r
 complete -c abx -n "__fish_abx_using_subcommand drift" -l psi-threshold -d 'PSI threshold, for --method psi, for columns --method does not apply to, and for missing shares' -r
 complete -c abx -n "__fish_abx_using_subcommand drift" -l drift-share -d 'The data drifts when at least this share of columns drift [default: any column]' -r
-complete -c abx -n "__fish_abx_using_subcommand drift" -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
+complete -c abx -n "__fish_abx_using_subcommand drift" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'

@@ -45,6 +45,71 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Ab
     Ok(())
 }
 
+/// Writes an output file: a new file atomically, an existing one by
+/// [`replace_file`] (through links, keeping its mode; read-only refused).
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), AbxError> {
+    if std::fs::symlink_metadata(path).is_ok() && std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        replace_file(path, bytes)
+    } else {
+        write_atomic(path, bytes, true)
+    }
+}
+
+/// Replaces the content of the existing file `path` with `bytes`, as an
+/// editor that keeps the file would: through a symbolic link to its target
+/// (the link stays a link), keeping its permissions and owner, and keeping
+/// hard links (the same inode is rewritten, after the new content is safe in
+/// a temporary file beside it). A read-only file is refused, not overwritten.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), AbxError> {
+    let shown = path.display().to_string();
+    let target = std::fs::canonicalize(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
+    let meta = std::fs::metadata(&target).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
+    if meta.permissions().readonly() {
+        return Err(AbxError::input(
+            &shown,
+            "the file is read-only, so abx leaves it as it is; make it writable (chmod u+w) to record the change",
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return rewrite_inode(&target, &shown, bytes);
+        }
+    }
+    write_atomic(&target, bytes, true)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // Root replacing another user's file: give it back to its owner.
+        if let Ok(new) = std::fs::metadata(&target) {
+            if new.uid() != meta.uid() || new.gid() != meta.gid() {
+                let _ = std::os::unix::fs::chown(&target, Some(meta.uid()), Some(meta.gid()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rewrites a hard-linked file in place: the new content first goes to a
+/// temporary file beside it (so a failure mid-way leaves a full copy, named
+/// in the error), then over the file itself, which is then synced.
+#[cfg(unix)]
+fn rewrite_inode(target: &Path, shown: &str, bytes: &[u8]) -> Result<(), AbxError> {
+    let write_err = |source| AbxError::Write { path: shown.to_string(), source };
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let mut copy = tempfile::Builder::new().prefix(".abx-new-").suffix(".tmp").tempfile_in(dir).map_err(write_err)?;
+    copy.write_all(bytes).map_err(write_err)?;
+    copy.as_file().sync_all().map_err(write_err)?;
+    let mut f = std::fs::OpenOptions::new().write(true).open(target).map_err(write_err)?;
+    let written = f.write_all(bytes).and_then(|_| f.set_len(bytes.len() as u64)).and_then(|_| f.sync_all());
+    if let Err(source) = written {
+        let kept = copy.keep().map(|(_, p)| p.display().to_string()).unwrap_or_default();
+        return Err(AbxError::Write { path: format!("{shown} (the new content is in {kept})"), source });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +129,40 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with(".abx-"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replacing_keeps_links_modes_and_refuses_read_only_files() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.yaml");
+        std::fs::write(&real, b"old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.yaml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        replace_file(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o640);
+        // A hard link keeps sharing the inode.
+        let hard = dir.path().join("hard.yaml");
+        std::fs::hard_link(&real, &hard).unwrap();
+        let ino = std::fs::metadata(&real).unwrap().ino();
+        replace_file(&hard, b"newer").unwrap();
+        assert_eq!(std::fs::read(&real).unwrap(), b"newer");
+        assert_eq!(std::fs::metadata(&hard).unwrap().ino(), ino);
+        assert_eq!(std::fs::metadata(&real).unwrap().nlink(), 2);
+        // Read-only: refused, untouched.
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(replace_file(&real, b"lost").is_err());
+        assert_eq!(std::fs::read(&real).unwrap(), b"newer");
+        let leftovers = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".abx-"))
+            .count();
+        assert_eq!(leftovers, 0);
     }
 
     #[cfg(unix)]

@@ -1,31 +1,85 @@
 //! From per-variant sufficient statistics to the experiment readout: each
 //! metric's per-variant figures, each treatment's comparison with control
-//! (contract fields plus GrowthBook's relative effect), corrections across
-//! treatments x metrics, and the sample-ratio check. No I/O: `abx analyze`
-//! and (later) `abx verdict` feed it from `src/data/`.
+//! (contract fields plus GrowthBook's relative effect), the judgement of
+//! each comparison by the method's one test, corrections, and the
+//! sample-ratio check. No I/O: `abx analyze`, `abx verdict` and
+//! `abx simulate` feed it from `src/data/`.
+//!
+//! Every comparison is judged by one test, named in its `test` field: the
+//! mark a readout shows, the p-value (or chance to win) beside it and the
+//! intervals it prints all come from that test, at the level that matches
+//! its threshold, so that a mark never stands beside an interval that
+//! disagrees with it.
+//! - frequentist: the test of the difference the contract fixes (Welch's t
+//!   for means, the pooled z for proportions, the delta-method t of gbstats
+//!   for ratio and CUPED metrics); the relative interval inverts the same
+//!   test (Fieller's interval for means, ratios and CUPED; the score
+//!   intervals of Mee and Koopman for proportions);
+//! - sequential: gbstats' confidence sequence on the relative lift and its
+//!   always-valid p-value;
+//! - bayesian: gbstats' posterior on the relative lift, judged by the
+//!   decision's chance to win and expected loss, the interval the posterior
+//!   interval at the level of that chance.
 
 pub mod verdict;
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::data::summary::Moments;
 use crate::spec::Metric;
 pub use crate::spec::{Correction, Method};
-use crate::spec::{Direction, Experiment, MetricKind};
+use crate::spec::{Decision, Direction, Experiment, MetricKind};
+use crate::stats::dist::{norm_ppf, t_isf};
 use crate::stats::gbstats::{self, Arm, Prior, Sums};
-use crate::stats::htest::{chi2_goodness_of_fit, two_means, two_proportions, Counts, RelativeCi, Summary};
+use crate::stats::htest::{
+    chi2_goodness_of_fit, fieller_relative, score_interval_diff, score_interval_ratio, two_means, two_proportions,
+    Counts, RelativeCi, Summary,
+};
 use crate::stats::multiple::{benjamini_hochberg, bonferroni, holm};
-use crate::stats::Alternative;
+use crate::stats::{Alternative, Interval};
+
+/// Which comparisons a correction adjusts together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// The treatments of each metric (the experiment's `decision.correction`,
+    /// the family `abx verdict` decides on).
+    Treatments,
+    /// Every treatment of every metric (`abx analyze --correction`).
+    TreatmentsXMetrics,
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub method: Method,
     pub alpha: f64,
     pub correction: Correction,
+    pub family: Family,
     pub sequential_tuning: f64,
     pub prior: Option<Prior>,
+    /// Bayesian: the chance to beat control that counts as a win (before correction).
+    pub chance_to_win: f64,
+    /// Bayesian: the largest expected relative loss of promoting that is accepted.
+    pub max_risk: f64,
+}
+
+impl Options {
+    /// The experiment's own decision settings: what `abx verdict` uses, and
+    /// what `abx analyze` uses unless flags say otherwise.
+    pub fn from_decision(d: &Decision) -> Options {
+        Options {
+            method: d.method,
+            alpha: d.alpha,
+            correction: d.correction,
+            family: Family::Treatments,
+            sequential_tuning: d.sequential_tuning,
+            prior: None,
+            chance_to_win: d.chance_to_win,
+            max_risk: d.max_risk,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,9 +89,60 @@ pub struct VariantStats {
     pub n: u64,
     /// Missing values (null, NaN, empty), excluded from the figures.
     pub missing: u64,
+    /// The mean (a ratio's Σ numerator / Σ denominator); null without values.
     pub mean: f64,
+    /// Null with fewer than 2 values.
     pub sd: f64,
     pub sum: f64,
+}
+
+/// An interval as `[low, high]` in JSON (open ends null).
+fn interval_pair<S: Serializer>(i: &Option<Interval>, s: S) -> Result<S::Ok, S::Error> {
+    match i {
+        Some(i) => [i.low, i.high].serialize(s),
+        None => s.serialize_none(),
+    }
+}
+
+/// The one test a comparison is judged by, with everything a readout shows
+/// beside its mark.
+#[derive(Debug, Clone, Serialize)]
+pub struct Judgement {
+    /// `welch_t`, `pooled_z`, `delta_t` (ratio and CUPED), `sequential` or `bayesian`.
+    pub name: &'static str,
+    /// Whether the test could be computed (both arms with values, variance, a
+    /// positive control mean for relative methods). When not, the comparison
+    /// is neither better nor worse, and `not_measurable` says why.
+    pub measurable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_measurable: Option<String>,
+    /// The test's p-value (null for bayesian), and after the correction.
+    pub p_value: Option<f64>,
+    pub p_value_adjusted: Option<f64>,
+    /// Bayesian: the chance that the treatment is better, in the metric's better direction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chance_to_win: Option<f64>,
+    /// Bayesian: the expected relative loss of promoting the treatment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<f64>,
+    /// What the test is compared with: alpha for p-values, the chance to win
+    /// needed (after the correction) for bayesian.
+    pub threshold: f64,
+    /// The coverage of the intervals below: 1 - alpha, or for bayesian
+    /// 2 threshold - 1, so that each excludes 0 exactly when the test says so.
+    pub level: f64,
+    /// The interval of treatment minus control (frequentist only).
+    #[serde(serialize_with = "interval_pair")]
+    pub diff_ci: Option<Interval>,
+    /// The interval of the relative lift; null when it is unbounded or not
+    /// defined (a control mean that is not positive).
+    #[serde(serialize_with = "interval_pair")]
+    pub lift_ci: Option<Interval>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lift_note: Option<String>,
+    /// Bayesian: the posterior's mean and sd, for the interval at the corrected level.
+    #[serde(skip)]
+    posterior: Option<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,7 +164,7 @@ pub struct Comparison {
     pub risk_control: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_treatment: Option<f64>,
-    /// `p_value` adjusted by the correction, across treatments x metrics.
+    /// `p_value` adjusted by the correction, in the correction's family.
     pub p_value_adjusted: f64,
     /// Cohen's d (means, ratios, CUPED: the diff over the arms' pooled sd) or h (proportions).
     pub effect_size: f64,
@@ -69,10 +174,14 @@ pub struct Comparison {
     /// CUPED: 1 - var(adjusted diff) / var(unadjusted diff).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variance_reduction: Option<f64>,
-    /// Significant at alpha by the method (after correction for frequentist).
+    /// The test this comparison is judged by.
+    pub test: Judgement,
+    /// The test finds a difference (either direction).
     pub significant: bool,
     /// Significant and in the metric's better direction.
     pub better: bool,
+    /// Significant and in the metric's worse direction.
+    pub worse: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -102,6 +211,13 @@ pub struct Analysis {
     pub method: Method,
     pub alpha: f64,
     pub correction: Correction,
+    pub correction_family: Family,
+    /// Bayesian: the chance to win that counts, before the correction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chance_to_win_threshold: Option<f64>,
+    /// Bayesian: the expected loss accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_risk: Option<f64>,
     pub srm: Srm,
     pub metrics: Vec<MetricResult>,
 }
@@ -119,7 +235,7 @@ pub fn analyze(
     opts: &Options,
 ) -> Analysis {
     let get = |v: &str, m: &str| stats.get(&(v.to_string(), m.to_string())).copied().unwrap_or_default();
-    let primary = exp.primary.clone().or_else(|| exp.metrics.first().map(|m| m.name.clone()));
+    let primary = exp.primary_name();
     let mut metrics = Vec::new();
     for m in &exp.metrics {
         let control = get(&exp.variants[0].name, &m.name);
@@ -133,31 +249,34 @@ pub fn analyze(
                     variant: v.name.clone(),
                     n: mo.n as u64,
                     missing: mo.missing as u64,
-                    mean: a.mean,
-                    sd: a.var.max(0.0).sqrt(),
+                    // Never a made-up 0: without values there is no mean.
+                    mean: if mo.n > 0.0 { a.mean } else { f64::NAN },
+                    sd: if mo.n > 1.0 { a.var.max(0.0).sqrt() } else { f64::NAN },
                     sum: mo.total(),
                 }
             })
             .collect();
-        let comparisons =
-            exp.variants[1..].iter().map(|v| compare(m, control, get(&v.name, &m.name), &v.name, opts)).collect();
+        let names = (exp.variants[0].name.as_str(), "");
+        let comparisons = exp.variants[1..]
+            .iter()
+            .map(|v| compare(m, control, get(&v.name, &m.name), (names.0, &v.name), opts))
+            .collect();
         metrics.push(MetricResult {
             name: m.name.clone(),
             kind: m.kind,
             direction: m.direction,
-            primary: primary.as_deref() == Some(m.name.as_str()),
+            primary: primary == m.name,
             variants,
             comparisons,
         });
     }
-    adjust(&mut metrics, opts);
+    judge(&mut metrics, opts);
 
     // SRM on the units per variant (else the primary metric's n).
-    let srm_metric = primary.unwrap_or_default();
     let observed: Vec<f64> = exp
         .variants
         .iter()
-        .map(|v| units.map_or_else(|| get(&v.name, &srm_metric).n, |u| u.get(&v.name).copied().unwrap_or(0) as f64))
+        .map(|v| units.map_or_else(|| get(&v.name, &primary).n, |u| u.get(&v.name).copied().unwrap_or(0) as f64))
         .collect();
     let weights: Vec<f64> = exp.normalized_weights();
     let chi = chi2_goodness_of_fit(&observed, &weights);
@@ -170,11 +289,15 @@ pub fn analyze(
         observed,
         expected_share: weights,
     };
+    let bayes = opts.method == Method::Bayesian;
     Analysis {
         experiment: exp.name.clone(),
         method: opts.method,
         alpha: opts.alpha,
         correction: opts.correction,
+        correction_family: opts.family,
+        chance_to_win_threshold: bayes.then_some(opts.chance_to_win),
+        max_risk: bayes.then_some(opts.max_risk),
         srm,
         metrics,
     }
@@ -193,39 +316,88 @@ fn raw_arm(m: &Metric, mo: Moments) -> Arm {
     }
 }
 
-fn compare(m: &Metric, c: Moments, t: Moments, name: &str, opts: &Options) -> Comparison {
+/// How a metric's difference is tested (frequentist), by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DiffTest {
+    /// Welch's t on the means (`abx test means`).
+    Welch,
+    /// The pooled two-proportion z-test (`abx test proportions`).
+    PooledZ,
+    /// gbstats' t-test of the absolute difference on delta-method or
+    /// CUPED-adjusted variances.
+    Delta,
+}
+
+fn diff_test(m: &Metric) -> DiffTest {
+    match (m.kind, m.covariate.is_some()) {
+        (MetricKind::Ratio, _) | (MetricKind::Mean | MetricKind::Proportion, true) => DiffTest::Delta,
+        (MetricKind::Mean, false) => DiffTest::Welch,
+        (MetricKind::Proportion, false) => DiffTest::PooledZ,
+    }
+}
+
+/// Why an arm cannot be measured, if it cannot.
+fn arm_problem(name: &str, m: &Metric, mo: &Moments, a: &Arm) -> Option<String> {
+    if a.n < 2.0 {
+        let values = if a.n == 0.0 { "no values".to_string() } else { "1 value".to_string() };
+        return Some(format!("{name} has {values} of {} (an interval needs at least 2)", m.name));
+    }
+    let flat = || format!("{name} has no variance in {} (every value is the same): there is no interval", m.name);
+    match m.kind {
+        // A 0/1 arm without variance (all 0 or all 1) is data, not a failure.
+        MetricKind::Proportion if m.covariate.is_none() => None,
+        MetricKind::Ratio if mo.mean_y() == 0.0 => {
+            Some(format!("the denominator of {} sums to 0 in {name}: the ratio is not defined", m.name))
+        }
+        MetricKind::Proportion | MetricKind::Mean | MetricKind::Ratio => {
+            (!(a.var > 0.0 && a.var.is_finite())).then(flat)
+        }
+    }
+}
+
+/// The comparison of treatment `t` with control `c` on metric `m`: the
+/// contract's fields, gbstats' relative effect, and the test's judgement
+/// (p-values and marks are set by [`judge`] once all comparisons are known).
+fn compare(m: &Metric, c: Moments, t: Moments, (control, name): (&str, &str), opts: &Options) -> Comparison {
     let two = Alternative::TwoSided;
-    let (mut a, mut b) = (raw_arm(m, c), raw_arm(m, t));
+    let (raw_a, raw_b) = (raw_arm(m, c), raw_arm(m, t));
+    let (mut a, mut b) = (raw_a, raw_b);
     let mut theta = None;
     let mut variance_reduction = None;
-    let (diff, ci, p_value, effect_size) = if m.kind == MetricKind::Ratio || m.covariate.is_some() {
-        if m.covariate.is_some() {
-            // CUPED with θ pooled over control and this treatment (gbstats' compute_theta).
-            let proportion = m.kind == MetricKind::Proportion;
-            let th = gbstats::cuped_theta(sums(c.merge(&t)), proportion);
-            if th != 0.0 {
-                let pre_var = |mo: Moments| if proportion { mo.mean_y() * (1.0 - mo.mean_y()) } else { mo.var_y() };
-                let (a2, b2) = (Arm::cuped(sums(c), a.var, pre_var(c), th), Arm::cuped(sums(t), b.var, pre_var(t), th));
-                let before = a.var / a.n + b.var / b.n;
-                variance_reduction = Some(1.0 - (a2.var / a2.n + b2.var / b2.n) / before);
-                (a, b) = (a2, b2);
-            } else {
-                variance_reduction = Some(0.0);
+    let test = diff_test(m);
+    let (diff, ci, p_value, effect_size) = match test {
+        DiffTest::Delta => {
+            if m.covariate.is_some() {
+                // CUPED with θ pooled over control and this treatment (gbstats' compute_theta).
+                let proportion = m.kind == MetricKind::Proportion;
+                let th = gbstats::cuped_theta(sums(c.merge(&t)), proportion);
+                if th != 0.0 {
+                    let pre_var = |mo: Moments| if proportion { mo.mean_y() * (1.0 - mo.mean_y()) } else { mo.var_y() };
+                    let (a2, b2) =
+                        (Arm::cuped(sums(c), a.var, pre_var(c), th), Arm::cuped(sums(t), b.var, pre_var(t), th));
+                    let before = a.var / a.n + b.var / b.n;
+                    variance_reduction = Some(1.0 - (a2.var / a2.n + b2.var / b2.n) / before);
+                    (a, b) = (a2, b2);
+                } else {
+                    variance_reduction = Some(0.0);
+                }
+                theta = Some(th);
             }
-            theta = Some(th);
+            let r = gbstats::absolute(a, b, opts.alpha);
+            // Cohen's d with the arms' variances pooled equally (Cohen 1988, 2.3.2).
+            let d = r.lift / ((a.var + b.var) / 2.0).sqrt();
+            (r.lift, r.ci, r.p_value, d)
         }
-        let r = gbstats::absolute(a, b, opts.alpha);
-        // Cohen's d with the arms' variances pooled equally.
-        let d = r.lift / ((a.var + b.var) / 2.0).sqrt();
-        (r.lift, r.ci, r.p_value, d)
-    } else if m.kind == MetricKind::Mean {
-        let s = |mo: Moments| Summary { n: mo.n, mean: mo.mean(), sd: mo.var().max(0.0).sqrt() };
-        let r = two_means(s(c), s(t), opts.alpha, false, two, RelativeCi::Delta);
-        (r.diff, r.ci, r.p_value, r.cohens_d)
-    } else {
-        let k = |mo: Moments| Counts { successes: mo.total(), trials: mo.n };
-        let r = two_proportions(k(c), k(t), opts.alpha, two, RelativeCi::Delta);
-        (r.diff, r.ci, r.p_value, r.cohens_h)
+        DiffTest::Welch => {
+            let s = |mo: Moments| Summary { n: mo.n, mean: mo.mean(), sd: mo.var().max(0.0).sqrt() };
+            let r = two_means(s(c), s(t), opts.alpha, false, two, RelativeCi::Delta);
+            (r.diff, r.ci, r.p_value, r.cohens_d)
+        }
+        DiffTest::PooledZ => {
+            let k = |mo: Moments| Counts { successes: mo.total(), trials: mo.n };
+            let r = two_proportions(k(c), k(t), opts.alpha, two, RelativeCi::Delta);
+            (r.diff, r.ci, r.p_value, r.cohens_h)
+        }
     };
     let mut out = Comparison {
         variant: name.to_string(),
@@ -244,10 +416,27 @@ fn compare(m: &Metric, c: Moments, t: Moments, name: &str, opts: &Options) -> Co
         effect_size,
         theta,
         variance_reduction,
+        test: Judgement {
+            name: "",
+            measurable: true,
+            not_measurable: None,
+            p_value: None,
+            p_value_adjusted: None,
+            chance_to_win: None,
+            risk: None,
+            threshold: opts.alpha,
+            level: 1.0 - opts.alpha,
+            diff_ci: None,
+            lift_ci: None,
+            lift_note: None,
+            posterior: None,
+        },
         significant: false,
         better: false,
+        worse: false,
     };
-    match opts.method {
+    // gbstats' relative effect (the contract's lift fields).
+    let bayes = match opts.method {
         Method::Frequentist | Method::Sequential => {
             let r = if opts.method == Method::Frequentist {
                 gbstats::frequentist(a, b, opts.alpha)
@@ -256,38 +445,171 @@ fn compare(m: &Metric, c: Moments, t: Moments, name: &str, opts: &Options) -> Co
             };
             (out.lift, out.lift_ci_low, out.lift_ci_high, out.lift_p_value) =
                 (r.lift, r.ci.low, r.ci.high, Some(r.p_value));
+            None
         }
         Method::Bayesian => {
             let r = gbstats::bayesian(a, b, opts.alpha, opts.prior);
             (out.lift, out.lift_ci_low, out.lift_ci_high) = (r.lift, r.ci.low, r.ci.high);
             (out.chance_to_win, out.risk_control, out.risk_treatment) =
                 (Some(r.chance_to_win), Some(r.risk_control), Some(r.risk_treatment));
+            Some(r)
         }
+    };
+
+    // The judging test: what makes it computable, and its intervals.
+    let arms = arm_problem(control, m, &c, &raw_a).or_else(|| arm_problem(name, m, &t, &raw_b));
+    // gbstats gives its uninformative default (no lift) on these.
+    let gb_blank = gbstats::uninformative(a, b)
+        .then(|| format!("gbstats cannot compute the relative effect of {}: an arm has no variance", m.name));
+    let base = raw_a.unadjusted;
+    let j = &mut out.test;
+    let positive_base = base > 0.0 && base.is_finite();
+    let base_note = || {
+        format!("the control mean of {} is {}, so a relative lift is not defined", m.name, crate::report::fmt_sig(base))
+    };
+    match opts.method {
+        Method::Frequentist => {
+            j.name = match test {
+                DiffTest::Welch => "welch_t",
+                DiffTest::PooledZ => "pooled_z",
+                DiffTest::Delta => "delta_t",
+            };
+            let pooled_flat = test == DiffTest::PooledZ && !(p_value.is_finite());
+            j.not_measurable = arms.or_else(|| {
+                pooled_flat
+                    .then(|| format!("every unit has the same value of {} in both arms: there is no test", m.name))
+            });
+            j.p_value = Some(p_value);
+            match test {
+                DiffTest::PooledZ => {
+                    let k = |mo: Moments| Counts { successes: mo.total(), trials: mo.n };
+                    if c.n > 0.0 && t.n > 0.0 {
+                        j.diff_ci = Some(score_interval_diff(k(c), k(t), opts.alpha));
+                        j.lift_ci = score_interval_ratio(k(c), k(t), opts.alpha);
+                    }
+                }
+                DiffTest::Welch | DiffTest::Delta => {
+                    if ci.low.is_finite() && ci.high.is_finite() {
+                        j.diff_ci = Some(ci);
+                    }
+                    // Fieller's interval with the test's own critical value.
+                    let (va, vb) = (a.var / a.n, b.var / b.n);
+                    let q = t_isf(opts.alpha / 2.0, gbstats::welch_dof(a, b));
+                    // -Cov(Δ, control mean): the control's own variance, or for
+                    // CUPED the covariance of the adjusted and raw control means.
+                    let neg_cov = match (test, theta) {
+                        (DiffTest::Delta, Some(th)) => (raw_a.var - th * sums(c).cov_xy) / c.n,
+                        _ => va,
+                    };
+                    let var_base = raw_a.var / c.n;
+                    j.lift_ci = fieller_relative(diff, va + vb, base, var_base, neg_cov, q);
+                }
+            }
+            if !positive_base {
+                j.lift_ci = None;
+                j.lift_note = Some(base_note());
+            } else if j.lift_ci.is_none() {
+                j.lift_note =
+                    Some("the relative interval is unbounded: control's mean is not clearly away from 0".into());
+            }
+        }
+        Method::Sequential => {
+            j.name = "sequential";
+            j.not_measurable = arms.or_else(|| (!positive_base).then(base_note)).or(gb_blank);
+            j.p_value = out.lift_p_value;
+            j.lift_ci = Some(Interval { low: out.lift_ci_low, high: out.lift_ci_high });
+        }
+        Method::Bayesian => {
+            j.name = "bayesian";
+            j.not_measurable = arms.or_else(|| (!positive_base).then(base_note)).or(gb_blank);
+            // The interval is made by `judge`, which knows the corrected threshold.
+            j.posterior = bayes.map(|r| (r.lift, r.sd));
+        }
+    }
+    j.measurable = j.not_measurable.is_none();
+    if !j.measurable {
+        (j.diff_ci, j.lift_ci) = (None, None);
     }
     out
 }
 
-/// Adjusted p-values across all treatments x metrics, then significance and direction.
-fn adjust(metrics: &mut [MetricResult], opts: &Options) {
-    let p: Vec<f64> = metrics.iter().flat_map(|m| m.comparisons.iter().map(|c| c.p_value)).collect();
-    let adjusted = match opts.correction {
-        Correction::None => p,
-        Correction::Bonferroni => bonferroni(&p),
-        Correction::Holm => holm(&p),
-        Correction::Bh => benjamini_hochberg(&p),
+/// Corrections within each family, then each comparison's judgement.
+fn judge(metrics: &mut [MetricResult], opts: &Options) {
+    let adjust = |p: &[f64]| match opts.correction {
+        Correction::None => p.to_vec(),
+        Correction::Bonferroni => bonferroni(p),
+        Correction::Holm => holm(p),
+        Correction::Bh => benjamini_hochberg(p),
     };
-    let mut k = 0;
-    for m in metrics.iter_mut() {
-        for c in m.comparisons.iter_mut() {
-            c.p_value_adjusted = adjusted[k];
-            k += 1;
-            c.significant = match opts.method {
-                Method::Frequentist => c.p_value_adjusted < opts.alpha,
-                Method::Sequential => c.lift_p_value.is_some_and(|p| p < opts.alpha),
-                Method::Bayesian => c.chance_to_win.is_some_and(|w| w > 1.0 - opts.alpha / 2.0 || w < opts.alpha / 2.0),
-            };
-            let up = c.lift > 0.0;
-            c.better = c.significant && (up == (m.direction == Direction::Increase));
+    // The families: (metric, comparison) indices adjusted together.
+    let mut families: Vec<Vec<(usize, usize)>> = Vec::new();
+    for (mi, m) in metrics.iter().enumerate() {
+        let members = (0..m.comparisons.len()).map(|ci| (mi, ci));
+        match (opts.family, families.first_mut()) {
+            (Family::TreatmentsXMetrics, Some(all)) => all.extend(members),
+            _ => families.push(members.collect()),
         }
     }
+    for family in &families {
+        // The contract's p_value, adjusted.
+        let raw: Vec<f64> = family.iter().map(|&(m, c)| metrics[m].comparisons[c].p_value).collect();
+        for (&(m, c), p) in family.iter().zip(adjust(&raw)) {
+            metrics[m].comparisons[c].p_value_adjusted = p;
+        }
+        // The judging test's p-values, over the measurable comparisons.
+        let judged: Vec<(usize, usize)> =
+            family.iter().copied().filter(|&(m, c)| metrics[m].comparisons[c].test.measurable).collect();
+        let p: Vec<f64> =
+            judged.iter().map(|&(m, c)| metrics[m].comparisons[c].test.p_value.unwrap_or(f64::NAN)).collect();
+        if opts.method != Method::Bayesian {
+            for (&(m, c), adj) in judged.iter().zip(adjust(&p)) {
+                metrics[m].comparisons[c].test.p_value_adjusted = Some(adj);
+            }
+        }
+        // Bayesian: the chance-to-win threshold, Bonferroni-adjusted across the family.
+        let k = judged.len().max(1) as f64;
+        let needed = match opts.correction {
+            Correction::None => opts.chance_to_win,
+            Correction::Bonferroni | Correction::Holm | Correction::Bh => 1.0 - (1.0 - opts.chance_to_win) / k,
+        };
+        for &(m, c) in family {
+            let direction = metrics[m].direction;
+            let cmp = &mut metrics[m].comparisons[c];
+            judge_one(cmp, direction, opts, needed);
+        }
+    }
+}
+
+fn judge_one(c: &mut Comparison, direction: Direction, opts: &Options, needed: f64) {
+    let up = direction == Direction::Increase;
+    let j = &mut c.test;
+    // The difference's sign says which way (a negative control mean would flip a lift's).
+    let way = |sig: bool| (sig && c.diff != 0.0 && (c.diff > 0.0) == up, sig && c.diff != 0.0 && (c.diff > 0.0) != up);
+    let (better, worse) = match opts.method {
+        Method::Frequentist | Method::Sequential => {
+            way(j.measurable && j.p_value_adjusted.is_some_and(|p| p < opts.alpha))
+        }
+        Method::Bayesian => {
+            j.threshold = needed;
+            j.level = 2.0 * needed - 1.0;
+            let w = c.chance_to_win.map(|w| if up { w } else { 1.0 - w });
+            let risk = if up { c.risk_treatment } else { c.risk_control };
+            if j.measurable {
+                j.chance_to_win = w;
+                j.risk = risk;
+                if let Some((mean, sd)) = j.posterior {
+                    // The equal-tailed posterior interval at 2 needed - 1: its
+                    // worse end is 0 exactly at a chance to win of `needed`.
+                    let half = norm_ppf(needed) * sd;
+                    j.lift_ci = Some(Interval { low: mean - half, high: mean + half });
+                }
+            }
+            let better = j.measurable && w.is_some_and(|w| w >= needed) && risk.is_some_and(|r| r <= opts.max_risk);
+            let worse = j.measurable && w.is_some_and(|w| w <= 1.0 - needed);
+            (better, worse)
+        }
+    };
+    c.better = better;
+    c.worse = worse;
+    c.significant = better || worse;
 }

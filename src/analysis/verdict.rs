@@ -12,14 +12,21 @@
 //! 4. with a horizon (`max_units_per_variant` or `end`) not yet reached and a
 //!    treatment still in the running: continue;
 //! 5. else keep_control.
+//!
+//! Before all of that, the lifecycle (CONTRACT.md, Lifecycle): a draft is
+//! `continue`, a stopped experiment `keep_control`, a promoted one `promote`
+//! its promoted variant, whatever the data holds ([`lifecycle`]).
+//!
+//! A treatment is judged by the primary comparison's one test (see
+//! [`super::Judgement`]); a comparison that test cannot compute never wins,
+//! and a guardrail whose interval cannot be computed is not shown to hold.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Analysis, Comparison, Method, MetricResult, SRM_P};
 use crate::error::exit;
-use crate::spec::{Correction, Direction, Experiment};
-use crate::stats::multiple::{benjamini_hochberg, bonferroni, holm};
+use crate::spec::{Correction, Direction, Experiment, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -56,9 +63,15 @@ pub struct GuardrailCheck {
     pub metric: String,
     pub margin: f64,
     pub lift: f64,
-    /// The end of the relative-lift interval in the metric's worse direction.
+    /// The end of the relative-lift interval in the metric's worse direction
+    /// (null when the interval could not be computed).
     pub worst_case: f64,
-    /// The worst case stays within the margin.
+    /// The interval could be computed.
+    pub measured: bool,
+    /// Why not, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_measured: Option<String>,
+    /// The worst case stays within the margin (false when not measured).
     pub ok: bool,
     /// Even the better end of the interval is beyond the margin.
     pub clearly_broken: bool,
@@ -78,8 +91,11 @@ pub struct Candidate {
     pub variant: String,
     pub units: u64,
     pub lift: f64,
+    /// The relative-lift interval of the judging test (null when it has none).
     pub lift_ci_low: f64,
     pub lift_ci_high: f64,
+    /// The judging test (see the readout's `test`).
+    pub test: &'static str,
     /// The p-value the decision uses (frequentist: the contract's p_value;
     /// sequential: the always-valid one); null for bayesian.
     pub p_value: Option<f64>,
@@ -90,6 +106,10 @@ pub struct Candidate {
     /// Bayesian: the expected relative loss of promoting this treatment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk: Option<f64>,
+    /// The primary comparison could be computed.
+    pub measurable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_measurable: Option<String>,
     /// Significantly better than control on the primary, in its better direction.
     pub beats_control: bool,
     /// Significantly worse than control on the primary.
@@ -108,10 +128,13 @@ pub struct Verdict {
     pub reasons: Vec<String>,
     pub exit_code: i32,
     pub experiment: String,
+    /// The experiment's lifecycle status.
+    pub status: Status,
     pub primary: String,
     pub method: Method,
     pub alpha: f64,
     pub correction: Correction,
+    /// Null when the lifecycle decides without a sample-ratio check.
     pub srm_p_value: f64,
     /// Units per variant, in file order.
     pub units: Vec<VariantUnits>,
@@ -125,9 +148,96 @@ pub struct Verdict {
     pub candidates: Vec<Candidate>,
 }
 
-/// Decides on `analysis` (of `exp`, with no correction applied: the verdict
-/// corrects across treatments itself). `today` is compared with `end`.
-pub fn decide(exp: &Experiment, analysis: &Analysis, today: NaiveDate) -> Verdict {
+fn finish(mut v: Verdict, outcome: Outcome) -> Verdict {
+    v.verdict = outcome;
+    v.exit_code = outcome.exit_code();
+    v
+}
+
+fn variant_units(exp: &Experiment, units: &[(String, u64)]) -> Vec<VariantUnits> {
+    let total: u64 = units.iter().map(|u| u.1).sum();
+    let planned = exp.normalized_weights();
+    units
+        .iter()
+        .map(|(name, n)| VariantUnits {
+            variant: name.clone(),
+            units: *n,
+            share: if total > 0 { *n as f64 / total as f64 } else { f64::NAN },
+            planned_share: exp.variant_index(name).map_or(0.0, |i| planned[i]),
+        })
+        .collect()
+}
+
+fn blank(exp: &Experiment, method: Method, alpha: f64, units: &[(String, u64)]) -> Verdict {
+    let d = &exp.decision;
+    Verdict {
+        verdict: Outcome::KeepControl,
+        variant: None,
+        reasons: Vec::new(),
+        exit_code: 0,
+        experiment: exp.name.clone(),
+        status: exp.status(),
+        primary: exp.primary_name(),
+        method,
+        alpha,
+        correction: d.correction,
+        srm_p_value: f64::NAN,
+        units: variant_units(exp, units),
+        min_units_per_variant: d.min_units_per_variant,
+        max_units_per_variant: d.max_units_per_variant,
+        end: exp.end,
+        horizon_reached: None,
+        candidates: Vec::new(),
+    }
+}
+
+/// The verdict an experiment's status gives on its own, whatever the data
+/// holds (`units`: the units per variant found in the data, for the record):
+/// a draft continues, a stopped experiment keeps control, a promoted one
+/// promotes its variant. None for a running experiment.
+pub fn lifecycle(exp: &Experiment, units: &[(String, u64)], method: Method, alpha: f64) -> Option<Verdict> {
+    let mut v = blank(exp, method, alpha, units);
+    let seen: Vec<String> = units.iter().filter(|u| u.1 > 0).map(|(n, c)| format!("{n} {c}")).collect();
+    let seen = if seen.is_empty() { "no units".to_string() } else { format!("units: {}", seen.join(", ")) };
+    match exp.status() {
+        Status::Running => None,
+        Status::Draft => {
+            v.reasons.push(
+                "the experiment is a draft (status: draft): it exposes no unit until `status: running`, so there is nothing to decide yet"
+                    .into(),
+            );
+            v.reasons.push(format!("the data holds {seen}"));
+            Some(finish(v, Outcome::Continue))
+        }
+        Status::Stopped => {
+            v.reasons.push(
+                "the experiment is stopped (status: stopped): it exposes no unit and no variant can be promoted; set `status: running` to resume it"
+                    .into(),
+            );
+            v.reasons.push(format!("the data holds {seen}"));
+            Some(finish(v, Outcome::KeepControl))
+        }
+        Status::Promoted => {
+            let p = exp.promoted.clone().unwrap_or_default();
+            let when = exp.promoted_at.map_or_else(
+                || "the promotion's date is not recorded (`promoted_at`)".to_string(),
+                |d| format!("promoted on {d}"),
+            );
+            v.reasons.push(format!(
+                "{p} was promoted (status: promoted, {when}): every eligible unit gets {p}, so the data since has one variant and needs no sample-ratio check"
+            ));
+            v.reasons.push(format!("the data holds {seen}"));
+            v.variant = Some(p);
+            Some(finish(v, Outcome::Promote))
+        }
+    }
+}
+
+/// Decides on `analysis` (of `exp`, a running experiment). `today` is
+/// compared with `end`. An error when the decision cannot be made
+/// correctly at all (a relative method or margin on a metric whose control
+/// mean is not positive).
+pub fn decide(exp: &Experiment, analysis: &Analysis, today: NaiveDate) -> Result<Verdict, String> {
     let d = &exp.decision;
     let primary_name = exp.primary_name();
     let units: Vec<(String, u64)> =
@@ -137,47 +247,19 @@ pub fn decide(exp: &Experiment, analysis: &Analysis, today: NaiveDate) -> Verdic
         (None, None) => None,
         (max, end) => Some(max.is_some_and(|m| units.iter().all(|u| u.1 >= m)) || end.is_some_and(|e| today >= e)),
     };
-    let mut v = Verdict {
-        verdict: Outcome::KeepControl,
-        variant: None,
-        reasons: Vec::new(),
-        exit_code: 0,
-        experiment: exp.name.clone(),
-        primary: primary_name.clone(),
-        method: analysis.method,
-        alpha: analysis.alpha,
-        correction: d.correction,
-        srm_p_value: analysis.srm.p_value,
-        units: units
-            .iter()
-            .zip(&analysis.srm.expected_share)
-            .map(|((name, n), &planned_share)| VariantUnits {
-                variant: name.clone(),
-                units: *n,
-                share: if total > 0 { *n as f64 / total as f64 } else { f64::NAN },
-                planned_share,
-            })
-            .collect(),
-        min_units_per_variant: d.min_units_per_variant,
-        max_units_per_variant: d.max_units_per_variant,
-        end: exp.end,
-        horizon_reached,
-        candidates: Vec::new(),
-    };
+    let mut v = blank(exp, analysis.method, analysis.alpha, &units);
+    v.srm_p_value = analysis.srm.p_value;
+    v.horizon_reached = horizon_reached;
     let primary = analysis.metrics.iter().find(|m| m.name == primary_name);
     if let Some(p) = primary {
+        refuse_relative(exp, analysis, p)?;
         v.candidates = candidates(exp, analysis, p, &units);
     }
-    let finish = |mut v: Verdict, outcome: Outcome| {
-        v.verdict = outcome;
-        v.exit_code = outcome.exit_code();
-        v
-    };
 
     // 1. The sample-ratio check.
     if analysis.srm.p_value < SRM_P || total == 0 {
         v.reasons.push(srm_reason(analysis, &units, total));
-        return finish(v, Outcome::Invalid);
+        return Ok(finish(v, Outcome::Invalid));
     }
     // 2. The minimum sample.
     let short: Vec<&(String, u64)> = units.iter().filter(|u| u.1 < d.min_units_per_variant).collect();
@@ -188,11 +270,10 @@ pub fn decide(exp: &Experiment, analysis: &Analysis, today: NaiveDate) -> Verdic
                 d.min_units_per_variant
             ));
         }
-        return finish(v, Outcome::Continue);
+        return Ok(finish(v, Outcome::Continue));
     }
     let Some(primary) = primary else {
-        v.reasons.push(format!("the primary metric {primary_name} has no results"));
-        return finish(v, Outcome::Invalid);
+        return Err(format!("the primary metric {primary_name} has no results"));
     };
     // 3. A winner: the eligible treatment with the largest lift in the better direction.
     let sign = if primary.direction == Direction::Increase { 1.0 } else { -1.0 };
@@ -204,16 +285,18 @@ pub fn decide(exp: &Experiment, analysis: &Analysis, today: NaiveDate) -> Verdic
         .map(|c| c.variant.clone());
     let method_note = method_note(analysis.method, d.correction, exp.variants.len() - 1);
     if let Some(w) = winner {
-        let c = v.candidates.iter().find(|c| c.variant == w).cloned().expect("winner is a candidate");
-        v.reasons.push(format!("{} beats control on {}: {}{}", c.variant, primary.name, effect(&c), method_note));
-        if let Some(m) = d.min_lift {
-            v.reasons.push(format!("lift {} clears min_lift {}", pct(sign * c.lift), margin(m)));
-        }
-        for g in &c.guardrails {
-            v.reasons.push(guardrail_reason(g));
+        let c = v.candidates.iter().find(|c| c.variant == w).cloned();
+        if let Some(c) = c {
+            v.reasons.push(format!("{} beats control on {}: {}{}", c.variant, primary.name, effect(&c), method_note));
+            if let Some(m) = d.min_lift {
+                v.reasons.push(format!("lift {} clears min_lift {}", pct(sign * c.lift), margin(m)));
+            }
+            for g in &c.guardrails {
+                v.reasons.push(guardrail_reason(g));
+            }
         }
         v.variant = Some(w);
-        return finish(v, Outcome::Promote);
+        return Ok(finish(v, Outcome::Promote));
     }
     for c in &v.candidates.clone() {
         v.reasons.push(why_not(c, primary, d.min_lift, &method_note));
@@ -223,7 +306,7 @@ pub fn decide(exp: &Experiment, analysis: &Analysis, today: NaiveDate) -> Verdic
     if horizon_reached == Some(false) && still_running {
         let until = horizon_text(d.max_units_per_variant, exp.end);
         v.reasons.push(format!("no winner yet; the experiment runs until {until}"));
-        return finish(v, Outcome::Continue);
+        return Ok(finish(v, Outcome::Continue));
     }
     match horizon_reached {
         Some(true) => v.reasons.push(format!(
@@ -233,7 +316,37 @@ pub fn decide(exp: &Experiment, analysis: &Analysis, today: NaiveDate) -> Verdic
         Some(false) => v.reasons.push("every treatment is worse or breaks a guardrail: stopping early".into()),
         None => {}
     }
-    finish(v, Outcome::KeepControl)
+    Ok(finish(v, Outcome::KeepControl))
+}
+
+/// A relative effect needs a positive control mean: the sequential and
+/// bayesian methods judge the primary by one, and every method judges a
+/// guardrail's margin by one. Without it the question has no answer.
+fn refuse_relative(exp: &Experiment, analysis: &Analysis, primary: &MetricResult) -> Result<(), String> {
+    let control_mean = |m: &MetricResult| m.variants.first().map_or(f64::NAN, |v| v.mean);
+    let relative_method = matches!(analysis.method, Method::Sequential | Method::Bayesian);
+    let base = control_mean(primary);
+    if relative_method && base.is_finite() && base <= 0.0 {
+        return Err(format!(
+            "the primary metric {} has a control mean of {}: the {} method judges the relative lift (treatment / control - 1), which is not defined for a control mean that is not positive; use `method: frequentist`, which judges the difference",
+            primary.name,
+            crate::report::fmt_sig(base),
+            serde_json::to_value(analysis.method).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+        ));
+    }
+    for g in exp.guardrails() {
+        let Some(m) = analysis.metrics.iter().find(|m| m.name == g.metric) else { continue };
+        let base = control_mean(m);
+        if base.is_finite() && base <= 0.0 {
+            return Err(format!(
+                "guardrail {} has a control mean of {}: its margin {} is relative (a share of control's mean), which is not defined for a mean that is not positive",
+                g.metric,
+                crate::report::fmt_sig(base),
+                margin(g.margin)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A treatment that can no longer win: significantly worse on the primary, or
@@ -258,52 +371,13 @@ fn candidates(
     units: &[(String, u64)],
 ) -> Vec<Candidate> {
     let d = &exp.decision;
-    let k = primary.comparisons.len();
     let sign = if primary.direction == Direction::Increase { 1.0 } else { -1.0 };
-    let raw: Vec<Option<f64>> = primary
-        .comparisons
-        .iter()
-        .map(|c| match analysis.method {
-            Method::Frequentist => Some(c.p_value),
-            Method::Sequential => c.lift_p_value,
-            Method::Bayesian => None,
-        })
-        .collect();
-    let adjusted: Vec<Option<f64>> = if raw.iter().all(Option::is_some) {
-        let p: Vec<f64> = raw.iter().map(|p| p.unwrap_or(f64::NAN)).collect();
-        let adj = match d.correction {
-            Correction::None => p,
-            Correction::Bonferroni => bonferroni(&p),
-            Correction::Holm => holm(&p),
-            Correction::Bh => benjamini_hochberg(&p),
-        };
-        adj.into_iter().map(Some).collect()
-    } else {
-        vec![None; k]
-    };
-    // Bayesian: the chance-to-win threshold, Bonferroni-adjusted across treatments.
-    let ctw_needed =
-        if d.correction == Correction::None { d.chance_to_win } else { 1.0 - (1.0 - d.chance_to_win) / k as f64 };
     primary
         .comparisons
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let up = sign * c.lift > 0.0;
-            let (beats, worse, ctw, risk) = match analysis.method {
-                Method::Bayesian => {
-                    // chance_to_win is P(lift > 0); flip it for a metric where lower is better.
-                    let w = c.chance_to_win.map(|w| if sign > 0.0 { w } else { 1.0 - w });
-                    let risk = if sign > 0.0 { c.risk_treatment } else { c.risk_control };
-                    let beats = w.is_some_and(|w| w >= ctw_needed) && risk.is_some_and(|r| r <= d.max_risk);
-                    let worse = w.is_some_and(|w| w <= 1.0 - ctw_needed);
-                    (beats, worse, w, risk)
-                }
-                _ => {
-                    let sig = adjusted[i].is_some_and(|p| p < analysis.alpha);
-                    (sig && up, sig && !up && c.lift != 0.0, None, None)
-                }
-            };
+            let j = &c.test;
             let meets_min_lift = d.min_lift.is_none_or(|m| sign * c.lift >= m);
             let guardrails = exp
                 .guardrails()
@@ -314,19 +388,24 @@ fn candidates(
                     Some(guardrail_check(&g.metric, g.margin, m.direction, gc))
                 })
                 .collect::<Vec<_>>();
+            let beats = c.better && j.measurable;
             let eligible = beats && meets_min_lift && guardrails.iter().all(|g| g.ok);
+            let (low, high) = j.lift_ci.map_or((f64::NAN, f64::NAN), |i| (i.low, i.high));
             Candidate {
                 variant: c.variant.clone(),
                 units: units.get(i + 1).map_or(0, |u| u.1),
                 lift: c.lift,
-                lift_ci_low: c.lift_ci_low,
-                lift_ci_high: c.lift_ci_high,
-                p_value: raw[i],
-                p_value_adjusted: adjusted[i],
-                chance_to_win: ctw,
-                risk,
+                lift_ci_low: low,
+                lift_ci_high: high,
+                test: j.name,
+                p_value: j.p_value,
+                p_value_adjusted: j.p_value_adjusted,
+                chance_to_win: j.chance_to_win,
+                risk: j.risk,
+                measurable: j.measurable,
+                not_measurable: j.not_measurable.clone(),
                 beats_control: beats,
-                worse_than_control: worse,
+                worse_than_control: c.worse,
                 meets_min_lift,
                 guardrails,
                 eligible,
@@ -336,21 +415,37 @@ fn candidates(
 }
 
 /// Non-inferiority: the end of the relative-lift interval in the worse
-/// direction must stay within the margin (CONTRACT.md, decision rules).
+/// direction must stay within the margin (CONTRACT.md, decision rules). The
+/// interval is the judging test's; without one the guardrail is not shown
+/// to hold.
 fn guardrail_check(metric: &str, margin: f64, direction: Direction, c: &Comparison) -> GuardrailCheck {
-    // Worsening is the relative change in the worse direction, positive when worse.
-    let (worst_case, best_case, worse) = match direction {
-        Direction::Increase => (c.lift_ci_low, c.lift_ci_high, -1.0),
-        Direction::Decrease => (c.lift_ci_high, c.lift_ci_low, 1.0),
-    };
-    GuardrailCheck {
+    let mut g = GuardrailCheck {
         metric: metric.to_string(),
         margin,
         lift: c.lift,
-        worst_case,
-        ok: worse * worst_case <= margin,
-        clearly_broken: worse * best_case > margin,
-    }
+        worst_case: f64::NAN,
+        measured: false,
+        not_measured: None,
+        ok: false,
+        clearly_broken: false,
+    };
+    let interval = c.test.lift_ci.filter(|i| c.test.measurable && i.low.is_finite() && i.high.is_finite());
+    let Some(ci) = interval else {
+        g.not_measured = Some(
+            c.test.not_measurable.clone().or_else(|| c.test.lift_note.clone()).unwrap_or_else(|| "no interval".into()),
+        );
+        return g;
+    };
+    // Worsening is the relative change in the worse direction, positive when worse.
+    let (worst_case, best_case, worse) = match direction {
+        Direction::Increase => (ci.low, ci.high, -1.0),
+        Direction::Decrease => (ci.high, ci.low, 1.0),
+    };
+    g.worst_case = worst_case;
+    g.measured = true;
+    g.ok = worse * worst_case <= margin;
+    g.clearly_broken = worse * best_case > margin;
+    g
 }
 
 /// A relative figure as a signed percentage, e.g. +12.4%.
@@ -408,6 +503,13 @@ fn method_note(method: Method, correction: Correction, treatments: usize) -> Str
 }
 
 fn guardrail_reason(g: &GuardrailCheck) -> String {
+    if !g.measured {
+        return format!(
+            "{} guardrail could not be measured: {}",
+            g.metric,
+            g.not_measured.as_deref().unwrap_or("no interval")
+        );
+    }
     let within = if g.ok { "within" } else { "beyond" };
     format!("{} guardrail: worst case {} {within} margin {}", g.metric, pct(g.worst_case), margin(g.margin))
 }
@@ -421,6 +523,12 @@ fn why_not(c: &Candidate, primary: &MetricResult, min_lift: Option<f64>, note: &
     let e = effect(c);
     let m = &primary.name;
     let v = &c.variant;
+    if !c.measurable {
+        return format!(
+            "{v} cannot be judged on {m}: {}",
+            c.not_measurable.as_deref().unwrap_or("the test cannot be computed")
+        );
+    }
     if c.worse_than_control {
         return format!("{v} is worse than control on {m}: {e}{note}");
     }
@@ -438,9 +546,23 @@ fn why_not(c: &Candidate, primary: &MetricResult, min_lift: Option<f64>, note: &
         .guardrails
         .iter()
         .filter(|g| !g.ok)
-        .map(|g| format!("{} worsens by up to {} beyond its margin {}", g.metric, pct(g.worst_case), margin(g.margin)))
+        .map(|g| match g.measured {
+            true => {
+                format!("{} worsens by up to {} beyond its margin {}", g.metric, pct(g.worst_case), margin(g.margin))
+            }
+            false => format!(
+                "{} could not be measured ({}), so it is not shown to hold",
+                g.metric,
+                g.not_measured.as_deref().unwrap_or("no interval")
+            ),
+        })
         .collect();
-    format!("{v} beats control on {m}: {e}{note}, but breaks its guardrails: {}", broken.join("; "))
+    let how = if c.guardrails.iter().all(|g| g.ok || g.measured) {
+        "breaks its guardrails"
+    } else {
+        "its guardrails do not hold"
+    };
+    format!("{v} beats control on {m}: {e}{note}, but {how}: {}", broken.join("; "))
 }
 
 fn srm_reason(analysis: &Analysis, units: &[(String, u64)], total: u64) -> String {

@@ -10,7 +10,7 @@ pub mod targeting;
 
 use sha2::{Digest, Sha256};
 
-use crate::spec::Experiment;
+use crate::spec::{Experiment, Status};
 
 /// 2^64 as an f64 (exact).
 pub const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
@@ -75,24 +75,51 @@ pub struct Range {
     pub end: f64,
 }
 
+/// What the experiment's status makes of the ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Live {
+    /// Running: the variant whose range holds x.
+    Ranges,
+    /// Draft or stopped: no unit is exposed.
+    Nobody,
+    /// Promoted: every (eligible) unit gets this variant.
+    Promoted(usize),
+}
+
 /// One experiment's bucketing, precomputed for speed.
 #[derive(Debug, Clone)]
 pub struct Bucketer {
     salt: Vec<u8>,
     ranges: Vec<Range>,
-    promoted: Option<usize>,
+    live: Live,
 }
 
 impl Bucketer {
+    /// The assignment the experiment gives now, by its status (the
+    /// contract's Lifecycle): running by the ranges, draft and stopped
+    /// nobody, promoted the promoted variant.
     pub fn new(exp: &Experiment) -> Self {
+        let live = match exp.status() {
+            Status::Running => Live::Ranges,
+            Status::Draft | Status::Stopped => Live::Nobody,
+            // A promoted file always names its variant (validated); without one, nobody.
+            Status::Promoted => {
+                exp.promoted.as_deref().and_then(|p| exp.variant_index(p)).map_or(Live::Nobody, Live::Promoted)
+            }
+        };
+        Bucketer { live, ..Bucketer::running(exp) }
+    }
+
+    /// The assignment by the ranges alone, as while the experiment runs,
+    /// whatever its status says now.
+    pub fn running(exp: &Experiment) -> Self {
         let mut ranges = Vec::with_capacity(exp.variants.len());
         let mut s = 0.0;
         for w in exp.normalized_weights() {
             ranges.push(Range { start: s, end: s + exp.allocation * w });
             s += w;
         }
-        let promoted = exp.promoted.as_deref().and_then(|p| exp.variant_index(p));
-        Bucketer { salt: exp.salt.as_bytes().to_vec(), ranges, promoted }
+        Bucketer { salt: exp.salt.as_bytes().to_vec(), ranges, live: Live::Ranges }
     }
 
     pub fn salt(&self) -> &[u8] {
@@ -105,7 +132,15 @@ impl Bucketer {
 
     /// The variant a promoted experiment now gives every eligible unit.
     pub fn promoted(&self) -> Option<usize> {
-        self.promoted
+        match self.live {
+            Live::Promoted(i) => Some(i),
+            Live::Ranges | Live::Nobody => None,
+        }
+    }
+
+    /// True when the status exposes no unit (draft, stopped).
+    pub fn exposes_nobody(&self) -> bool {
+        self.live == Live::Nobody
     }
 
     pub fn point(&self, unit: &[u8]) -> f64 {
@@ -117,11 +152,15 @@ impl Bucketer {
         self.ranges.iter().position(|r| r.start <= x && x < r.end)
     }
 
-    /// The unit's variant and point; `None` when it is not exposed. A promoted
-    /// experiment gives every unit its promoted variant.
+    /// The unit's variant and point; `None` when it is not exposed.
     pub fn assign(&self, unit: &[u8]) -> (Option<usize>, f64) {
         let x = self.point(unit);
-        (self.promoted.or_else(|| self.variant_at(x)), x)
+        let v = match self.live {
+            Live::Ranges => self.variant_at(x),
+            Live::Nobody => None,
+            Live::Promoted(i) => Some(i),
+        };
+        (v, x)
     }
 }
 

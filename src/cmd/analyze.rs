@@ -9,15 +9,15 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::{spinner, Ctx};
-use crate::analysis::{analyze, Analysis, Correction, Method, Options, SRM_P};
+use crate::analysis::{analyze, Analysis, Comparison, Correction, Family, Method, MetricResult, Options, SRM_P};
 use crate::assign::Bucketer;
-use crate::data::outcomes::{reduce, MetricInput, Reduced, Request};
-use crate::data::summary::{read_summary, Moments};
+use crate::data::outcomes::{reduce, MetricInput, Reduced, Request, VariantSource};
+use crate::data::summary::{read_summary, Moments, SummaryMetric, SummaryRows};
 use crate::error::{exit, AbxError, Result};
 use crate::report::prometheus::{self, Sample};
 use crate::report::OutputFormat;
 use crate::report::{fmt_sig, Format, Report, Table};
-use crate::spec::{self, Direction, Experiment, MetricKind};
+use crate::spec::{self, Direction, Experiment, MetricKind, Status};
 use crate::stats::gbstats::Prior;
 
 /// The whole readout: the analysis of all units, notes on the input, and the
@@ -38,8 +38,15 @@ pub struct InputNotes {
     pub rows_without_variant: u64,
     /// Units assigned by the experiment's bucketing (no variant column).
     pub assigned_by_bucketing: bool,
-    /// Units the bucketing leaves out of the experiment.
+    /// Units the bucketing leaves out of the experiment (allocation).
     pub units_not_exposed: u64,
+    /// Units whose targeting attributes (the data's columns) make them ineligible.
+    pub units_ineligible: u64,
+    /// With --events and --by: segments roll events up per (unit, segment),
+    /// so a unit with events in several segments counts in each of them;
+    /// this many more unit-segment pairs than units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub units_in_several_segments: Option<u64>,
     /// The cap applied to each capped metric.
     #[serde(skip_serializing_if = "Map::is_empty")]
     pub caps: Map<String, Value>,
@@ -62,19 +69,25 @@ pub struct InputArgs {
     /// Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric
     #[arg(long, value_name = "FILE", conflicts_with = "summary", required_unless_present = "summary")]
     pub data: Option<PathBuf>,
-    /// Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq ("-": stdin)
+    /// Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy; "-": stdin)
     #[arg(long, value_name = "FILE.csv")]
     pub summary: Option<PathBuf>,
-    /// The --data column that holds the variant
-    #[arg(long, value_name = "COLUMN", default_value = "variant")]
-    pub variant_column: String,
-    /// The --data column that holds the unit id: without a variant column, units are assigned by the experiment's bucketing; with --events, events are rolled up per unit
+    /// The --data column that holds the variant [default: variant]; a column named here must exist
+    #[arg(long, value_name = "COLUMN")]
+    pub variant_column: Option<String>,
+    /// The --data column that holds the unit id: with --events, events are rolled up per unit; without a variant column, units are assigned by the experiment's bucketing
     #[arg(long, value_name = "COLUMN")]
     pub unit_column: Option<String>,
-    /// --data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max or any) first
+    /// Assign units by the experiment's bucketing of --unit-column (as `abx assign` does, targeting read from the data's columns), even if the data has a variant column
+    #[arg(long, requires = "unit_column", conflicts_with = "variant_column")]
+    pub bucketing: bool,
+    /// With bucketing, assign units by the ranges the experiment has while running, whatever its status now (for data collected while it ran)
+    #[arg(long)]
+    pub as_running: bool,
+    /// --data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max, mean or any) first
     #[arg(long, requires = "unit_column")]
     pub events: bool,
-    /// Ignore summary rows of variants that the experiment does not have
+    /// Ignore rows of variants that the experiment does not have
     #[arg(long)]
     pub ignore_unknown_variants: bool,
 }
@@ -87,14 +100,17 @@ Input is unit-level outcome data (--data: CSV or Parquet, one row per unit, a va
 and a column per metric), or the warehouse-native summary (--summary: one CSV row per variant \
 and metric with columns variant,metric,n,sum,sum_sq, which any SQL engine can produce). \
 Effects are treatment minus control; lift is treatment / control - 1, computed as GrowthBook's \
-stats engine does.",
+stats engine does.\n\n\
+The method, alpha and correction default to the experiment's `decision` section (what \
+`abx verdict` uses); the flags override them. Each comparison is judged by one test, and \
+the table's mark, p-value (or chance to win) and intervals all come from it.",
     after_help = "Examples:\n  \
-abx analyze -e experiments/followup_timing.yaml --data outcomes.parquet\n  \
-abx analyze -e experiments/followup_timing.yaml --summary summary.csv\n  \
-abx analyze -e experiments/prompt_engineering_test.yaml --summary summary.csv --method bayesian --format json\n  \
-abx analyze -e experiments/personalization.yaml --data outcomes.csv --by user_level --format markdown\n  \
-abx analyze -e experiments/followup_timing.yaml --data events.parquet --events --unit-column user_id\n  \
-abx analyze -e experiments/followup_timing.yaml --data outcomes.csv --format prometheus > /var/lib/node_exporter/abx.prom\n\n\
+abx analyze -e experiments/prompt_engineering_test.yaml --data fixtures/analyze/prompt_engineering_test_units.parquet\n  \
+abx analyze -e experiments/followup_timing.yaml --summary fixtures/analyze/followup_timing_summary.csv --method bayesian\n  \
+abx analyze -e experiments/prompt_engineering_test.yaml --summary fixtures/analyze/prompt_engineering_test_summary.csv --format json\n  \
+abx analyze -e experiments/strategy_complexity.yaml --data fixtures/analyze/strategy_complexity_units.csv --by user_level --format markdown\n  \
+abx analyze -e fixtures/analyze/events.yaml --data fixtures/analyze/events.csv --events --unit-column user_id\n  \
+abx analyze -e experiments/followup_timing.yaml --data fixtures/analyze/followup_timing_units.csv --format prometheus > abx.prom\n\n\
 A summary from SQL:\n  \
 SELECT variant, 'booked' AS metric, COUNT(*) AS n, SUM(booked) AS sum, SUM(booked * booked) AS sum_sq\n  \
 FROM outcomes GROUP BY variant"
@@ -105,24 +121,24 @@ pub struct AnalyzeArgs {
     /// The same readout per segment of this --data column (repeatable, up to 3)
     #[arg(long, value_name = "COLUMN")]
     pub by: Vec<String>,
-    /// Statistical method
-    #[arg(long, value_enum, default_value_t = Method::Frequentist)]
-    pub method: Method,
-    /// Significance level (1 - credible level for bayesian)
+    /// Statistical method [default: the experiment's decision.method, else frequentist]
+    #[arg(long, value_enum)]
+    pub method: Option<Method>,
+    /// Significance level (1 - credible level for bayesian) [default: the experiment's decision.alpha, else 0.05]
     #[arg(long, value_name = "A")]
     pub alpha: Option<f64>,
-    /// Sequential: the number of units the confidence sequence is tuned for
-    #[arg(long, default_value_t = 5000.0, value_name = "N")]
-    pub sequential_tuning: f64,
+    /// Sequential: the number of units the confidence sequence is tuned for [default: decision.sequential_tuning, else 5000]
+    #[arg(long, value_name = "N")]
+    pub sequential_tuning: Option<f64>,
     /// Bayesian: mean of the Gaussian prior on the relative effect (flat prior when absent)
     #[arg(long, value_name = "MEAN", allow_hyphen_values = true, requires = "prior_variance")]
     pub prior_mean: Option<f64>,
     /// Bayesian: variance of the Gaussian prior on the relative effect
     #[arg(long, value_name = "VAR", requires = "prior_mean")]
     pub prior_variance: Option<f64>,
-    /// Adjust p-values across treatments x metrics
-    #[arg(long, value_enum, default_value_t = Correction::None)]
-    pub correction: Correction,
+    /// Adjust p-values across treatments x metrics [default: the experiment's decision.correction, across the treatments of each metric]
+    #[arg(long, value_enum)]
+    pub correction: Option<Correction>,
     /// Output format [default: table on a terminal, else json]
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<OutputFormat>,
@@ -132,34 +148,63 @@ fn usage(msg: impl Into<String>) -> AbxError {
     AbxError::Usage(msg.into())
 }
 
+/// The file's decision settings, overridden by the flags.
 fn options(args: &AnalyzeArgs, exp: &Experiment) -> Result<Options> {
-    let alpha = args.alpha.unwrap_or(exp.decision.alpha);
-    if !(alpha > 0.0 && alpha < 1.0) {
-        return Err(usage(format!("--alpha must be between 0 and 1, got {alpha}")));
+    let mut o = Options::from_decision(&exp.decision);
+    if let Some(m) = args.method {
+        o.method = m;
     }
-    if !(args.sequential_tuning > 0.0 && args.sequential_tuning.is_finite()) {
-        return Err(usage(format!("--sequential-tuning must be positive, got {}", args.sequential_tuning)));
+    if let Some(a) = args.alpha {
+        if !(a > 0.0 && a < 1.0) {
+            return Err(usage(format!("--alpha must be between 0 and 1, got {a}")));
+        }
+        o.alpha = a;
     }
-    let prior = match (args.prior_mean, args.prior_variance) {
+    if let Some(t) = args.sequential_tuning {
+        if !(t > 0.0 && t.is_finite()) {
+            return Err(usage(format!("--sequential-tuning must be positive, got {t}")));
+        }
+        o.sequential_tuning = t;
+    }
+    if let Some(c) = args.correction {
+        (o.correction, o.family) = (c, Family::TreatmentsXMetrics);
+    }
+    o.prior = match (args.prior_mean, args.prior_variance) {
         (Some(mean), Some(variance)) => {
-            if !(variance > 0.0 && variance.is_finite() && mean.is_finite()) {
+            if !mean.is_finite() {
+                return Err(usage(format!("--prior-mean must be a finite number, got {mean}")));
+            }
+            if !(variance > 0.0 && variance.is_finite()) {
                 return Err(usage(format!("--prior-variance must be positive, got {variance}")));
             }
             Some(Prior { mean, variance })
         }
         _ => None,
     };
-    Ok(Options {
-        method: args.method,
-        alpha,
-        correction: args.correction,
-        sequential_tuning: args.sequential_tuning,
-        prior,
-    })
+    Ok(o)
 }
 
-/// Checks the summary against the experiment: every variant x metric present,
-/// no unknown variant (unless ignored).
+/// The first unknown variant among `found` (with the line it is on, 0 if none).
+fn unknown_variant(exp: &Experiment, found: &[(String, u64)], path: &str) -> Result<()> {
+    let mut unknown: Vec<&(String, u64)> = found.iter().filter(|(v, _)| exp.variant_index(v).is_none()).collect();
+    unknown.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    if let Some((v, line)) = unknown.first() {
+        let names: Vec<&str> = exp.variants.iter().map(|v| v.name.as_str()).collect();
+        let at = if *line > 0 { format!("line {line}: ") } else { String::new() };
+        return Err(AbxError::input(
+            path,
+            format!(
+                "{at}variant `{v}` is not in experiment `{}` (variants: {}); pass --ignore-unknown-variants to skip it",
+                exp.name,
+                names.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the statistics against the experiment: every variant x metric
+/// present, no unknown variant (unless ignored).
 fn coverage(
     exp: &Experiment,
     rows: HashMap<(String, String), (Moments, u64)>,
@@ -168,26 +213,9 @@ fn coverage(
     units: &HashMap<String, u64>,
 ) -> Result<HashMap<(String, String), Moments>> {
     if !ignore_unknown {
-        let mut unknown: Vec<(&String, u64)> = rows
-            .iter()
-            .filter(|((v, _), _)| exp.variant_index(v).is_none())
-            .map(|((v, _), (_, line))| (v, *line))
-            .collect();
-        unknown.extend(units.keys().filter(|v| exp.variant_index(v).is_none()).map(|v| (v, 0)));
-        unknown.sort();
-        unknown.sort_by_key(|u| u.1);
-        if let Some((v, line)) = unknown.first() {
-            let names: Vec<&str> = exp.variants.iter().map(|v| v.name.as_str()).collect();
-            let at = if *line > 0 { format!("line {line}: ") } else { String::new() };
-            return Err(AbxError::input(
-                path,
-                format!(
-                    "{at}variant `{v}` is not in experiment `{}` (variants: {}); pass --ignore-unknown-variants to skip it",
-                    exp.name,
-                    names.join(", ")
-                ),
-            ));
-        }
+        let mut found: Vec<(String, u64)> = rows.iter().map(|((v, _), (_, line))| (v.clone(), *line)).collect();
+        found.extend(units.keys().map(|v| (v.clone(), 0)));
+        unknown_variant(exp, &found, path)?;
     }
     let mut missing = Vec::new();
     for m in &exp.metrics {
@@ -198,10 +226,16 @@ fn coverage(
         }
     }
     if !missing.is_empty() {
+        let promoted = match (exp.status(), &exp.promoted) {
+            (Status::Promoted, Some(p)) => format!(
+                " (the experiment is promoted: since then every unit gets {p}, so later data has one variant; `abx verdict` reports the promotion, and a readout needs the data from before it)"
+            ),
+            _ => String::new(),
+        };
         return Err(AbxError::input(
             path,
             format!(
-                "no data for variant/metric {}: every variant and metric of the experiment needs data",
+                "no data for variant/metric {}: every variant and metric of the experiment needs data{promoted}",
                 missing.join(", ")
             ),
         ));
@@ -218,6 +252,16 @@ pub fn run(args: &AnalyzeArgs, ctx: &Ctx) -> Result<i32> {
             "sample ratio mismatch (p = {}): the split differs from the plan; the results below are not trustworthy",
             fmt_sig(readout.overall.srm.p_value)
         ));
+    }
+    for m in &readout.overall.metrics {
+        for c in m.comparisons.iter().filter(|c| !c.test.measurable) {
+            ctx.warn(&format!(
+                "{} vs control on {}: not measurable: {}",
+                c.variant,
+                m.name,
+                c.test.not_measurable.as_deref().unwrap_or("")
+            ));
+        }
     }
     let format = match args.format {
         None => Some(Format::resolve(None, ctx.stdout_tty)),
@@ -250,6 +294,155 @@ pub fn metric_inputs(exp: &Experiment) -> Vec<MetricInput> {
         .collect()
 }
 
+/// What a summary's rows of each metric need.
+fn summary_metrics(exp: &Experiment) -> Vec<SummaryMetric> {
+    exp.metrics
+        .iter()
+        .map(|m| {
+            let (second, second_is) = match (m.kind, &m.covariate) {
+                (MetricKind::Ratio, _) => (Some(false), "denominator"),
+                (MetricKind::Proportion, Some(_)) => (Some(true), "covariate"),
+                (MetricKind::Mean, Some(_)) => (Some(false), "covariate"),
+                (MetricKind::Mean | MetricKind::Proportion, None) => (None, ""),
+            };
+            SummaryMetric { name: m.name.clone(), binary: m.kind == MetricKind::Proportion, second, second_is }
+        })
+        .collect()
+}
+
+fn shown(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads a --summary file (or stdin).
+fn summary_rows(exp: &Experiment, summary: &std::path::Path) -> Result<(SummaryRows, String)> {
+    let name = shown(summary);
+    let reader: Box<dyn std::io::Read> = if summary.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(summary).map_err(|source| AbxError::Read { path: name.clone(), source })?)
+    };
+    Ok((read_summary(reader, &name, &summary_metrics(exp))?, name))
+}
+
+/// The bucketer the input may use: the experiment's assignment now, or with
+/// --as-running its ranges. A draft, stopped or promoted experiment's
+/// assignment now is not what units had while it ran, so bucketing its data
+/// needs --as-running (else None, with the reason).
+fn bucketer_for(args: &InputArgs, exp: &Experiment, lenient: bool) -> (Option<Bucketer>, Option<String>) {
+    if args.as_running {
+        return (Some(Bucketer::running(exp)), None);
+    }
+    match exp.status() {
+        Status::Running => (Some(Bucketer::new(exp)), None),
+        _ if lenient => (Some(Bucketer::new(exp)), None),
+        s @ (Status::Draft | Status::Stopped | Status::Promoted) => {
+            let now = match s {
+                Status::Promoted => format!("gives every unit {}", exp.promoted.as_deref().unwrap_or("")),
+                _ => "exposes no unit".to_string(),
+            };
+            let why = format!(
+                "experiment `{}` is {} (status: {0}), so its bucketing now {now}, not the variants units had while it ran: give the data a variant column, or pass --as-running if it was collected while the experiment ran",
+                exp.name,
+                s.name()
+            );
+            (None, Some(why))
+        }
+    }
+}
+
+/// Reads `--data` into sufficient statistics. `lenient`: for a verdict the
+/// lifecycle decides, only units per variant are wanted (no metrics).
+fn reduce_data(
+    args: &InputArgs,
+    by: &[String],
+    exp: &Experiment,
+    data: &std::path::Path,
+    lenient: bool,
+    ctx: &Ctx,
+) -> Result<(Reduced, String)> {
+    if by.len() > 3 {
+        return Err(usage("--by takes at most 3 columns"));
+    }
+    let inputs = if lenient { Vec::new() } else { metric_inputs(exp) };
+    let name = shown(data);
+    let pb = spinner(ctx, &name);
+    let (bucketer, refused) = bucketer_for(args, exp, lenient);
+    let variants: Vec<String> = exp.variants.iter().map(|v| v.name.clone()).collect();
+    let (progress_bar, what) = (pb.bar(), name.clone());
+    let variant = match (&args.variant_column, args.bucketing) {
+        (Some(c), _) => VariantSource::Column(c),
+        (None, true) => VariantSource::Bucketing,
+        (None, false) => VariantSource::Default,
+    };
+    let req = Request {
+        variant,
+        unit_column: args.unit_column.as_deref(),
+        bucketer: bucketer.as_ref(),
+        no_bucketing: refused.as_deref(),
+        targeting: &exp.targeting,
+        variants: &variants,
+        by,
+        events: args.events,
+        metrics: &inputs,
+        progress: Some(Arc::new(move |rows| {
+            progress_bar.set_message(format!("reading {what}: {} rows", fmt_rows(rows)))
+        })),
+    };
+    let reduced = reduce(data, &req);
+    drop(pb);
+    let reduced = reduced?;
+    for n in &reduced.notes {
+        ctx.warn(n);
+    }
+    if reduced.no_variant > 0 {
+        ctx.warn(&format!("{name}: {} rows have no variant and are left out", reduced.no_variant));
+    }
+    Ok((reduced, name))
+}
+
+/// The units per variant in the input, whatever it holds: what a verdict
+/// the lifecycle decides reports. Variants of the experiment in file order,
+/// then any others the data has.
+pub fn units_per_variant(args: &InputArgs, exp: &Experiment, ctx: &Ctx) -> Result<Vec<(String, u64)>> {
+    let mut found: Vec<(String, u64)> = Vec::new();
+    let mut add = |v: &str, n: u64| match found.iter_mut().find(|f| f.0 == v) {
+        Some(f) => f.1 += n,
+        None => found.push((v.to_string(), n)),
+    };
+    match (&args.data, &args.summary) {
+        (Some(data), _) => {
+            let (reduced, _) = reduce_data(args, &[], exp, data, true, ctx)?;
+            for g in &reduced.groups {
+                add(&g.variant, g.units);
+            }
+        }
+        (None, Some(summary)) => {
+            let (rows, _) = summary_rows(exp, summary)?;
+            let primary = exp.primary_name();
+            for ((v, m), (mo, _)) in &rows {
+                if *m == primary {
+                    add(v, mo.n as u64);
+                }
+            }
+        }
+        (None, None) => {
+            return Err(usage("give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)"))
+        }
+    }
+    let mut out: Vec<(String, u64)> = exp
+        .variants
+        .iter()
+        .map(|v| (v.name.clone(), found.iter().find(|f| f.0 == v.name).map_or(0, |f| f.1)))
+        .collect();
+    out.extend(found.into_iter().filter(|f| exp.variant_index(&f.0).is_none()));
+    Ok(out)
+}
+
 /// Reads the input named by `args` and analyses it: the readout that
 /// `abx analyze` prints (and `abx verdict` decides on).
 pub fn readout(args: &InputArgs, by: &[String], opts: &Options, exp: &Experiment, ctx: &Ctx) -> Result<Readout> {
@@ -261,50 +454,17 @@ pub fn readout(args: &InputArgs, by: &[String], opts: &Options, exp: &Experiment
     }
     match (&args.data, &args.summary) {
         (Some(data), _) => {
-            if by.len() > 3 {
-                return Err(usage("--by takes at most 3 columns"));
-            }
-            let inputs = metric_inputs(exp);
-            let shown = if data.as_os_str() == "-" { "<stdin>".to_string() } else { data.display().to_string() };
-            let pb = spinner(ctx, &shown);
-            let bucketer = Bucketer::new(exp);
-            let variants: Vec<String> = exp.variants.iter().map(|v| v.name.clone()).collect();
-            let (progress_bar, what) = (pb.clone(), shown.clone());
-            let req = Request {
-                variant_column: &args.variant_column,
-                unit_column: args.unit_column.as_deref(),
-                bucketer: Some(&bucketer),
-                variants: &variants,
-                by,
-                events: args.events,
-                metrics: &inputs,
-                progress: Some(Arc::new(move |rows| {
-                    progress_bar.set_message(format!("reading {what}: {} rows", fmt_rows(rows)))
-                })),
-            };
-            pb.set_message(format!("reading {shown}"));
-            let reduced = reduce(data, &req);
-            pb.finish_and_clear();
-            let reduced = reduced?;
-            if reduced.no_variant > 0 {
-                ctx.warn(&format!("{shown}: {} rows have no variant and are left out", reduced.no_variant));
-            }
-            from_reduced(exp, reduced, &shown, args.ignore_unknown_variants, by, opts)
+            let (reduced, name) = reduce_data(args, by, exp, data, false, ctx)?;
+            from_reduced(exp, reduced, &name, args.ignore_unknown_variants, by, opts, ctx)
         }
         (None, Some(summary)) => {
-            if !by.is_empty() || args.events || args.unit_column.is_some() {
-                return Err(usage("--by, --events and --unit-column work on unit-level --data, not on a --summary"));
+            if !by.is_empty() || args.events || args.unit_column.is_some() || args.variant_column.is_some() {
+                return Err(usage(
+                    "--by, --events, --unit-column and --variant-column work on unit-level --data, not on a --summary",
+                ));
             }
-            let (reader, shown): (Box<dyn std::io::Read>, String) = if summary.as_os_str() == "-" {
-                (Box::new(std::io::stdin()), "<stdin>".into())
-            } else {
-                let shown = summary.display().to_string();
-                let f =
-                    std::fs::File::open(summary).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
-                (Box::new(f), shown)
-            };
-            let rows = read_summary(reader, &shown)?;
-            let stats = coverage(exp, rows, &shown, args.ignore_unknown_variants, &HashMap::new())?;
+            let (rows, name) = summary_rows(exp, summary)?;
+            let stats = coverage(exp, rows, &name, args.ignore_unknown_variants, &HashMap::new())?;
             Ok(Readout { overall: analyze(exp, &stats, None, opts), input: None, segments: Vec::new() })
         }
         (None, None) => Err(usage("give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)")),
@@ -330,12 +490,21 @@ fn from_reduced(
     ignore_unknown: bool,
     by: &[String],
     opts: &Options,
+    ctx: &Ctx,
 ) -> Result<Readout> {
     let mut overall: HashMap<(String, String), Moments> = HashMap::new();
     let mut units: HashMap<String, u64> = HashMap::new();
-    let mut segments: Vec<SegmentStats> = Vec::new();
     for g in &reduced.groups {
         *units.entry(g.variant.clone()).or_default() += g.units;
+        for (m, mo) in exp.metrics.iter().zip(&g.metrics) {
+            let e = overall.entry((g.variant.clone(), m.name.clone())).or_default();
+            *e = e.merge(mo);
+        }
+    }
+    // Segments: from the (unit, segment) pass with events, else the unit pass.
+    let mut segments: Vec<SegmentStats> = Vec::new();
+    let segment_groups = reduced.segment_groups.as_ref().unwrap_or(&reduced.groups);
+    for g in segment_groups.iter().filter(|_| !by.is_empty()) {
         let seg = match segments.iter().position(|(s, _, _)| *s == g.segment) {
             Some(i) => i,
             None => {
@@ -345,12 +514,29 @@ fn from_reduced(
         };
         *segments[seg].2.entry(g.variant.clone()).or_default() += g.units;
         for (m, mo) in exp.metrics.iter().zip(&g.metrics) {
-            let key = (g.variant.clone(), m.name.clone());
-            let e = overall.entry(key.clone()).or_default();
-            *e = e.merge(mo);
-            let e = segments[seg].1.entry(key).or_default();
+            let e = segments[seg].1.entry((g.variant.clone(), m.name.clone())).or_default();
             *e = e.merge(mo);
         }
+    }
+    let several = reduced.segment_groups.as_ref().map(|sg| {
+        let pairs: u64 = sg.iter().filter(|g| exp.variant_index(&g.variant).is_some()).map(|g| g.units).sum();
+        let total: u64 = units.iter().filter(|(v, _)| exp.variant_index(v).is_some()).map(|(_, n)| n).sum();
+        pairs.saturating_sub(total)
+    });
+    if let Some(extra) = several.filter(|&e| e > 0) {
+        ctx.warn(&format!(
+            "{shown}: --by {} varies within units: each segment rolls events up per unit and segment, so a unit with events in several segments counts in each ({extra} unit-segment pairs more than units)",
+            by.join(", ")
+        ));
+    }
+    if reduced.assigned && units.values().sum::<u64>() == 0 {
+        return Err(AbxError::input(
+            shown,
+            format!(
+                "the experiment's bucketing exposes none of the data's units ({} not exposed, {} ineligible by targeting)",
+                reduced.not_exposed, reduced.ineligible
+            ),
+        ));
     }
     let rows = overall.into_iter().map(|(k, m)| (k, (m, 0))).collect();
     let stats = coverage(exp, rows, shown, ignore_unknown, &units)?;
@@ -368,6 +554,8 @@ fn from_reduced(
         rows_without_variant: reduced.no_variant,
         assigned_by_bucketing: reduced.assigned,
         units_not_exposed: reduced.not_exposed,
+        units_ineligible: reduced.ineligible,
+        units_in_several_segments: several,
         caps,
     };
     Ok(Readout { overall, input: Some(input), segments: out })
@@ -385,31 +573,64 @@ fn pct(x: f64) -> String {
     }
 }
 
-fn method_line(a: &Analysis) -> String {
-    let m = match a.method {
-        Method::Frequentist => {
-            "frequentist t-tests (Welch for means, pooled z for proportions; lift by the delta method)"
-        }
-        Method::Sequential => "sequential confidence sequences on the lift (diff and p-value: fixed-horizon)",
-        Method::Bayesian => "Bayesian Gaussian effect model on the lift (diff and p-value: fixed-horizon)",
-    };
-    let c = match a.correction {
-        Correction::None => "no multiple-testing correction".to_string(),
-        Correction::Bonferroni => "Bonferroni correction across treatments x metrics".into(),
-        Correction::Holm => "Holm correction across treatments x metrics".into(),
-        Correction::Bh => "Benjamini-Hochberg (FDR) correction across treatments x metrics".into(),
-    };
-    let mut extra = String::new();
-    if a.metrics.iter().any(|m| m.kind == MetricKind::Ratio) {
-        extra.push_str("; ratio metrics by the delta method (Welch on the ratio's variance)");
+fn correction_name(c: Correction) -> &'static str {
+    match c {
+        Correction::None => "none",
+        Correction::Bonferroni => "Bonferroni",
+        Correction::Holm => "Holm",
+        Correction::Bh => "Benjamini-Hochberg (FDR)",
     }
-    if a.metrics.iter().any(|m| m.comparisons.iter().any(|c| c.theta.is_some())) {
-        extra.push_str("; CUPED with θ pooled over control and each treatment (diff: Welch on adjusted means)");
-    }
-    format!("method: {m}; {c}{extra}; {}% intervals", fmt_sig((1.0 - a.alpha) * 100.0))
 }
 
-const CSV_COLUMNS: [&str; 17] = [
+/// What judges each kind of metric under the readout's method.
+fn method_line(a: &Analysis) -> String {
+    let level = fmt_sig((1.0 - a.alpha) * 100.0);
+    let kinds = |k: MetricKind, cuped: bool| {
+        a.metrics.iter().any(|m| m.kind == k && m.comparisons.iter().any(|c| c.theta.is_some()) == cuped)
+    };
+    let mut tests = Vec::new();
+    let m = match a.method {
+        Method::Frequentist => {
+            if kinds(MetricKind::Mean, false) {
+                tests.push("means by Welch's t-test (lift interval: Fieller's, from the same test)");
+            }
+            if kinds(MetricKind::Proportion, false) {
+                tests.push("proportions by the pooled z-test (intervals: Mee's and Koopman's score intervals, which invert it)");
+            }
+            if a.metrics.iter().any(|m| m.kind == MetricKind::Ratio || m.comparisons.iter().any(|c| c.theta.is_some())) {
+                tests.push("ratio and CUPED metrics by the delta-method t-test on the difference (lift interval: Fieller's)");
+            }
+            format!("frequentist, {level}% intervals: {}", tests.join("; "))
+        }
+        Method::Sequential => format!(
+            "sequential: the lift's always-valid {level}% confidence sequence and p-value (gbstats), safe to re-run daily"
+        ),
+        Method::Bayesian => format!(
+            "bayesian: the lift's posterior (gbstats); ▲ when the chance to win reaches {}% and the risk is at most {}%, the interval is the posterior's at the level of that chance",
+            fmt_sig(a.chance_to_win_threshold.unwrap_or(f64::NAN) * 100.0),
+            fmt_sig(a.max_risk.unwrap_or(f64::NAN) * 100.0)
+        ),
+    };
+    let family = match a.correction_family {
+        Family::Treatments => "across the treatments of each metric",
+        Family::TreatmentsXMetrics => "across treatments x metrics",
+    };
+    let c = match (a.correction, a.method) {
+        (Correction::None, _) => "no multiple-testing correction".to_string(),
+        (c, Method::Bayesian) => {
+            format!("{} correction {family}: the chance to win needed is Bonferroni-adjusted", correction_name(c))
+        }
+        (c, _) => format!("{} correction {family} (the p-values shown are adjusted)", correction_name(c)),
+    };
+    let cuped = if a.metrics.iter().any(|m| m.comparisons.iter().any(|c| c.theta.is_some())) {
+        "; CUPED with θ pooled over control and each treatment"
+    } else {
+        ""
+    };
+    format!("method: {m}; {c}{cuped}")
+}
+
+const CSV_COLUMNS: [&str; 25] = [
     "metric",
     "variant",
     "n",
@@ -427,6 +648,14 @@ const CSV_COLUMNS: [&str; 17] = [
     "chance_to_win",
     "risk_control",
     "risk_treatment",
+    "test",
+    "test_measurable",
+    "test_p_value_adjusted",
+    "test_lift_ci_low",
+    "test_lift_ci_high",
+    "significant",
+    "better",
+    "worse",
 ];
 
 /// CSV rows (a row per metric x variant) of one analysis, after `lead` cells.
@@ -434,8 +663,9 @@ fn csv_rows(a: &Analysis, lead: &[Value], t: &mut Table) {
     for m in &a.metrics {
         for v in &m.variants {
             let c = m.comparisons.iter().find(|c| c.variant == v.variant);
-            let f = |g: &dyn Fn(&crate::analysis::Comparison) -> f64| c.map_or(Value::Null, |c| num(g(c)));
-            let o = |g: &dyn Fn(&crate::analysis::Comparison) -> Option<f64>| c.and_then(g).map_or(Value::Null, num);
+            let f = |g: &dyn Fn(&Comparison) -> f64| c.map_or(Value::Null, |c| num(g(c)));
+            let o = |g: &dyn Fn(&Comparison) -> Option<f64>| c.and_then(g).map_or(Value::Null, num);
+            let b = |g: &dyn Fn(&Comparison) -> bool| c.map_or(Value::Null, |c| json!(g(c)));
             let mut row = lead.to_vec();
             row.extend([
                 json!(m.name),
@@ -455,6 +685,14 @@ fn csv_rows(a: &Analysis, lead: &[Value], t: &mut Table) {
                 o(&|c| c.chance_to_win),
                 o(&|c| c.risk_control),
                 o(&|c| c.risk_treatment),
+                c.map_or(Value::Null, |c| json!(c.test.name)),
+                b(&|c| c.test.measurable),
+                o(&|c| c.test.p_value_adjusted),
+                o(&|c| c.test.lift_ci.map(|i| i.low)),
+                o(&|c| c.test.lift_ci.map(|i| i.high)),
+                b(&|c| c.significant),
+                b(&|c| c.better),
+                b(&|c| c.worse),
             ]);
             t.push(row);
         }
@@ -482,8 +720,8 @@ pub fn readout_report(r: &Readout, format: Format) -> Report {
             out.fields.push((
                 "assignment".into(),
                 json!(format!(
-                    "by the experiment's bucketing of the unit column ({} units not exposed)",
-                    input.units_not_exposed
+                    "by the experiment's bucketing of the unit column ({} units not exposed, {} ineligible by targeting)",
+                    input.units_not_exposed, input.units_ineligible
                 )),
             ));
         }
@@ -511,6 +749,12 @@ pub fn readout_report(r: &Readout, format: Format) -> Report {
                 let title = t.title.clone().unwrap_or_default();
                 out.tables.push(t.titled(format!("[{}] {title}", label.join(", "))));
             }
+        }
+        if r.input.as_ref().and_then(|i| i.units_in_several_segments).is_some_and(|n| n > 0) {
+            out.notes.push(
+                "segments roll events up per unit and segment: a unit with events in several segments counts in each"
+                    .into(),
+            );
         }
     }
     out
@@ -574,6 +818,26 @@ pub fn samples(a: &Analysis) -> Vec<Sample> {
     out
 }
 
+/// An interval as people read it, with its open or missing ends.
+fn interval_text(i: Option<crate::stats::Interval>, f: impl Fn(f64) -> String) -> String {
+    match i {
+        Some(i) if i.low.is_finite() && i.high.is_finite() => format!("[{}, {}]", f(i.low), f(i.high)),
+        Some(i) if i.low.is_finite() => format!("[{}, ∞)", f(i.low)),
+        Some(i) if i.high.is_finite() => format!("(-∞, {}]", f(i.high)),
+        Some(_) | None => "[unbounded]".into(),
+    }
+}
+
+/// The table's mark: from the judging test alone.
+fn mark(c: &Comparison) -> &'static str {
+    match (c.test.measurable, c.better, c.worse) {
+        (false, _, _) => "not measurable",
+        (true, true, _) => "▲ better",
+        (true, _, true) => "▼ worse",
+        (true, false, false) => "",
+    }
+}
+
 /// The report of one analysis in `format` (table or markdown; JSON is the analysis).
 pub fn report(a: &Analysis, format: Format) -> Report {
     let json = serde_json::to_value(a).unwrap_or(Value::Null);
@@ -593,68 +857,102 @@ pub fn report(a: &Analysis, format: Format) -> Report {
     };
     let fields = vec![("SRM".to_string(), json!(srm_text))];
     let mut tables = Vec::new();
+    let mut notes = vec![method_line(a)];
     for m in &a.metrics {
-        let bayes = a.method == Method::Bayesian;
-        let with_missing = m.variants.iter().any(|v| v.missing > 0);
-        let mut cols = vec!["variant", "n"];
-        if with_missing {
-            cols.push("missing");
-        }
-        cols.extend(["mean", "diff [CI]", "lift [CI]"]);
-        cols.extend(if bayes { vec!["chance to win", "risk (ctrl / trt)"] } else { vec!["p-value", ""] });
-        let mut t = Table::new(&cols);
-        for v in &m.variants {
-            let c = m.comparisons.iter().find(|c| c.variant == v.variant);
-            let mut row = vec![json!(v.variant), json!(v.n)];
-            if with_missing {
-                row.push(json!(v.missing));
+        tables.push(metric_table(a, m));
+        for c in &m.comparisons {
+            if let Some(why) = &c.test.not_measurable {
+                notes.push(format!("{} on {}: not measurable: {why}", c.variant, m.name));
+            } else if let Some(why) = &c.test.lift_note {
+                notes.push(format!("{} on {}: lift interval: {why}", c.variant, m.name));
             }
-            row.push(num(v.mean));
-            match c {
-                None => row.extend([json!("(control)"), json!(""), json!(""), json!("")]),
-                Some(c) => {
-                    row.push(json!(format!("{} [{}, {}]", fmt_sig(c.diff), fmt_sig(c.ci_low), fmt_sig(c.ci_high))));
-                    row.push(json!(format!("{} [{}, {}]", pct(c.lift), pct(c.lift_ci_low), pct(c.lift_ci_high))));
-                    if bayes {
-                        row.push(json!(pct(c.chance_to_win.unwrap_or(f64::NAN))));
-                        row.push(json!(format!(
-                            "{} / {}",
-                            pct(c.risk_control.unwrap_or(f64::NAN)),
-                            pct(c.risk_treatment.unwrap_or(f64::NAN))
-                        )));
-                    } else {
-                        let p = if a.method == Method::Sequential {
-                            c.lift_p_value.unwrap_or(f64::NAN)
-                        } else {
-                            c.p_value_adjusted
-                        };
-                        row.push(num(p));
-                    }
-                    let mark = match (c.significant, c.better) {
-                        (true, true) => "▲ better",
-                        (true, false) => "▼ worse",
-                        _ => "",
-                    };
-                    if !bayes {
-                        row.push(json!(mark));
-                    } else if !mark.is_empty() {
-                        let last = row.len() - 1;
-                        row[last] = json!(format!("{} {mark}", row[last].as_str().unwrap_or("")));
-                    }
-                }
+        }
+    }
+    Report { title: Some(format!("experiment {}", a.experiment)), fields, tables, notes, json }
+}
+
+/// One metric's table: its judging test's figures only, headed by what they are.
+fn metric_table(a: &Analysis, m: &MetricResult) -> Table {
+    let level = m.comparisons.first().map_or(1.0 - a.alpha, |c| c.test.level);
+    let lvl = format!("{}%", fmt_sig(level * 100.0));
+    let adjusted = a.correction != Correction::None;
+    let with_missing = m.variants.iter().any(|v| v.missing > 0);
+    let mut cols: Vec<String> = vec!["variant".into(), "n".into()];
+    if with_missing {
+        cols.push("missing".into());
+    }
+    cols.push("mean".into());
+    match a.method {
+        Method::Frequentist => {
+            cols.push(format!("diff [{lvl} CI]"));
+            cols.push(format!("lift [{lvl} CI]"));
+            cols.push(if adjusted { format!("p ({})", correction_name(a.correction)) } else { "p-value".into() });
+        }
+        Method::Sequential => {
+            cols.push("diff".into());
+            cols.push(format!("lift [{lvl} CS]"));
+            cols.push(if adjusted {
+                format!("p, always valid ({})", correction_name(a.correction))
+            } else {
+                "p, always valid".into()
+            });
+        }
+        Method::Bayesian => {
+            cols.push("diff".into());
+            cols.push(format!("lift [{lvl} CrI]"));
+            cols.push("chance to win".into());
+            cols.push("risk".into());
+        }
+    }
+    cols.push("".into());
+    let colrefs: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let mut t = Table::new(&colrefs);
+    for v in &m.variants {
+        let c = m.comparisons.iter().find(|c| c.variant == v.variant);
+        let mut row = vec![json!(v.variant), json!(v.n)];
+        if with_missing {
+            row.push(json!(v.missing));
+        }
+        row.push(num(v.mean));
+        let Some(c) = c else {
+            row.push(json!("(control)"));
+            while row.len() < cols.len() {
+                row.push(json!(""));
             }
             t.push(row);
-        }
-        let dir = if m.direction == Direction::Increase { "higher is better" } else { "lower is better" };
-        let kind = serde_json::to_value(m.kind).ok().and_then(|k| k.as_str().map(String::from)).unwrap_or_default();
-        let primary = if m.primary { ", primary" } else { "" };
-        let reductions: Vec<String> = m.comparisons.iter().filter_map(|c| c.variance_reduction).map(pct).collect();
-        let cuped = if reductions.is_empty() {
-            String::new()
-        } else {
-            format!(", CUPED: variance reduced by {}", reductions.join(" / "))
+            continue;
         };
-        tables.push(t.titled(format!("{} ({kind}, {dir}{primary}{cuped})", m.name)));
+        let j = &c.test;
+        let lift = format!("{} {}", pct(c.lift), interval_text(j.lift_ci, pct));
+        match a.method {
+            Method::Frequentist => {
+                row.push(json!(format!("{} {}", fmt_sig(c.diff), interval_text(j.diff_ci, fmt_sig))));
+                row.push(json!(lift));
+                row.push(j.p_value_adjusted.map_or(json!("-"), num));
+            }
+            Method::Sequential => {
+                row.push(num(c.diff));
+                row.push(json!(lift));
+                row.push(j.p_value_adjusted.map_or(json!("-"), num));
+            }
+            Method::Bayesian => {
+                row.push(num(c.diff));
+                row.push(json!(lift));
+                row.push(json!(j.chance_to_win.map_or("-".into(), pct)));
+                row.push(json!(j.risk.map_or("-".into(), pct)));
+            }
+        }
+        row.push(json!(mark(c)));
+        t.push(row);
     }
-    Report { title: Some(format!("experiment {}", a.experiment)), fields, tables, notes: vec![method_line(a)], json }
+    let dir = if m.direction == Direction::Increase { "higher is better" } else { "lower is better" };
+    let kind = serde_json::to_value(m.kind).ok().and_then(|k| k.as_str().map(String::from)).unwrap_or_default();
+    let primary = if m.primary { ", primary" } else { "" };
+    let reductions: Vec<String> = m.comparisons.iter().filter_map(|c| c.variance_reduction).map(pct).collect();
+    let cuped = if reductions.is_empty() {
+        String::new()
+    } else {
+        format!(", CUPED: variance reduced by {}", reductions.join(" / "))
+    };
+    t.titled(format!("{} ({kind}, {dir}{primary}{cuped})", m.name))
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 
-use super::Ctx;
+use super::{Ctx, Spinner};
 use crate::assign::{bucket_of, sha256_unit, targeting, Bucketer, TWO_POW_64};
 use crate::data::lines::{lines, Chunk, LineChunker};
 use crate::data::pipeline::{self, Encoded};
@@ -17,7 +17,7 @@ use crate::error::{exit, AbxError, Result};
 use crate::report::{
     self, csv::may_need_quotes, csv::write_field, json::write_str, markdown::write_cell, Format, Report, Table,
 };
-use crate::spec::{self, Experiment};
+use crate::spec::{self, Experiment, Status};
 
 /// Bytes per chunk of input lines, and chunks per parallel batch: three
 /// batches in flight keep memory to a few MiB whatever the input size.
@@ -310,20 +310,27 @@ fn not_utf8(source: &str, chunk: &Chunk, valid_up_to: usize) -> AbxError {
     AbxError::input(source, format!("line {line}: the unit id is not valid UTF-8"))
 }
 
-fn progress_bar(ctx: &Ctx) -> indicatif::ProgressBar {
-    if !ctx.stderr_tty {
-        return indicatif::ProgressBar::hidden();
+/// One warning per experiment whose status exposes no unit.
+fn warn_status(ctx: &Ctx, exps: &[Experiment]) {
+    for e in exps {
+        if let Some(why) = not_live(e) {
+            ctx.warn(&format!("experiment `{}` {why}: every unit gets an empty variant", e.name));
+        }
     }
-    let pb = indicatif::ProgressBar::new_spinner();
-    pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {human_pos} ids assigned ({elapsed})") {
-        pb.set_style(style);
+}
+
+/// Why an experiment exposes no unit now (draft, stopped), if it does not.
+fn not_live(e: &Experiment) -> Option<String> {
+    match e.status() {
+        Status::Draft => Some("is a draft (status: draft); it exposes no unit until `status: running`".into()),
+        Status::Stopped => Some("is stopped (status: stopped); it exposes no unit any more".into()),
+        Status::Running | Status::Promoted => None,
     }
-    pb
 }
 
 pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<i32> {
     let exps = load_experiments(&args.experiments)?;
+    warn_status(ctx, &exps);
     if args.explain {
         return explain(args, ctx, &exps);
     }
@@ -432,10 +439,8 @@ where
     R: FnMut(Vec<T>) -> Result<Vec<T>> + Send,
     F: Fn(&T, Vec<u8>) -> Result<Encoded> + Sync,
 {
-    let pb = progress_bar(ctx);
-    let rows = pipeline::run(next_batch, out, work, enc.leading(), |n| pb.set_position(n))?;
-    pb.finish_and_clear();
-    Ok(rows)
+    let pb = Spinner::new(ctx, Some("{spinner} {human_pos} ids assigned ({elapsed})"), false);
+    pipeline::run(next_batch, out, work, enc.leading(), |n| pb.set_position(n))
 }
 
 fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], out: &mut io::Stdout) -> Result<u64> {
@@ -665,8 +670,10 @@ fn explain_one(exp: &Experiment, b: &Bucketer, s: &Subject) -> Report {
         }
     };
     let by_range = b.variant_at(x);
-    let variant = if eligible { b.promoted().or(by_range) } else { None };
-    let reason = if !eligible {
+    let variant = if eligible { b.assign(unit).0 } else { None };
+    let reason = if let Some(why) = not_live(exp) {
+        format!("the experiment {why}, so the unit gets no variant")
+    } else if !eligible {
         format!("{targeting_text}, so the unit gets no variant")
     } else if let Some(p) = b.promoted() {
         format!("the experiment is promoted: every eligible unit gets `{}`", exp.variants[p].name)
@@ -706,6 +713,7 @@ fn explain_one(exp: &Experiment, b: &Bucketer, s: &Subject) -> Report {
         ("x = int / 2^64".into(), json!(x.to_string())),
         ("bucket".into(), json!(bucket_of(x))),
         ("allocation".into(), json!(exp.allocation)),
+        ("status".into(), json!(exp.status().name())),
         ("targeting".into(), json!(targeting_text)),
         ("variant".into(), variant_name.clone().map_or(json!("(none)"), Value::String)),
     ];
@@ -722,6 +730,7 @@ fn explain_one(exp: &Experiment, b: &Bucketer, s: &Subject) -> Report {
         "allocation": exp.allocation,
         "eligible": eligible,
         "failed_condition": failed,
+        "status": exp.status().name(),
         "promoted": exp.promoted,
         "ranges": ranges_json,
         "variant": variant_name,

@@ -15,7 +15,7 @@ use crate::drift::{
     DatasetDrift, Kind, Method, NumericRef, RefColumn, RefValues, Rules, Settings,
 };
 use crate::error::{exit, AbxError, Result};
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_output;
 use crate::report::prometheus::{self, Sample};
 use crate::report::{fmt_sig, Format, OutputFormat, Report, Table};
 use crate::spec::did_you_mean;
@@ -81,7 +81,7 @@ pub struct DriftArgs {
     #[arg(long, value_name = "SHARE")]
     pub drift_share: Option<f64>,
     /// Output format [default: table on a terminal, else json]
-    #[arg(long, value_enum)]
+    #[arg(long, short = 'f', value_enum)]
     pub format: Option<OutputFormat>,
 }
 
@@ -173,9 +173,12 @@ fn reference_from_data(
     let pb = spinner(ctx, &shown);
     let mut data = columns::read(path, &want)?;
     sort_numbers(&mut data);
-    pb.finish_and_clear();
+    drop(pb);
     warn_infinite(ctx, &shown, &data);
     let rows = data.first().map_or(0, |c| c.rows);
+    if rows == 0 {
+        return Err(no_rows(&shown, "reference"));
+    }
     let columns = data
         .into_par_iter()
         .zip(types.par_iter())
@@ -192,6 +195,15 @@ fn reference_from_data(
         })
         .collect();
     Ok(Reference { shown, rows, columns, profile: false })
+}
+
+/// An empty file compares as "no drift", which would let a `drift || retrain`
+/// gate pass on a broken export: it is an error instead.
+fn no_rows(file: &str, what: &str) -> AbxError {
+    AbxError::input(
+        file,
+        format!("the {what} has no rows: there is nothing to compare, so no drift verdict can be given"),
+    )
 }
 
 fn load_profile(path: &Path) -> Result<Profile> {
@@ -353,7 +365,7 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
         let p = Profile::of(&reference.shown, reference.rows, args.bins, &reference.columns, &forced);
         let mut bytes = serde_json::to_vec(&p).map_err(|e| usage(e.to_string()))?;
         bytes.push(b'\n');
-        write_atomic(out, &bytes, true)?;
+        write_output(out, &bytes)?;
         let k = reference.columns.len();
         ctx.info(&format!(
             "saved the profile of {} ({} rows, {k} column{}) to {}",
@@ -373,9 +385,12 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
     let pb = spinner(ctx, &cur_file);
     let mut cur_data = columns::read(cur_path, &want)?;
     sort_numbers(&mut cur_data);
-    pb.finish_and_clear();
+    drop(pb);
     warn_infinite(ctx, &cur_file, &cur_data);
     let cur_rows = cur_data.first().map_or(0, |c| c.rows);
+    if cur_rows == 0 {
+        return Err(no_rows(&cur_file, "current data"));
+    }
 
     let results: Vec<ColumnDrift> = reference
         .columns

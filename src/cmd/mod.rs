@@ -122,14 +122,50 @@ pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<i32> {
     }
 }
 
-/// A spinner on stderr while a large file is read (terminal only).
-pub(crate) fn spinner(ctx: &Ctx, what: &str) -> indicatif::ProgressBar {
-    if !ctx.stderr_tty {
-        return indicatif::ProgressBar::hidden();
+/// A progress spinner on stderr, shown only when stderr is a terminal and
+/// stdout is not (results printed to the same terminal would interleave with
+/// it), and cleared when it goes out of scope, on success or on error.
+pub(crate) struct Spinner(indicatif::ProgressBar);
+
+impl Spinner {
+    /// A spinner with `template` ("{spinner} {msg}" when None), ticking on its own when `steady`.
+    pub(crate) fn new(ctx: &Ctx, template: Option<&str>, steady: bool) -> Spinner {
+        if !ctx.stderr_tty || ctx.stdout_tty {
+            return Spinner(indicatif::ProgressBar::hidden());
+        }
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        if let Some(Ok(style)) = template.map(indicatif::ProgressStyle::with_template) {
+            pb.set_style(style);
+        }
+        if steady {
+            pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+        Spinner(pb)
     }
-    let pb = indicatif::ProgressBar::new_spinner();
-    pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+
+    /// The underlying bar, for callbacks on other threads.
+    pub(crate) fn bar(&self) -> indicatif::ProgressBar {
+        self.0.clone()
+    }
+}
+
+impl std::ops::Deref for Spinner {
+    type Target = indicatif::ProgressBar;
+    fn deref(&self) -> &indicatif::ProgressBar {
+        &self.0
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// A spinner on stderr while a large file is read.
+pub(crate) fn spinner(ctx: &Ctx, what: &str) -> Spinner {
+    let pb = Spinner::new(ctx, None, true);
     pb.set_message(format!("reading {what}"));
-    pb.enable_steady_tick(std::time::Duration::from_millis(120));
     pb
 }

@@ -6,14 +6,14 @@ use chrono::NaiveDate;
 use clap::Args;
 use serde_json::{json, Value};
 
-use super::analyze::{readout, InputArgs};
+use super::analyze::{readout, units_per_variant, InputArgs};
 use super::Ctx;
-use crate::analysis::verdict::{decide, pct, Outcome, Verdict};
+use crate::analysis::verdict::{decide, lifecycle, pct, Outcome, Verdict};
 use crate::analysis::{Correction, Method, Options};
 use crate::error::{AbxError, Result};
-use crate::fsutil::write_atomic;
+use crate::fsutil::replace_file;
 use crate::report::{Format, Report, Table};
-use crate::spec::{self, edit};
+use crate::spec::{self, edit, Experiment, Status};
 
 #[derive(Debug, Args)]
 #[command(
@@ -80,19 +80,22 @@ pub fn run(args: &VerdictArgs, ctx: &Ctx) -> Result<i32> {
     if let Some(c) = args.correction {
         d.correction = c;
     }
-    // The verdict corrects across treatments itself, on the primary metric only.
-    let opts = Options {
-        method: d.method,
-        alpha: d.alpha,
-        correction: Correction::None,
-        sequential_tuning: d.sequential_tuning,
-        prior: None,
-    };
-    let readout = readout(&args.input, &[], &opts, &exp, ctx)?;
     let today = args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let verdict = decide(&exp, &readout.overall, today);
+    let verdict = match exp.status() {
+        // The lifecycle decides draft, stopped and promoted files, whatever the data holds.
+        Status::Draft | Status::Stopped | Status::Promoted => {
+            let units = units_per_variant(&args.input, &exp, ctx)?;
+            lifecycle(&exp, &units, exp.decision.method, exp.decision.alpha)
+                .ok_or_else(|| AbxError::Usage("the lifecycle gave no verdict".into()))?
+        }
+        Status::Running => {
+            let readout = readout(&args.input, &[], &Options::from_decision(&exp.decision), &exp, ctx)?;
+            decide(&exp, &readout.overall, today)
+                .map_err(|m| AbxError::input(args.input.experiment.display().to_string(), m))?
+        }
+    };
     if args.write {
-        record(&args.input.experiment, &verdict, ctx)?;
+        record(&args.input.experiment, &exp, &verdict, today, ctx)?;
     }
     let format = Format::resolve(args.format, ctx.stdout_tty);
     ctx.emit(&report(&verdict, format), format)?;
@@ -100,21 +103,21 @@ pub fn run(args: &VerdictArgs, ctx: &Ctx) -> Result<i32> {
 }
 
 /// `--write`: on promote, the in-place edit of the experiment file.
-fn record(path: &Path, v: &Verdict, ctx: &Ctx) -> Result<()> {
+fn record(path: &Path, exp: &Experiment, v: &Verdict, today: NaiveDate, ctx: &Ctx) -> Result<()> {
     let shown = path.display().to_string();
     let Some(variant) = v.variant.as_deref().filter(|_| v.verdict == Outcome::Promote) else {
         ctx.warn(&format!("{shown} left unchanged: the verdict is {}, not promote", v.verdict.name()));
         return Ok(());
     };
-    let source = std::fs::read_to_string(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
-    let edited = edit::set_promoted(&shown, &source, variant).map_err(|m| AbxError::input(&shown, m))?;
-    if edited == source {
+    if exp.status() == Status::Promoted {
         ctx.warn(&format!("{shown} already records `promoted: {variant}`"));
         return Ok(());
     }
-    write_atomic(path, edited.as_bytes(), true)?;
+    let source = std::fs::read_to_string(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
+    let edited = edit::set_promoted(&shown, &source, variant, Some(today)).map_err(|m| AbxError::input(&shown, m))?;
+    replace_file(path, edited.as_bytes())?;
     ctx.warn(&format!(
-        "{shown}: recorded `status: promoted` and `promoted: {variant}`; `abx assign` now gives every unit {variant}"
+        "{shown}: recorded `status: promoted`, `promoted: {variant}` and `promoted_at: {today}`; `abx assign` now gives every unit {variant}"
     ));
     Ok(())
 }
@@ -156,6 +159,7 @@ fn report(v: &Verdict, format: Format) -> Report {
     let units: Vec<String> = v.units.iter().map(|u| format!("{} {}", u.variant, u.units)).collect();
     r.fields = vec![
         ("experiment".into(), json!(v.experiment)),
+        ("status".into(), json!(v.status.name())),
         ("primary".into(), json!(v.primary)),
         ("method".into(), json!(format!("{:?}", v.method).to_lowercase())),
         ("alpha".into(), json!(v.alpha)),
@@ -167,7 +171,10 @@ fn report(v: &Verdict, format: Format) -> Report {
         let guards: Vec<String> = c
             .guardrails
             .iter()
-            .map(|g| format!("{} {} {}", g.metric, pct(g.worst_case), if g.ok { "ok" } else { "BROKEN" }))
+            .map(|g| match (g.measured, g.ok) {
+                (false, _) => format!("{} not measured", g.metric),
+                (true, ok) => format!("{} {} {}", g.metric, pct(g.worst_case), if ok { "ok" } else { "BROKEN" }),
+            })
             .collect();
         t.push(vec![
             json!(c.variant),

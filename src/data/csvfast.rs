@@ -36,6 +36,8 @@ struct Needed {
 pub(super) fn reduce<M>(
     path: &Path,
     key_column: &str,
+    attributes: &[(usize, &str)],
+    by: &[String],
     req: &Request,
     make: &M,
     shown: &str,
@@ -70,7 +72,10 @@ where
         }
     };
     let mut ok = need(key_column, "__key".into(), Kind::Text);
-    for (i, b) in req.by.iter().enumerate() {
+    for &(i, a) in attributes {
+        ok &= need(a, format!("__attr{i}"), Kind::Text);
+    }
+    for (i, b) in by.iter().enumerate() {
         ok &= need(b, format!("__by{i}"), Kind::Text);
     }
     for (i, m) in req.metrics.iter().enumerate() {

@@ -19,9 +19,10 @@ use polars::prelude::*;
 use polars_arrow::array::{Array, Utf8ViewArray};
 
 use super::summary::Moments;
+use crate::assign::targeting;
 use crate::assign::Bucketer;
 use crate::error::AbxError;
-use crate::spec::{did_you_mean, Aggregate, Cap};
+use crate::spec::{did_you_mean, Aggregate, Cap, Condition};
 
 /// One metric's columns and how to treat them.
 #[derive(Debug, Clone)]
@@ -40,13 +41,33 @@ pub struct MetricInput {
     pub aggregate: Aggregate,
 }
 
+/// Where each row's variant comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VariantSource<'a> {
+    /// The named column (--variant-column): it must exist.
+    Column(&'a str),
+    /// The `variant` column when the data has one; else, with a unit
+    /// column, the experiment's bucketing (the only possibility left).
+    Default,
+    /// The experiment's bucketing of the unit column, asked for.
+    Bucketing,
+}
+
+/// The name of the variant column when none is given.
+pub const DEFAULT_VARIANT_COLUMN: &str = "variant";
+
 /// What to read and how to find each row's variant.
 pub struct Request<'a> {
-    /// The variant column, used when the data has it.
-    pub variant_column: &'a str,
-    /// Without a variant column, units in this column are assigned by `bucketer`.
+    pub variant: VariantSource<'a>,
+    /// The unit column: events are rolled up per unit; bucketing hashes it.
     pub unit_column: Option<&'a str>,
+    /// The assignment that bucketing reproduces.
     pub bucketer: Option<&'a Bucketer>,
+    /// Why bucketing cannot be used, when `bucketer` is None.
+    pub no_bucketing: Option<&'a str>,
+    /// Targeting applied with bucketing, the data's columns as attributes
+    /// (as `abx assign --input` does).
+    pub targeting: &'a [Condition],
     /// The experiment's variant names, in bucketer order.
     pub variants: &'a [String],
     /// Segment columns (`--by`).
@@ -76,15 +97,24 @@ pub struct Group {
 /// What the reduction found.
 #[derive(Debug, Default)]
 pub struct Reduced {
+    /// Per variant, all segments together (one group per variant without --by).
     pub groups: Vec<Group>,
+    /// With `--events` and `--by`: per variant and segment, events rolled up
+    /// per (unit, segment), so that a unit with events in several segments
+    /// counts in each of them. None otherwise (then `groups` carry the segments).
+    pub segment_groups: Option<Vec<Group>>,
     /// Rows without a variant (null or empty).
     pub no_variant: u64,
-    /// Units the bucketing leaves out of the experiment (allocation < 1).
+    /// Units the bucketing leaves out of the experiment (allocation < 1, or status).
     pub not_exposed: u64,
+    /// Units that targeting makes ineligible (bucketing only).
+    pub ineligible: u64,
     /// Whether units were assigned by bucketing (no variant column).
     pub assigned: bool,
     /// The cap applied to each metric, resolved to a value.
     pub caps: Vec<Option<f64>>,
+    /// Things the caller should tell the user (stderr).
+    pub notes: Vec<String>,
 }
 
 pub(super) fn polars_err(path: &str, e: PolarsError) -> AbxError {
@@ -131,9 +161,25 @@ pub(super) fn source(path: &Path) -> Result<(std::path::PathBuf, String, Option<
     Ok((path.to_path_buf(), path.display().to_string(), None))
 }
 
+/// A column name that reads as a variant column (`Variant`, `variant_name`,
+/// `varient`): its presence means the data does say which variant a unit had.
+fn looks_like_variant(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("variant") || strsim::jaro_winkler(&lower, DEFAULT_VARIANT_COLUMN) >= 0.9
+}
+
+/// How one pass reads the data: per unit, or per (unit, segment) with events.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Rows as units, or events rolled up per unit (segments: the unit's first value).
+    Units,
+    /// Events rolled up per (unit, segment).
+    UnitSegments,
+}
+
 /// Reduces `path` ("-": CSV on stdin) to per-group sufficient statistics.
 pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
-    let (path, shown, _spool) = source(path)?;
+    let (path, shown, spool) = source(path)?;
     let mut lf = scan(&path, &shown, false)?;
     let schema = lf.collect_schema().map_err(|e| polars_err(&shown, e))?;
     let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
@@ -144,22 +190,54 @@ pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
         let hint = did_you_mean(c, &names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
         Err(AbxError::input(&shown, format!("no column `{c}` for {what}{hint}; the columns are: {}", names.join(", "))))
     };
+    let mut notes = Vec::new();
 
-    // Which column gives the variant: the variant column, else units hashed by the bucketing.
-    let has_variant = schema.get(req.variant_column).is_some();
-    let hashing = match (has_variant, req.unit_column, req.bucketer) {
-        (true, _, _) => None,
-        (false, Some(unit), Some(b)) => {
-            need(unit, "the unit (pass --unit-column)")?;
-            Some(b.clone())
-        }
-        (false, _, _) => {
-            need(
-                req.variant_column,
-                "the variant (pass --variant-column, or --unit-column to assign units by the experiment's bucketing)",
-            )?;
+    // Which column gives the variant: a variant column, else units hashed by the bucketing.
+    let bucketing = |unit: Option<&str>, why: &str| -> Result<Option<Bucketer>, AbxError> {
+        let Some(unit) = unit else {
+            return Err(AbxError::Usage(format!("{why} needs --unit-column: the column of unit ids to hash")));
+        };
+        need(unit, "the unit (--unit-column)")?;
+        req.bucketer.cloned().map(Some).ok_or_else(|| {
+            AbxError::input(shown.as_str(), req.no_bucketing.unwrap_or("bucketing needs the experiment's file"))
+        })
+    };
+    let variant_column = match req.variant {
+        VariantSource::Column(c) => c,
+        VariantSource::Default | VariantSource::Bucketing => DEFAULT_VARIANT_COLUMN,
+    };
+    let hashing = match req.variant {
+        VariantSource::Column(c) => {
+            need(c, "the variant (--variant-column)")?;
             None
         }
+        VariantSource::Bucketing => bucketing(req.unit_column, "--bucketing")?,
+        VariantSource::Default if schema.get(DEFAULT_VARIANT_COLUMN).is_some() => None,
+        VariantSource::Default => match req.unit_column {
+            None => {
+                need(
+                    DEFAULT_VARIANT_COLUMN,
+                    "the variant (pass --variant-column, or --unit-column to assign units by the experiment's bucketing)",
+                )?;
+                None
+            }
+            Some(unit) => {
+                // A near miss is a variant column misnamed, not "no variant column at all".
+                if let Some(similar) = names.iter().find(|n| looks_like_variant(n)) {
+                    return Err(AbxError::input(
+                        &shown,
+                        format!(
+                            "no column `{DEFAULT_VARIANT_COLUMN}`, but `{similar}` looks like one: pass --variant-column {similar} to read the variants from it, or --bucketing to assign units by the experiment's bucketing of `{unit}`"
+                        ),
+                    ));
+                }
+                let b = bucketing(Some(unit), "bucketing")?;
+                notes.push(format!(
+                    "{shown} has no `{DEFAULT_VARIANT_COLUMN}` column: units are assigned by the experiment's bucketing of `{unit}`, as `abx assign` assigns them"
+                ));
+                b
+            }
+        },
     };
     if req.events {
         match req.unit_column {
@@ -184,159 +262,238 @@ pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
             }
         }
     }
+    // Targeting reads the data's own columns, as `abx assign --input` reads its CSV.
+    let mut attributes: Vec<Option<String>> = Vec::new();
+    if hashing.is_some() {
+        for c in req.targeting {
+            if schema.get(&c.attribute).is_some() {
+                attributes.push(Some(c.attribute.clone()));
+            } else {
+                notes.push(format!(
+                    "{shown} has no column `{}` (targeting): it counts as missing for every unit, as in `abx assign --input`",
+                    c.attribute
+                ));
+                attributes.push(None);
+            }
+        }
+    }
+    let plan = Plan { req, shown: &shown, path: &path, hashing, variant_column, attributes, spooled: spool.is_some() };
+    let mut out = plan.pass(&lf, Pass::Units, None)?;
+    if req.events && !req.by.is_empty() {
+        let segments = plan.pass(&lf, Pass::UnitSegments, Some(out.caps.clone()))?;
+        out.segment_groups = Some(segments.groups);
+    }
+    notes.append(&mut out.notes);
+    out.notes = notes;
+    Ok(out)
+}
 
-    // Projection (and the roll-up of events per unit).
-    let key_source = if hashing.is_some() { req.unit_column.unwrap_or_default() } else { req.variant_column };
-    // Numeric columns keep their type (the fold reads them as f64); others are cast.
-    let f64col = |c: &str| match schema.get(c) {
-        Some(t) if t.is_primitive_numeric() => col(c),
-        _ => col(c).cast(DataType::Float64),
-    };
-    let mut select = vec![col(key_source).cast(DataType::String).alias("__key")];
-    let mut check_variant = false;
-    let lf = if req.events {
-        let unit = req.unit_column.unwrap_or_default();
-        let mut aggs = Vec::new();
-        if hashing.is_none() {
-            // A unit seen in two variants is an error: compare the smallest and largest.
-            aggs.push(col(req.variant_column).cast(DataType::String).min().alias("__key"));
-            aggs.push(col(req.variant_column).cast(DataType::String).max().alias("__vmax"));
-            check_variant = true;
-        }
-        for (i, b) in req.by.iter().enumerate() {
-            aggs.push(col(b.as_str()).cast(DataType::String).first().alias(format!("__by{i}")));
-        }
-        for (i, m) in req.metrics.iter().enumerate() {
-            let roll = |e: Expr| match m.aggregate {
-                Aggregate::Sum => e.sum(),
-                Aggregate::Count => e.count().cast(DataType::Float64),
-                Aggregate::Max => e.max(),
-                Aggregate::Any => e.gt(lit(0.0)).cast(DataType::Float64).max(),
-            };
-            aggs.push(roll(f64col(&m.x)).alias(format!("__x{i}")));
-            if let Some(y) = &m.y {
-                // A covariate is a per-unit pre-period value repeated on its events.
-                let e = if m.y_is_covariate { f64col(y).max() } else { roll(f64col(y)) };
-                aggs.push(e.alias(format!("__y{i}")));
+/// A reduction resolved against the file's schema.
+struct Plan<'a> {
+    req: &'a Request<'a>,
+    shown: &'a str,
+    path: &'a Path,
+    hashing: Option<Bucketer>,
+    variant_column: &'a str,
+    /// Per targeting condition, the data column that holds its attribute.
+    attributes: Vec<Option<String>>,
+    spooled: bool,
+}
+
+impl Plan<'_> {
+    /// One reduction of the data; `caps` given reuses caps resolved before.
+    fn pass(&self, lf: &LazyFrame, pass: Pass, caps: Option<Vec<Option<f64>>>) -> Result<Reduced, AbxError> {
+        let (req, shown, path) = (self.req, self.shown, self.path);
+        let schema = lf.clone().collect_schema().map_err(|e| polars_err(shown, e))?;
+        // With events, the unit pass leaves segments to the (unit, segment) pass.
+        let by: &[String] = if req.events && pass == Pass::Units && !req.by.is_empty() { &[] } else { req.by };
+        let hashing = &self.hashing;
+        let key_source = if hashing.is_some() { req.unit_column.unwrap_or_default() } else { self.variant_column };
+        // Numeric columns keep their type (the fold reads them as f64); others are cast.
+        let f64col = |c: &str| match schema.get(c) {
+            Some(t) if t.is_primitive_numeric() => col(c),
+            _ => col(c).cast(DataType::Float64),
+        };
+        let text = |c: &str| col(c).cast(DataType::String);
+        let attrs: Vec<(usize, &String)> =
+            self.attributes.iter().enumerate().filter_map(|(i, a)| a.as_ref().map(|a| (i, a))).collect();
+        let mut select = vec![text(key_source).alias("__key")];
+        let mut check_variant = false;
+        let lf = if req.events {
+            let unit = req.unit_column.unwrap_or_default();
+            let mut aggs = Vec::new();
+            if hashing.is_none() {
+                // A unit seen in two variants is an error: compare the smallest and largest.
+                aggs.push(text(self.variant_column).min().alias("__key"));
+                aggs.push(text(self.variant_column).max().alias("__vmax"));
+                check_variant = true;
             }
-        }
-        select = vec![col("__unit").cast(DataType::String).alias("__unit")];
-        if hashing.is_some() {
-            select.push(col("__unit").cast(DataType::String).alias("__key"));
-        } else {
-            select.extend([col("__key"), col("__vmax")]);
-        }
-        for i in 0..req.by.len() {
-            select.push(col(format!("__by{i}").as_str()));
-        }
-        for (i, m) in req.metrics.iter().enumerate() {
-            select.push(col(format!("__x{i}").as_str()));
-            if m.y.is_some() {
-                let y = col(format!("__y{i}").as_str());
-                select.push(if m.y_is_covariate { y.fill_null(lit(0.0)) } else { y });
+            // A targeting attribute must be one value per unit.
+            for &(i, a) in &attrs {
+                aggs.push(text(a).min().alias(format!("__attr{i}")));
+                aggs.push(text(a).max().alias(format!("__attrmax{i}")));
             }
-        }
-        lf.group_by([col(unit).alias("__unit")]).agg(aggs).select(select)
-    } else {
-        for (i, b) in req.by.iter().enumerate() {
-            select.push(col(b.as_str()).cast(DataType::String).alias(format!("__by{i}")));
-        }
-        for (i, m) in req.metrics.iter().enumerate() {
-            select.push(f64col(&m.x).alias(format!("__x{i}")));
-            if let Some(y) = &m.y {
-                let e = f64col(y);
-                let e = if m.y_is_covariate {
-                    e.cast(DataType::Float64).fill_nan(lit(NULL)).fill_null(lit(0.0))
-                } else {
-                    e
+
+            for (i, m) in req.metrics.iter().enumerate() {
+                let roll = |e: Expr| match m.aggregate {
+                    Aggregate::Sum => e.sum(),
+                    Aggregate::Count => e.count().cast(DataType::Float64),
+                    Aggregate::Max => e.max(),
+                    Aggregate::Mean => e.cast(DataType::Float64).mean(),
+                    Aggregate::Any => e.gt(lit(0.0)).cast(DataType::Float64).max(),
                 };
-                select.push(e.alias(format!("__y{i}")));
+                aggs.push(roll(f64col(&m.x)).alias(format!("__x{i}")));
+                if let Some(y) = &m.y {
+                    // A covariate is a per-unit pre-period value repeated on its events.
+                    let e = if m.y_is_covariate { f64col(y).max() } else { roll(f64col(y)) };
+                    aggs.push(e.alias(format!("__y{i}")));
+                }
+            }
+            select = vec![text("__unit").alias("__unit")];
+            if hashing.is_some() {
+                select.push(text("__unit").alias("__key"));
+            } else {
+                select.extend([col("__key"), col("__vmax")]);
+            }
+            for &(i, _) in &attrs {
+                select.push(col(format!("__attr{i}").as_str()));
+                select.push(col(format!("__attrmax{i}").as_str()));
+            }
+            for i in 0..by.len() {
+                select.push(text(format!("__seg{i}").as_str()).alias(format!("__by{i}")));
+            }
+            for (i, m) in req.metrics.iter().enumerate() {
+                select.push(col(format!("__x{i}").as_str()));
+                if m.y.is_some() {
+                    let y = col(format!("__y{i}").as_str());
+                    select.push(if m.y_is_covariate { y.fill_null(lit(0.0)) } else { y });
+                }
+            }
+            let mut keys = vec![col(unit).alias("__unit")];
+            keys.extend(by.iter().enumerate().map(|(i, b)| col(b.as_str()).alias(format!("__seg{i}"))));
+            lf.clone().group_by(keys).agg(aggs).select(select)
+        } else {
+            for &(i, a) in &attrs {
+                select.push(text(a).alias(format!("__attr{i}")));
+            }
+            for (i, b) in by.iter().enumerate() {
+                select.push(text(b).alias(format!("__by{i}")));
+            }
+            for (i, m) in req.metrics.iter().enumerate() {
+                select.push(f64col(&m.x).alias(format!("__x{i}")));
+                if let Some(y) = &m.y {
+                    let e = f64col(y);
+                    let e = if m.y_is_covariate {
+                        e.cast(DataType::Float64).fill_nan(lit(NULL)).fill_null(lit(0.0))
+                    } else {
+                        e
+                    };
+                    select.push(e.alias(format!("__y{i}")));
+                }
+            }
+            lf.clone().select(select)
+        };
+
+        // Caps: a percentile is the quantile of the metric over all units, pooled.
+        let caps = match caps {
+            Some(c) => c,
+            None => {
+                let mut caps = Vec::with_capacity(req.metrics.len());
+                for (i, m) in req.metrics.iter().enumerate() {
+                    caps.push(match m.cap {
+                        None => None,
+                        Some(Cap::Value(v)) => Some(v),
+                        Some(Cap::Percentile(p)) => {
+                            let x = format!("__x{i}");
+                            let q = lf
+                                .clone()
+                                .select([col(x.as_str())
+                                    .cast(DataType::Float64)
+                                    .fill_nan(lit(NULL))
+                                    .quantile(lit(p), QuantileMethod::Linear)
+                                    .cast(DataType::Float64)
+                                    .alias("q")])
+                                .collect()
+                                .map_err(|e| polars_err(shown, e))?;
+                            q.column("q").ok().and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
+                        }
+                    });
+                }
+                caps
+            }
+        };
+
+        let targeting: Vec<(Condition, Option<usize>)> = req
+            .targeting
+            .iter()
+            .zip(&self.attributes)
+            .enumerate()
+            .filter(|_| hashing.is_some())
+            .map(|(i, (c, a))| (c.clone(), a.as_ref().map(|_| i)))
+            .collect();
+        let make = || Accumulator::new(req, by.len(), hashing.clone(), &targeting, caps.clone(), check_variant, shown);
+        let key_column = if hashing.is_some() { req.unit_column.unwrap_or_default() } else { self.variant_column };
+        // Plain CSV files take a faster reader of ours, into the same fold; it
+        // declines (None) files with quoted fields, which polars then reads.
+        if !req.events && !is_parquet(path) && !self.spooled {
+            let attr_columns: Vec<(usize, &str)> = attrs.iter().map(|&(i, a)| (i, a.as_str())).collect();
+            if let Some(partials) = super::csvfast::reduce(path, key_column, &attr_columns, by, req, &make, shown)? {
+                return finish(partials, caps);
             }
         }
-        lf.select(select)
-    };
 
-    // Caps: a percentile is the quantile of the metric over all units, pooled.
-    let mut caps = Vec::with_capacity(req.metrics.len());
-    for (i, m) in req.metrics.iter().enumerate() {
-        caps.push(match m.cap {
-            None => None,
-            Some(Cap::Value(v)) => Some(v),
-            Some(Cap::Percentile(p)) => {
-                let x = format!("__x{i}");
-                let q = lf
-                    .clone()
-                    .select([col(x.as_str())
-                        .cast(DataType::Float64)
-                        .fill_nan(lit(NULL))
-                        .quantile(lit(p), QuantileMethod::Linear)
-                        .cast(DataType::Float64)
-                        .alias("q")])
-                    .collect()
-                    .map_err(|e| polars_err(&shown, e))?;
-                q.column("q").ok().and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
+        // polars streams batches into a small channel; one worker per core folds
+        // them into its own accumulator, and the partial results are merged.
+        // Batches come in any order (no reordering buffer); bad data is read
+        // again in file order, so that the error names the first bad row.
+        let mut ordered = false;
+        let (partials, run) = loop {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(2);
+            let plan = lf.clone().sink_batches(
+                // A closed channel (the workers stopped on bad data) stops the query.
+                PlanCallback::new(move |df: DataFrame| Ok(tx.send(df).is_err())),
+                ordered,
+                None,
+            );
+            let plan = plan.map_err(|e| polars_err(shown, e))?;
+            let runner = std::thread::spawn(move || plan.collect_with_engine(Engine::Streaming).map(|_| ()));
+            let mut offset = 0u64;
+            let feed = Mutex::new(move || {
+                let df = rx.recv().ok()?;
+                let at = offset;
+                offset += df.height() as u64;
+                Some((df, at))
+            });
+            let partials = fold_parallel(feed, |df, _| Ok(Some(df)), &make, req.progress.as_ref());
+            let run = runner.join().unwrap_or_else(|_| Err(PolarsError::ComputeError("the reader stopped".into())));
+            match partials {
+                Folded::Failed(_) if !ordered => ordered = true,
+                other => break (other, run),
             }
-        });
-    }
-
-    let make = || Accumulator::new(req, hashing.clone(), caps.clone(), check_variant, shown.clone());
-    let key_column = if hashing.is_some() { req.unit_column.unwrap_or_default() } else { req.variant_column };
-    // Plain CSV files take a faster reader of ours, into the same fold; it
-    // declines (None) files with quoted fields, which polars then reads.
-    if !req.events && !is_parquet(&path) && _spool.is_none() {
-        if let Some(partials) = super::csvfast::reduce(&path, key_column, req, &make, &shown)? {
-            return finish(partials, caps);
-        }
-    }
-
-    // polars streams batches into a small channel; one worker per core folds
-    // them into its own accumulator, and the partial results are merged.
-    // Batches come in any order (no reordering buffer); bad data is read
-    // again in file order, so that the error names the first bad row.
-    let mut ordered = false;
-    let (partials, run) = loop {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(2);
-        let plan = lf.clone().sink_batches(
-            // A closed channel (the workers stopped on bad data) stops the query.
-            PlanCallback::new(move |df: DataFrame| Ok(tx.send(df).is_err())),
-            ordered,
-            None,
-        );
-        let plan = plan.map_err(|e| polars_err(&shown, e))?;
-        let runner = std::thread::spawn(move || plan.collect_with_engine(Engine::Streaming).map(|_| ()));
-        let mut offset = 0u64;
-        let feed = Mutex::new(move || {
-            let df = rx.recv().ok()?;
-            let at = offset;
-            offset += df.height() as u64;
-            Some((df, at))
-        });
-        let partials = fold_parallel(feed, |df, _| Ok(Some(df)), &make, req.progress.as_ref());
-        let run = runner.join().unwrap_or_else(|_| Err(PolarsError::ComputeError("the reader stopped".into())));
-        match partials {
-            Folded::Failed(_) if !ordered => ordered = true,
-            other => break (other, run),
-        }
-    };
-    let partials = match partials {
-        Folded::Done(p) => p,
-        Folded::Failed(e) => return Err(e),
-        Folded::Declined => return Err(AbxError::input(&shown, "the reduction failed")),
-    };
-    if let Err(e) = run {
-        // A CSV value that is not a number past the rows polars inferred types from.
-        if !is_parquet(&path) {
-            for m in req.metrics {
-                for c in std::iter::once(&m.x).chain(m.y.as_ref()) {
-                    if let Some(detail) = find_non_numeric(&path, c, &shown) {
-                        return Err(AbxError::input(&shown, format!("metric column `{c}` is not numeric: {detail}")));
+        };
+        let partials = match partials {
+            Folded::Done(p) => p,
+            Folded::Failed(e) => return Err(e),
+            Folded::Declined => return Err(AbxError::input(shown, "the reduction failed")),
+        };
+        if let Err(e) = run {
+            // A CSV value that is not a number past the rows polars inferred types from.
+            if !is_parquet(path) {
+                for m in req.metrics {
+                    for c in std::iter::once(&m.x).chain(m.y.as_ref()) {
+                        if let Some(detail) = find_non_numeric(path, c, shown) {
+                            return Err(AbxError::input(
+                                shown,
+                                format!("metric column `{c}` is not numeric: {detail}"),
+                            ));
+                        }
                     }
                 }
             }
+            return Err(polars_err(shown, e));
         }
-        return Err(polars_err(&shown, e));
+        finish(partials, caps)
     }
-    finish(partials, caps)
 }
 
 /// The outcome of a parallel fold.
@@ -435,6 +592,7 @@ fn finish(partials: Vec<Accumulator>, caps: Vec<Option<f64>>) -> Result<Reduced,
     for p in parts {
         out.no_variant += p.no_variant;
         out.not_exposed += p.not_exposed;
+        out.ineligible += p.ineligible;
         for g in p.groups {
             match out.groups.iter_mut().find(|h| h.variant == g.variant && h.segment == g.segment) {
                 Some(h) => {
@@ -541,8 +699,14 @@ pub(super) struct Accumulator {
     shown: String,
     metrics: Vec<(bool, bool)>, // (has y, binary)
     names: Vec<String>,
+    aggregates: Vec<Aggregate>,
     caps: Vec<Option<f64>>,
     hashing: Option<Bucketer>,
+    /// With bucketing: the targeting conditions and the index `i` of the
+    /// `__attr{i}` column holding each one's attribute (None: not in the data).
+    targeting: Vec<(Condition, Option<usize>)>,
+    /// Rows are units rolled up from events (messages name the unit).
+    events: bool,
     check_variant: bool,
     by: usize,
     keys: Interner,
@@ -557,6 +721,7 @@ pub(super) struct Accumulator {
     rows: u64,
     no_variant: u64,
     not_exposed: u64,
+    ineligible: u64,
     error: Option<AbxError>,
     /// The first row of the batch the error was found in.
     error_row: u64,
@@ -600,6 +765,15 @@ fn floats(df: &DataFrame, name: &str, out: &mut Vec<f64>) -> PolarsResult<()> {
     Ok(())
 }
 
+/// A polars value as text, without the quotes a string gets when displayed.
+fn unquoted(v: &AnyValue) -> String {
+    match v {
+        AnyValue::String(s) => s.to_string(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// The mean of the non-missing values (0 when none): the shift for a column.
 fn center(v: &[f64]) -> f64 {
     let (mut s, mut n) = (0.0, 0.0);
@@ -617,10 +791,12 @@ fn center(v: &[f64]) -> f64 {
 impl Accumulator {
     fn new(
         req: &Request,
+        by: usize,
         hashing: Option<Bucketer>,
+        targeting: &[(Condition, Option<usize>)],
         caps: Vec<Option<f64>>,
         check_variant: bool,
-        shown: String,
+        shown: &str,
     ) -> Self {
         let mut keys = Interner::default();
         if hashing.is_some() {
@@ -630,15 +806,18 @@ impl Accumulator {
             }
         }
         Accumulator {
-            shown,
+            shown: shown.to_string(),
             metrics: req.metrics.iter().map(|m| (m.y.is_some(), m.binary)).collect(),
             names: req.metrics.iter().map(|m| m.name.clone()).collect(),
+            aggregates: req.metrics.iter().map(|m| m.aggregate).collect(),
             caps,
             hashing,
+            targeting: targeting.to_vec(),
+            events: req.events,
             check_variant,
-            by: req.by.len(),
+            by,
             keys,
-            segs: (0..req.by.len()).map(|_| Interner::default()).collect(),
+            segs: (0..by).map(|_| Interner::default()).collect(),
             direct: Vec::new(),
             fast: Vec::new(),
             composite: HashMap::new(),
@@ -647,6 +826,7 @@ impl Accumulator {
             rows: 0,
             no_variant: 0,
             not_exposed: 0,
+            ineligible: 0,
             error: None,
             error_row: 0,
             gid: Vec::new(),
@@ -714,21 +894,23 @@ impl Accumulator {
     }
 
     /// A proportion's values (or its covariate's) must be 0 or 1.
-    fn check_binary(&self, values: &[f64], k: usize, what: &str) -> Result<(), AbxError> {
+    fn check_binary(&self, df: &DataFrame, values: &[f64], k: usize, what: &str) -> Result<(), AbxError> {
         // Checked without branches first: 0/1 in random order mispredicts.
         let bad = values.iter().fold(false, |b, &x| b | ((x != 0.0) & (x != 1.0) & !x.is_nan()));
         if !bad {
             return Ok(());
         }
         let i = values.iter().position(|&x| !x.is_nan() && x != 0.0 && x != 1.0).unwrap_or(0);
+        // Rolled-up rows are units, not lines of the file: name the unit.
+        let at = if self.events {
+            let unit = df.column("__unit").ok().and_then(|c| c.get(i).ok()).map(|v| unquoted(&v)).unwrap_or_default();
+            format!("unit `{unit}` has {} after its events are rolled up by `{}`", values[i], self.aggregates[k].name())
+        } else {
+            format!("row {} has {}", self.rows + i as u64 + 1, values[i])
+        };
         Err(AbxError::input(
             &self.shown,
-            format!(
-                "metric `{}` is a proportion, so its {what} must hold only 0 and 1: row {} has {}",
-                self.names[k],
-                self.rows + i as u64 + 1,
-                values[i]
-            ),
+            format!("metric `{}` is a proportion, so its {what} must hold only 0 and 1: {at}", self.names[k]),
         ))
     }
 
@@ -751,6 +933,21 @@ impl Accumulator {
             .map(|i| Ok(df.column(&format!("__by{i}")).map_err(perr)?.str().map_err(perr)?.rechunk().into_owned()))
             .collect::<Result<_, AbxError>>()?;
         let by: Vec<Option<&Utf8ViewArray>> = by.iter().map(|b| b.downcast_iter().next()).collect();
+        // Targeting attributes (bucketing only), and with events their largest
+        // value per unit, which must equal the smallest.
+        let text_col = |name: String| -> Result<StringChunked, AbxError> {
+            Ok(df.column(&name).map_err(perr)?.str().map_err(perr)?.rechunk().into_owned())
+        };
+        let mut attr_cols: Vec<Option<(StringChunked, Option<StringChunked>)>> = Vec::new();
+        for (_, idx) in &self.targeting {
+            attr_cols.push(match idx {
+                Some(i) => {
+                    let most = if self.events { Some(text_col(format!("__attrmax{i}"))?) } else { None };
+                    Some((text_col(format!("__attr{i}"))?, most))
+                }
+                None => None,
+            });
+        }
         let mut codes = vec![0u32; 1 + self.by];
         let mut row = 0usize;
         for arr in key.downcast_iter() {
@@ -805,6 +1002,37 @@ impl Accumulator {
                     self.no_variant += 1;
                     continue;
                 }
+                if !attr_cols.is_empty() {
+                    let mut eligible = true;
+                    for ((cond, _), cols) in self.targeting.iter().zip(&attr_cols) {
+                        let value = match cols {
+                            Some((least, most)) => {
+                                let v = least.get(r);
+                                if let Some(most) = most {
+                                    if most.get(r) != v {
+                                        return Err(AbxError::input(
+                                            &shown,
+                                            format!(
+                                                "unit `{}` has events with two values of `{}` (`{}` and `{}`), which its targeting reads: bucketing needs one value per unit",
+                                                arr.value(i),
+                                                cond.attribute,
+                                                v.unwrap_or_default(),
+                                                most.get(r).unwrap_or_default()
+                                            ),
+                                        ));
+                                    }
+                                }
+                                v
+                            }
+                            None => None,
+                        };
+                        eligible &= targeting::holds(cond, value);
+                    }
+                    if !eligible {
+                        self.ineligible += 1;
+                        continue;
+                    }
+                }
                 let code = match &self.hashing {
                     Some(b) => match b.assign(arr.value(i).as_bytes()).0 {
                         Some(v) => v as u32,
@@ -817,11 +1045,11 @@ impl Accumulator {
                 };
                 if let Some(vmax) = &vmax {
                     if vmax.get(r) != Some(arr.value(i)) {
-                        let unit = df.column("__unit").ok().and_then(|c| c.get(r).ok()).map(|v| v.to_string());
+                        let unit = df.column("__unit").ok().and_then(|c| c.get(r).ok()).map(|v| unquoted(&v));
                         return Err(AbxError::input(
                             &shown,
                             format!(
-                                "unit {} has events in two variants (`{}` and `{}`); each unit must stay in one variant",
+                                "unit `{}` has events in two variants (`{}` and `{}`); each unit must stay in one variant",
                                 unit.unwrap_or_default(),
                                 arr.value(i),
                                 vmax.get(r).unwrap_or_default()
@@ -841,7 +1069,13 @@ impl Accumulator {
             row += arr.len();
         }
         // Units per group: every row with a group counts once, as a value or a
-        // missing value of the first metric (counted in its fold below).
+        // missing value of the first metric (counted in its fold below), or
+        // here when there is no metric.
+        if self.metrics.is_empty() {
+            for &g in gid.iter().filter(|&&g| g != NONE) {
+                self.groups[g as usize].units += 1;
+            }
+        }
 
         let mut xs = std::mem::take(&mut self.xs);
         let mut ys = std::mem::take(&mut self.ys);
@@ -867,12 +1101,12 @@ impl Accumulator {
             }
             let xs: &[f64] = direct.unwrap_or(&xs);
             if binary {
-                self.check_binary(xs, k, "column")?;
+                self.check_binary(df, xs, k, "column")?;
             }
             if has_y {
                 floats(df, &format!("__y{k}"), &mut ys).map_err(perr)?;
                 if binary {
-                    self.check_binary(&ys, k, "covariate")?;
+                    self.check_binary(df, &ys, k, "covariate")?;
                 }
             }
             let (sx, sy) = *self.shifts[k].get_or_insert_with(|| {
@@ -969,10 +1203,13 @@ impl Accumulator {
             .collect();
         Reduced {
             groups,
+            segment_groups: None,
             no_variant: self.no_variant,
             not_exposed: self.not_exposed,
+            ineligible: self.ineligible,
             assigned: self.hashing.is_some(),
             caps,
+            notes: Vec::new(),
         }
     }
 }

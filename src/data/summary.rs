@@ -126,7 +126,90 @@ impl Moments {
 /// The rows, keyed by (variant, metric), with the line each came from.
 pub type SummaryRows = HashMap<(String, String), (Moments, u64)>;
 
-pub fn read_summary<R: Read>(reader: R, path: &str) -> Result<SummaryRows, AbxError> {
+/// The columns a ratio's or CUPED metric's rows need besides `n,sum,sum_sq`.
+pub const SECOND_COLUMNS: [&str; 3] = ["sum_y", "sum_y_sq", "sum_xy"];
+
+/// Relative slack for sums that a warehouse computed in floating point: a
+/// variance below zero by less than this share of the sums is rounding (and
+/// counts as zero); by more, the row is impossible.
+const ROUNDING: f64 = 1e-9;
+
+/// Whether `a >= b` but for rounding, relative to the larger of the two magnitudes.
+fn at_least(a: f64, b: f64) -> bool {
+    a >= b || b - a <= ROUNDING * a.abs().max(b.abs())
+}
+
+/// Checks one row against what sums of real values can be: n a whole number,
+/// no sums without units, Σx² ≥ (Σx)²/n, 0/1 values counted in [0, n] with
+/// Σx² = Σx, and for the second column the same and Cauchy-Schwarz on Σxy.
+/// `binary` / `y_binary`: the metric / its covariate holds 0 and 1.
+fn impossible(m: &Moments, binary: bool, second: Option<bool>) -> Option<String> {
+    let n = m.n;
+    if n < 0.0 || n.fract() != 0.0 {
+        return Some(format!("n must be a whole number of at least 0, got {n}"));
+    }
+    let ys = second.map(|_| [m.sum_y, m.sum_y_sq, m.sum_xy]).unwrap_or_default();
+    if n == 0.0 {
+        return (m.sum != 0.0 || m.sum_sq != 0.0 || ys.iter().any(|&v| v != 0.0))
+            .then(|| "n is 0, so every sum must be 0".to_string());
+    }
+    let counted = |what: &str, sum: f64, sum_sq: f64| -> Option<String> {
+        if !(0.0..=n).contains(&sum) || sum.fract() != 0.0 {
+            return Some(format!(
+                "{what} counts the units with 1, so it must be a whole number between 0 and n = {n}, got {sum}"
+            ));
+        }
+        (!at_least(sum_sq, sum) || !at_least(sum, sum_sq))
+            .then(|| format!("the values are 0 or 1, so the sum of squares equals the sum ({sum}), got {sum_sq}"))
+    };
+    let spread = |what: &str, sum: f64, sum_sq: f64| -> Option<String> {
+        (!at_least(sum_sq, sum * sum / n)).then(|| {
+            format!(
+                "{what} = {sum_sq} is below ({what_sum})²/n = {}: the variance would be negative",
+                sum * sum / n,
+                what_sum = if what == "sum_sq" { "sum" } else { "sum_y" }
+            )
+        })
+    };
+    let x = if binary { counted("sum", m.sum, m.sum_sq) } else { spread("sum_sq", m.sum, m.sum_sq) };
+    if x.is_some() {
+        return x;
+    }
+    if let Some(y_binary) = second {
+        let y = if y_binary { counted("sum_y", m.sum_y, m.sum_y_sq) } else { spread("sum_y_sq", m.sum_y, m.sum_y_sq) };
+        if y.is_some() {
+            return y;
+        }
+        // |cov| ≤ sd_x sd_y (Cauchy-Schwarz), on the centred sums.
+        let cxx = (m.sum_sq - m.sum * m.sum / n).max(0.0);
+        let cyy = (m.sum_y_sq - m.sum_y * m.sum_y / n).max(0.0);
+        let cxy = m.sum_xy - m.sum * m.sum_y / n;
+        let scale = m.sum_xy.abs().max(m.sum.abs() * m.sum_y.abs() / n);
+        if cxy.abs() > (cxx * cyy).sqrt() + ROUNDING * scale.max(1.0) * 10.0 {
+            return Some(format!(
+                "sum_xy = {} is impossible for these sums: the covariance would exceed the product of the sds",
+                m.sum_xy
+            ));
+        }
+    }
+    None
+}
+
+/// How a metric's rows are read: its kind's needs.
+#[derive(Debug, Clone)]
+pub struct SummaryMetric {
+    pub name: String,
+    /// The metric holds 0 and 1 (a proportion).
+    pub binary: bool,
+    /// A ratio's denominator or a CUPED covariate: `Some(binary)`.
+    pub second: Option<bool>,
+    /// What the second column is, for messages ("denominator", "covariate").
+    pub second_is: &'static str,
+}
+
+/// Reads a summary. Rows of `metrics` are checked for what their kind needs
+/// and for impossible sums; rows of other metrics are read as given.
+pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -> Result<SummaryRows, AbxError> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(reader);
     let err = |msg: String| AbxError::input(path, msg);
     let headers: Vec<String> = rdr
@@ -145,7 +228,19 @@ pub fn read_summary<R: Read>(reader: R, path: &str) -> Result<SummaryRows, AbxEr
     };
     let (cv, cm, cn, cs, css) = (col("variant")?, col("metric")?, col("n")?, col("sum")?, col("sum_sq")?);
     let opt = |name: &str| headers.iter().position(|h| h == name);
-    let second = (opt("sum_y"), opt("sum_y_sq"), opt("sum_xy"));
+    let second = [opt(SECOND_COLUMNS[0]), opt(SECOND_COLUMNS[1]), opt(SECOND_COLUMNS[2])];
+    // A ratio or CUPED metric cannot be read without its second column's sums.
+    let absent: Vec<&str> = SECOND_COLUMNS.iter().zip(&second).filter(|(_, c)| c.is_none()).map(|(n, _)| *n).collect();
+    if let Some(m) = metrics.iter().find(|m| m.second.is_some()).filter(|_| !absent.is_empty()) {
+        return Err(err(format!(
+            "metric `{}` ({} `{}`) needs the columns {}: the sums of its {1}, of its square, and of the products; the summary has no {}",
+            m.name,
+            if m.second_is == "covariate" { "CUPED on" } else { "a ratio over" },
+            m.second_is,
+            SECOND_COLUMNS.join(","),
+            absent.join(", ")
+        )));
+    }
     let mut rows = SummaryRows::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| err(e.to_string()))?;
@@ -158,20 +253,31 @@ pub fn read_summary<R: Read>(reader: R, path: &str) -> Result<SummaryRows, AbxEr
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| err(format!("line {line}, column `{}`: `{text}` is not a number", headers[i])))
         };
+        let key = (field(cv).to_string(), field(cm).to_string());
+        let metric = metrics.iter().find(|m| m.name == key.1);
         let mut m = Moments::raw(number(cn)?, number(cs)?, number(css)?);
-        // A ratio's or CUPED metric's second column; blank for other metrics.
-        if let (Some(y), Some(yy), Some(xy)) = second {
-            if !field(y).is_empty() {
+        let needs_second = metric.is_some_and(|m| m.second.is_some());
+        if let [Some(y), Some(yy), Some(xy)] = second {
+            let blank: Vec<&str> =
+                [y, yy, xy].iter().zip(SECOND_COLUMNS).filter(|(c, _)| field(**c).is_empty()).map(|(_, n)| n).collect();
+            if needs_second && !blank.is_empty() {
+                let mm = metric.map_or("", |m| m.name.as_str());
+                return Err(err(format!(
+                    "line {line}: metric `{mm}` needs {} (the sums of its {}), but they are empty for variant `{}`",
+                    blank.join(", "),
+                    metric.map_or("", |m| m.second_is),
+                    key.0
+                )));
+            }
+            // Other metrics leave them blank.
+            if blank.len() < 3 {
                 (m.sum_y, m.sum_y_sq, m.sum_xy) = (number(y)?, number(yy)?, number(xy)?);
             }
         }
-        if m.n < 0.0 || m.n.fract() != 0.0 {
-            return Err(err(format!("line {line}: n must be a whole number of at least 0, got {}", field(cn))));
+        let (binary, second_kind) = metric.map_or((false, None), |m| (m.binary, m.second));
+        if let Some(why) = impossible(&m, binary, second_kind) {
+            return Err(err(format!("line {line}: variant `{}` metric `{}`: impossible sums: {why}", key.0, key.1)));
         }
-        if m.sum_sq < 0.0 {
-            return Err(err(format!("line {line}: sum_sq cannot be negative, got {}", field(css))));
-        }
-        let key = (field(cv).to_string(), field(cm).to_string());
         if let Some((_, first)) = rows.get(&key) {
             return Err(err(format!(
                 "line {line}: variant `{}` metric `{}` already given on line {first}",
@@ -181,4 +287,35 @@ pub fn read_summary<R: Read>(reader: R, path: &str) -> Result<SummaryRows, AbxEr
         rows.insert(key, (m, line));
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(n: f64, sum: f64, sum_sq: f64) -> Moments {
+        Moments::raw(n, sum, sum_sq)
+    }
+
+    #[test]
+    fn impossible_rows_are_named_and_rounding_is_not() {
+        assert!(impossible(&row(10.0, 10.0, 3.0), false, None).unwrap().contains("negative"));
+        assert!(impossible(&row(-1.0, 0.0, 0.0), false, None).is_some());
+        assert!(impossible(&row(2.5, 1.0, 1.0), false, None).is_some());
+        assert!(impossible(&row(0.0, 1.0, 1.0), false, None).is_some());
+        assert!(impossible(&row(0.0, 0.0, 0.0), false, None).is_none());
+        assert!(impossible(&row(10.0, 11.0, 11.0), true, None).unwrap().contains("between 0 and n"));
+        assert!(impossible(&row(10.0, -1.0, 1.0), true, None).is_some());
+        assert!(impossible(&row(10.0, 3.0, 7.0), true, None).unwrap().contains("equals the sum"));
+        assert!(impossible(&row(10.0, 3.0, 3.0), true, None).is_none());
+        // A constant column: Σx² = (Σx)²/n up to the last bits.
+        let x = 0.1f64;
+        let (sum, sum_sq) = ((0..1000).map(|_| x).sum::<f64>(), (0..1000).map(|_| x * x).sum::<f64>());
+        assert!(impossible(&row(1000.0, sum, sum_sq), false, None).is_none());
+        let mut m = row(3.0, 6.0, 14.0); // x = 1, 2, 3
+        (m.sum_y, m.sum_y_sq, m.sum_xy) = (6.0, 14.0, 14.0); // y = x: cov = var
+        assert!(impossible(&m, false, Some(false)).is_none());
+        m.sum_xy = 20.0;
+        assert!(impossible(&m, false, Some(false)).unwrap().contains("sum_xy"));
+    }
 }

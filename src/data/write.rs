@@ -7,7 +7,7 @@ use std::path::Path;
 use polars::prelude::{Column, DataFrame, ParquetWriter};
 
 use crate::error::AbxError;
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_output;
 
 /// A column to write.
 pub enum Col {
@@ -44,7 +44,7 @@ pub fn write_table(path: &Path, columns: Vec<Col>) -> Result<(), AbxError> {
     } else {
         write_csv(&mut bytes, &columns).map_err(|source| AbxError::Write { path: shown.clone(), source })?;
     }
-    write_atomic(path, &bytes, true)
+    write_output(path, &bytes)
 }
 
 /// The columns as CSV (values are plain: no quoting needed for abx's own ids and numbers).

@@ -44,15 +44,26 @@ pub struct ColumnProfile {
     pub values: ProfileValues,
 }
 
+/// A number that JSON may hold as null: abx writes a non-finite figure (the
+/// mean of a column without values) as null, and reads it back as NaN.
+fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ProfileValues {
     Numeric {
         n: u64,
+        #[serde(deserialize_with = "nullable")]
         mean: f64,
+        #[serde(deserialize_with = "nullable")]
         sd: f64,
+        #[serde(deserialize_with = "nullable")]
         sd_pop: f64,
+        #[serde(deserialize_with = "nullable")]
         min: f64,
+        #[serde(deserialize_with = "nullable")]
         max: f64,
         cuts: Vec<f64>,
         counts: Vec<u64>,
@@ -123,6 +134,9 @@ impl Profile {
         if self.format != FORMAT {
             return Err(format!("not an abx drift profile (format is `{}`, expected `{FORMAT}`)", self.format));
         }
+        if self.rows == 0 {
+            return Err("the profile has no rows (`rows: 0`): there is no reference to compare with".into());
+        }
         if self.version != VERSION {
             return Err(format!(
                 "profile version {} is not supported (this abx reads version {VERSION})",
@@ -189,6 +203,70 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Equal as a profile must be: NaN equals NaN (a column without values).
+    fn same(a: f64, b: f64) -> bool {
+        a == b || (a.is_nan() && b.is_nan())
+    }
+
+    proptest! {
+        // Every profile abx writes reads back to the same reference: save, load, compare.
+        #[test]
+        fn profiles_round_trip(
+            numbers in proptest::collection::vec(proptest::option::of(-1e6f64..1e6), 0..300),
+            words in proptest::collection::vec(proptest::option::of("[a-c]{0,2}"), 1..50),
+            bins in 1usize..20,
+        ) {
+            let rows = numbers.len().max(words.len()) as u64;
+            let mut sorted: Vec<f64> = numbers.iter().flatten().copied().collect();
+            sorted.sort_by(f64::total_cmp);
+            let mut cats = HashMap::new();
+            for w in words.iter().flatten() {
+                *cats.entry(w.clone()).or_insert(0u64) += 1;
+            }
+            let columns = vec![
+                RefColumn {
+                    name: "x".into(),
+                    dtype: "f64".into(),
+                    rows,
+                    missing: rows - sorted.len() as u64,
+                    is_number: true,
+                    values: RefValues::Numbers(NumericRef::from_sorted(sorted, bins)),
+                },
+                RefColumn {
+                    name: "w".into(),
+                    dtype: "str".into(),
+                    rows,
+                    missing: rows - words.iter().flatten().count() as u64,
+                    is_number: false,
+                    values: RefValues::Categories(cats),
+                },
+            ];
+            let p = Profile::of("ref.csv", rows, bins, &columns, &HashSet::new());
+            let text = serde_json::to_string(&p).unwrap();
+            let back: Profile = serde_json::from_str(&text).unwrap();
+            if rows > 0 {
+                prop_assert!(back.check().is_ok(), "{:?}", back.check());
+            }
+            for (a, b) in p.reference().iter().zip(back.reference()) {
+                prop_assert_eq!(&a.name, &b.name);
+                prop_assert_eq!(a.missing, b.missing);
+                match (&a.values, &b.values) {
+                    (RefValues::Numbers(x), RefValues::Numbers(y)) => {
+                        prop_assert_eq!(x.n, y.n);
+                        for (u, v) in [(x.mean, y.mean), (x.sd, y.sd), (x.sd_pop, y.sd_pop), (x.min, y.min), (x.max, y.max)] {
+                            prop_assert!(same(u, v), "{} vs {}", u, v);
+                        }
+                        prop_assert_eq!(&x.cuts, &y.cuts);
+                        prop_assert_eq!(&x.counts, &y.counts);
+                    }
+                    (RefValues::Categories(x), RefValues::Categories(y)) => prop_assert_eq!(x, y),
+                    _ => prop_assert!(false, "kind changed"),
+                }
+            }
+        }
+    }
 
     #[test]
     fn sketch_points_are_order_statistics() {

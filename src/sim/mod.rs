@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analysis::verdict::{decide, Outcome};
-use crate::analysis::{analyze, Correction, Method, Options};
+use crate::analysis::{analyze, Method, Options};
 use crate::assign::Bucketer;
 use crate::data::summary::Moments;
 use crate::spec::{Experiment, MetricKind};
@@ -337,18 +337,15 @@ fn one_run(
         let unit_counts: HashMap<String, u64> =
             exp.variants.iter().zip(&counts).map(|(v, &c)| (v.name.clone(), c)).collect();
         for (mi, &method) in s.methods.iter().enumerate() {
-            let opts = Options {
-                method,
-                alpha: exp.decision.alpha,
-                correction: Correction::None,
-                sequential_tuning: exp.decision.sequential_tuning,
-                prior: None,
-            };
+            // The verdict's own settings: the decision's correction across treatments.
+            let opts = Options { method, ..Options::from_decision(&exp.decision) };
             let analysis = analyze(exp, &stats, Some(&unit_counts), &opts);
-            let verdict = decide(exp, &analysis, today);
-            let sig = verdict.candidates.iter().any(|c| c.beats_control || c.worse_than_control);
+            let verdict = decide(exp, &analysis, today).ok();
+            let sig =
+                verdict.as_ref().is_some_and(|v| v.candidates.iter().any(|c| c.beats_control || c.worse_than_control));
+            let promoted = verdict.as_ref().is_some_and(|v| v.verdict == Outcome::Promote);
             ever[mi].0 |= sig;
-            ever[mi].1 |= verdict.verdict == Outcome::Promote;
+            ever[mi].1 |= promoted;
             if last {
                 let t = &mut tallies[mi];
                 t.significant_end += u64::from(sig);

@@ -2,58 +2,76 @@
 //! rewritten, every other byte (comments, order, blank lines, quoting) stays.
 //! A re-serialisation would lose comments, so abx never does one.
 
+use chrono::NaiveDate;
+
 use super::yaml::{self, Value};
 use super::{parse_str, Status};
 
-/// Records a promotion: `status: promoted` and `promoted: VARIANT` at the top
-/// level of the experiment file `source` (which must already be valid).
-/// Returns the new text, checked to parse back to the promoted experiment.
-pub fn set_promoted(path: &str, source: &str, variant: &str) -> Result<String, String> {
+/// Records a promotion: `status: promoted`, `promoted: VARIANT` and, when
+/// given, `promoted_at: DATE` at the top level of the experiment file
+/// `source` (which must already be valid). Returns the new text, checked to
+/// parse back to the promoted experiment.
+pub fn set_promoted(path: &str, source: &str, variant: &str, on: Option<NaiveDate>) -> Result<String, String> {
     let root = yaml::parse(source).map_err(|d| d.message)?;
     let Value::Map(entries) = &root.value else {
         return Err("the top level is not a mapping".into());
     };
-    let line_of =
-        |key: &str| entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(k, _)| (k.pos.line, k.pos.col));
-    let mut lines: Vec<String> = source.split_inclusive('\n').map(str::to_string).collect();
-    let crlf = source.contains("\r\n");
-    let eol = if crlf { "\r\n" } else { "\n" };
-    let value = yaml_scalar(variant);
-    // Keys of a block mapping share one column; a flow mapping would need a rewrite.
-    let indent = entries.first().map_or(0, |(k, _)| k.pos.col.saturating_sub(1));
     if source.trim_start().starts_with('{') {
         return Err("the file's top level is a flow mapping ({...}); abx edits block mappings only".into());
     }
-    match (line_of("status"), line_of("promoted")) {
-        (Some(s), Some(p)) => {
-            rewrite_line(&mut lines, s, "status", "promoted")?;
-            rewrite_line(&mut lines, p, "promoted", &value)?;
+    let line_of =
+        |key: &str| entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(k, _)| (k.pos.line, k.pos.col));
+    let mut lines: Vec<String> = source.split_inclusive('\n').map(str::to_string).collect();
+    let eol = if source.contains("\r\n") { "\r\n" } else { "\n" };
+    let value = yaml_scalar(variant);
+    let mut wanted = vec![("status", "promoted".to_string()), ("promoted", value.clone())];
+    if let Some(d) = on {
+        wanted.push(("promoted_at", d.format("%Y-%m-%d").to_string()));
+    }
+    // Keys of a block mapping share one column.
+    let indent = entries.first().map_or(0, |(k, _)| k.pos.col.saturating_sub(1));
+    // Existing keys are rewritten in place (bottom-up, so line numbers stay
+    // valid); missing ones go after the last present one, or at the end.
+    let mut present: Vec<(usize, usize, &str, &str)> =
+        wanted.iter().filter_map(|(k, v)| line_of(k).map(|(line, col)| (line, col, *k, v.as_str()))).collect();
+    present.sort_by_key(|p| std::cmp::Reverse(p.0));
+    for &(line, col, key, v) in &present {
+        rewrite_line(&mut lines, (line, col), key, v)?;
+    }
+    let anchor = present.iter().map(|p| (p.0, p.1)).max_by_key(|p| p.0);
+    let missing: Vec<String> = wanted
+        .iter()
+        .filter(|(k, _)| line_of(k).is_none())
+        .map(|(k, v)| {
+            let pad = " ".repeat(anchor.map_or(indent, |a| a.1 - 1));
+            format!("{pad}{k}: {v}{eol}")
+        })
+        .collect();
+    match anchor {
+        Some((line, _)) => {
+            for (i, l) in missing.into_iter().enumerate() {
+                lines.insert(line + i, l);
+            }
         }
-        (Some(s), None) => {
-            rewrite_line(&mut lines, s, "status", "promoted")?;
-            let pad = " ".repeat(s.1 - 1);
-            lines.insert(s.0, format!("{pad}promoted: {value}{eol}"));
-        }
-        (None, Some(p)) => {
-            rewrite_line(&mut lines, p, "promoted", &value)?;
-            let pad = " ".repeat(p.1 - 1);
-            lines.insert(p.0 - 1, format!("{pad}status: promoted{eol}"));
-        }
-        (None, None) => {
+        None => {
             if let Some(last) = lines.last_mut() {
                 if !last.ends_with('\n') {
                     last.push_str(eol);
                 }
             }
-            let pad = " ".repeat(indent);
-            lines.push(format!("{pad}status: promoted{eol}"));
-            lines.push(format!("{pad}promoted: {value}{eol}"));
+            lines.extend(missing);
         }
     }
     let out: String = lines.concat();
     // The edit must mean what it says; anything else is refused, not written.
     match parse_str(path, &out) {
-        Ok(e) if e.status == Some(Status::Promoted) && e.promoted.as_deref() == Some(variant) => Ok(out),
+        Ok(e)
+            if e.status == Some(Status::Promoted)
+                && e.promoted.as_deref() == Some(variant)
+                && (on.is_none() || e.promoted_at == on) =>
+        {
+            Ok(out)
+        }
         _ => Err(format!(
             "the file's layout defeats a line edit; add `status: promoted` and `promoted: {value}` by hand"
         )),
@@ -117,14 +135,14 @@ mod tests {
 
     #[test]
     fn appends_when_absent_and_keeps_every_other_byte() {
-        let out = set_promoted("t.yaml", BASE, "treatment").unwrap();
+        let out = set_promoted("t.yaml", BASE, "treatment", None).unwrap();
         assert_eq!(out, format!("{BASE}status: promoted\npromoted: treatment\n"));
     }
 
     #[test]
     fn rewrites_status_in_place_with_its_comment() {
         let src = format!("{BASE}status: running   # flipped by CI\nowner: me\n");
-        let out = set_promoted("t.yaml", &src, "treatment").unwrap();
+        let out = set_promoted("t.yaml", &src, "treatment", None).unwrap();
         assert_eq!(out, format!("{BASE}status: promoted # flipped by CI\npromoted: treatment\nowner: me\n"));
     }
 
@@ -132,7 +150,7 @@ mod tests {
     fn keeps_crlf_and_a_missing_final_newline() {
         let src = BASE.replace('\n', "\r\n");
         let src = src.trim_end_matches("\r\n");
-        let out = set_promoted("t.yaml", src, "treatment").unwrap();
+        let out = set_promoted("t.yaml", src, "treatment", None).unwrap();
         assert!(out.starts_with(src));
         assert!(out.ends_with("\r\nstatus: promoted\r\npromoted: treatment\r\n"));
     }
@@ -146,8 +164,23 @@ mod tests {
     }
 
     #[test]
+    fn records_the_day_and_rewrites_an_earlier_one() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1);
+        let out = set_promoted("t.yaml", BASE, "treatment", day).unwrap();
+        assert_eq!(out, format!("{BASE}status: promoted\npromoted: treatment\npromoted_at: 2026-12-01\n"));
+        let src = format!("{BASE}status: running # was\nowner: me\n");
+        let out = set_promoted("t.yaml", &src, "treatment", day).unwrap();
+        assert_eq!(
+            out,
+            format!("{BASE}status: promoted # was\npromoted: treatment\npromoted_at: 2026-12-01\nowner: me\n")
+        );
+        let again = set_promoted("t.yaml", &out, "treatment", NaiveDate::from_ymd_opt(2026, 12, 2)).unwrap();
+        assert!(again.contains("promoted_at: 2026-12-02\nowner: me\n"), "{again}");
+    }
+
+    #[test]
     fn refuses_flow_mappings() {
         let src = "{name: t, variants: [{name: a}, {name: b}]}\n";
-        assert!(set_promoted("t.yaml", src, "b").is_err());
+        assert!(set_promoted("t.yaml", src, "b", None).is_err());
     }
 }

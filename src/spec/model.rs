@@ -23,6 +23,9 @@ pub struct Experiment {
     /// The variant every unit gets once the experiment is promoted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub promoted: Option<String>,
+    /// The day the promotion was recorded (`abx verdict --write` sets it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promoted_at: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,16 +59,48 @@ pub enum MetricKind {
 }
 
 /// How `--events` rows are rolled up into one value per unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregate {
-    #[default]
     Sum,
     /// Events with a value.
     Count,
     Max,
+    /// The mean of the unit's event values.
+    Mean,
     /// 1 if any event has a value above 0, else 0.
     Any,
+}
+
+impl Aggregate {
+    pub const NAMES: [&'static str; 5] = ["sum", "count", "max", "mean", "any"];
+
+    /// The roll-up a metric gets when its file names none: `any` for a
+    /// proportion (a unit converted if any of its events did), else `sum`.
+    pub fn default_for(kind: MetricKind) -> Aggregate {
+        match kind {
+            MetricKind::Proportion => Aggregate::Any,
+            MetricKind::Mean | MetricKind::Ratio => Aggregate::Sum,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Aggregate::Sum => "sum",
+            Aggregate::Count => "count",
+            Aggregate::Max => "max",
+            Aggregate::Mean => "mean",
+            Aggregate::Any => "any",
+        }
+    }
+
+    /// Whether rolled-up 0/1 values stay 0/1 (what a proportion needs).
+    pub fn keeps_binary(self) -> bool {
+        match self {
+            Aggregate::Max | Aggregate::Any => true,
+            Aggregate::Sum | Aggregate::Count | Aggregate::Mean => false,
+        }
+    }
 }
 
 /// Winsorizing: values above the cap are set to it.
@@ -123,7 +158,7 @@ impl Metric {
             cap: None,
             guardrail: false,
             margin: None,
-            aggregate: Aggregate::Sum,
+            aggregate: Aggregate::default_for(kind),
         }
     }
 
@@ -206,10 +241,24 @@ pub struct Guardrail {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// Not started: exposes no unit.
     Draft,
     Running,
+    /// Ended without a promotion: exposes no unit.
     Stopped,
+    /// Ended with a winner: every eligible unit gets the promoted variant.
     Promoted,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Running => "running",
+            Status::Stopped => "stopped",
+            Status::Promoted => "promoted",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -268,6 +317,11 @@ pub struct Condition {
 }
 
 impl Experiment {
+    /// The lifecycle status (`running` when the file gives none).
+    pub fn status(&self) -> Status {
+        self.status.unwrap_or(Status::Running)
+    }
+
     /// Weights normalised to sum to 1, in file order.
     pub fn normalized_weights(&self) -> Vec<f64> {
         let total: f64 = self.variants.iter().map(|v| v.weight).sum();

@@ -20,6 +20,7 @@ const TOP_FIELDS: &[&str] = &[
     "decision",
     "status",
     "promoted",
+    "promoted_at",
     "owner",
     "hypothesis",
     "start",
@@ -333,6 +334,14 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
         );
     }
 
+    let promoted_at = f.get("promoted_at").and_then(|n| c.date(n, "promoted_at"));
+    if let (Some(k), false) = (f.key("promoted_at"), status == Some(Status::Promoted)) {
+        c.err_help(
+            k,
+            "`promoted_at` is set but `status` is not `promoted`",
+            "set `status: promoted` and `promoted: VARIANT`, or remove `promoted_at`",
+        );
+    }
     let owner = c.opt_string(&f, "owner", "owner");
     let hypothesis = c.opt_string(&f, "hypothesis", "hypothesis");
     let start = f.get("start").and_then(|n| c.date(n, "start"));
@@ -358,6 +367,7 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
         decision: decision?,
         status,
         promoted,
+        promoted_at,
         owner,
         hypothesis,
         start,
@@ -440,6 +450,29 @@ fn check_variants(c: &mut Checker, node: &Node, key: &Node) -> Option<Vec<Varian
             "the first variant is the control; add the treatment(s) after it",
         );
         return None;
+    }
+    if ok {
+        // Normalising divides by the sum: it must be finite, and every share above 0.
+        let total: f64 = out.iter().map(|v| v.weight).sum();
+        if !total.is_finite() {
+            c.err_help(
+                key,
+                format!("the variants' weights add up to {total}, too large to normalise"),
+                "weights are relative shares: write 1 and 1 (or 50 and 50) for an even split",
+            );
+            return None;
+        }
+        if let Some(v) = out.iter().find(|v| v.weight / total == 0.0) {
+            c.err_help(
+                key,
+                format!(
+                    "variant `{}` gets no share: its weight {} is negligible next to the sum {total}",
+                    v.name, v.weight
+                ),
+                "weights are relative shares: write 1 and 1 (or 50 and 50) for an even split",
+            );
+            return None;
+        }
     }
     ok.then_some(out)
 }
@@ -587,18 +620,36 @@ fn check_metrics(c: &mut Checker, node: &Node) -> (Option<Vec<Metric>>, Option<V
             }
         });
         good &= f.get("margin").is_none() || margin.is_some();
+        let default_aggregate = Aggregate::default_for(kind.unwrap_or(MetricKind::Mean));
         let aggregate = match f.get("aggregate") {
-            Some(n) => match c.choice(n, "aggregate", &["sum", "count", "max", "any"]) {
-                Some("count") => Aggregate::Count,
-                Some("max") => Aggregate::Max,
-                Some("any") => Aggregate::Any,
-                Some(_) => Aggregate::Sum,
+            Some(n) => match c.choice(n, "aggregate", &Aggregate::NAMES) {
+                Some(a) => {
+                    let a = match a {
+                        "sum" => Aggregate::Sum,
+                        "count" => Aggregate::Count,
+                        "max" => Aggregate::Max,
+                        "mean" => Aggregate::Mean,
+                        _ => Aggregate::Any,
+                    };
+                    if kind == Some(MetricKind::Proportion) && !a.keeps_binary() {
+                        c.err_help(
+                            n,
+                            format!(
+                                "a proportion metric holds 0 or 1 per unit, so its events cannot roll up by `{}`",
+                                a.name()
+                            ),
+                            "use `aggregate: any` (1 if any event is above 0, the default) or `max`",
+                        );
+                        good = false;
+                    }
+                    a
+                }
                 None => {
                     good = false;
-                    Aggregate::Sum
+                    default_aggregate
                 }
             },
-            None => Aggregate::Sum,
+            None => default_aggregate,
         };
         match (name, kind, direction) {
             (Some(name), Some(kind), Some(direction)) if good => out.push(Metric {

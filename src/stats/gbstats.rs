@@ -101,12 +101,13 @@ fn relative(a: Arm, b: Arm) -> (f64, f64) {
 }
 
 /// Welch-Satterthwaite degrees of freedom on the arms' raw variances (gbstats' TTest.dof).
-fn welch_dof(a: Arm, b: Arm) -> f64 {
+pub fn welch_dof(a: Arm, b: Arm) -> f64 {
     (b.var / b.n + a.var / a.n).powi(2)
         / (b.var * b.var / (b.n * b.n * (b.n - 1.0)) + a.var * a.var / (a.n * a.n * (a.n - 1.0)))
 }
 
-fn uninformative(a: Arm, b: Arm) -> bool {
+/// The inputs on which gbstats returns its uninformative default.
+pub fn uninformative(a: Arm, b: Arm) -> bool {
     a.mean == 0.0 || a.unadjusted == 0.0 || a.var <= 0.0 || b.var <= 0.0 || a.n == 0.0 || b.n == 0.0
 }
 
@@ -169,6 +170,8 @@ pub fn sequential(a: Arm, b: Arm, alpha: f64, tuning: f64) -> Frequentist {
 pub struct Bayesian {
     /// Posterior mean of the relative effect.
     pub lift: f64,
+    /// Posterior standard deviation of the relative effect.
+    pub sd: f64,
     pub ci: Interval,
     pub chance_to_win: f64,
     pub risk_control: f64,
@@ -190,6 +193,7 @@ pub fn bayesian(a: Arm, b: Arm, alpha: f64, prior: Option<Prior>) -> Bayesian {
     if uninformative(a, b) {
         return Bayesian {
             lift: 0.0,
+            sd: 0.0,
             ci: Interval { low: 0.0, high: 0.0 },
             chance_to_win: 0.5,
             risk_control: 0.0,
@@ -208,6 +212,7 @@ pub fn bayesian(a: Arm, b: Arm, alpha: f64, prior: Option<Prior>) -> Bayesian {
     let half = norm_isf(alpha / 2.0) * sd;
     Bayesian {
         lift: mu,
+        sd,
         ci: Interval { low: mu - half, high: mu + half },
         chance_to_win: norm_cdf(z),
         risk_control: mu * norm_cdf(z) + sd * norm_pdf(z),

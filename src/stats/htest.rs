@@ -239,3 +239,145 @@ pub fn chi2_goodness_of_fit(observed: &[f64], weights: &[f64]) -> ChiSquare {
     let dof = (observed.len() - 1) as f64;
     ChiSquare { statistic, p_value: chi2_sf(statistic, dof), dof }
 }
+
+/// The confidence set of a relative effect λ = Δ/m by Fieller's theorem
+/// (Fieller 1954), from the difference Δ, the base (control) mean m, their
+/// variances and c = -Cov(Δ, m): {λ : (Δ - λm)² ≤ q²(VΔ + 2λc + λ²Vm)}.
+/// At λ = 0 the condition is |Δ|/√VΔ ≤ q, so the set excludes 0 exactly
+/// when the test of the difference with critical value q rejects. None when
+/// the set is unbounded (m not significantly away from 0: q² Vm ≥ m²).
+/// For independent means (Δ = m₂ - m₁, c = Vm) it is the classic interval
+/// for m₂/m₁, minus 1.
+pub fn fieller_relative(
+    delta: f64,
+    var_delta: f64,
+    base: f64,
+    var_base: f64,
+    neg_cov: f64,
+    q: f64,
+) -> Option<Interval> {
+    let q2 = q * q;
+    let a = base * base - q2 * var_base;
+    let b = -2.0 * (delta * base + q2 * neg_cov);
+    let c = delta * delta - q2 * var_delta;
+    if a.is_nan() || a <= 0.0 || !b.is_finite() || !c.is_finite() {
+        return None;
+    }
+    // f(Δ/m) ≤ 0, so the discriminant is not negative but for rounding.
+    let disc = (b * b - 4.0 * a * c).max(0.0);
+    // The two roots without cancellation (Numerical Recipes 5.6).
+    let h = -0.5 * (b + b.signum() * disc.sqrt());
+    let (r1, r2) = if h == 0.0 { (0.0, 0.0) } else { (h / a, c / h) };
+    Some(Interval { low: r1.min(r2), high: r1.max(r2) })
+}
+
+/// The score statistic of H0: p_t - p_c = δ, with the proportions
+/// restricted to the null by maximum likelihood (Farrington & Manning 1990,
+/// closed form of Miettinen & Nurminen 1985, without their n/(n - 1)
+/// factor; statsmodels score_test_proportions_2indep(correction=False)).
+/// At δ = 0 it is the pooled z statistic.
+pub fn score_diff_statistic(c: Counts, t: Counts, delta: f64) -> f64 {
+    let (x1, n1, x0, n0) = (t.successes, t.trials, c.successes, c.trials);
+    let (nobs, count) = (n1 + n0, x1 + x0);
+    let (p1, p0) = (x1 / n1, x0 / n0);
+    let (prop1, prop0) = if delta == 0.0 {
+        (count / nobs, count / nobs)
+    } else {
+        let tmp3 = nobs;
+        let tmp2 = (n1 + 2.0 * n0) * delta - nobs - count;
+        let tmp1 = (x0 * delta - nobs - 2.0 * x0) * delta + count;
+        let tmp0 = x0 * delta * (1.0 - delta);
+        let q = (tmp2 / (3.0 * tmp3)).powi(3) - tmp1 * tmp2 / (6.0 * tmp3 * tmp3) + tmp0 / (2.0 * tmp3);
+        let p = q.signum() * ((tmp2 / (3.0 * tmp3)).powi(2) - tmp1 / (3.0 * tmp3)).max(0.0).sqrt();
+        let cosine = if p == 0.0 { 0.0 } else { (q / (p * p * p)).clamp(-1.0, 1.0) };
+        let a = (std::f64::consts::PI + cosine.acos()) / 3.0;
+        let prop0 = 2.0 * p * a.cos() - tmp2 / (3.0 * tmp3);
+        (prop0 + delta, prop0)
+    };
+    let var = prop1 * (1.0 - prop1) / n1 + prop0 * (1.0 - prop0) / n0;
+    (p1 - p0 - delta) / var.sqrt()
+}
+
+/// The score statistic of H0: p_t / p_c = r (Koopman 1984; Miettinen &
+/// Nurminen 1985 without the n/(n - 1) factor; statsmodels
+/// score_test_proportions_2indep(compare="ratio", correction=False)). At
+/// r = 1 it is the pooled z statistic.
+pub fn score_ratio_statistic(c: Counts, t: Counts, r: f64) -> f64 {
+    let (x1, n1, x0, n0) = (t.successes, t.trials, c.successes, c.trials);
+    let (nobs, count) = (n1 + n0, x1 + x0);
+    let (p1, p0) = (x1 / n1, x0 / n0);
+    let (prop1, prop0) = if r == 1.0 {
+        (count / nobs, count / nobs)
+    } else {
+        let a = nobs * r;
+        let b = -(n1 * r + x1 + n0 + x0 * r);
+        let prop0 = (-b - (b * b - 4.0 * a * count).max(0.0).sqrt()) / (2.0 * a);
+        (prop0 * r, prop0)
+    };
+    let var = prop1 * (1.0 - prop1) / n1 + r * r * prop0 * (1.0 - prop0) / n0;
+    (p1 - r * p0) / var.sqrt()
+}
+
+/// The boundary between `inside` and `beyond` in [inside, beyond] (either
+/// order), by bisection to the last bit: the statistics are monotone in
+/// their parameter. Far from the estimate a restricted maximum likelihood
+/// can leave [0, 1] and the statistic be NaN: that is beyond too.
+fn crossing(is_beyond: impl Fn(f64) -> bool, mut inside: f64, mut beyond: f64) -> f64 {
+    for _ in 0..2000 {
+        let mid = 0.5 * (inside + beyond);
+        if mid == inside || mid == beyond {
+            break;
+        }
+        if is_beyond(mid) {
+            beyond = mid;
+        } else {
+            inside = mid;
+        }
+    }
+    0.5 * (inside + beyond)
+}
+
+/// The score interval of p_t - p_c at level 1 - α: the δ whose score test
+/// does not reject (Mee 1984; statsmodels confint_proportions_2indep(
+/// method="score", correction=False)). It excludes 0 exactly when the pooled
+/// z-test rejects at α.
+pub fn score_interval_diff(c: Counts, t: Counts, alpha: f64) -> Interval {
+    let q = norm_isf(alpha / 2.0);
+    let est = t.rate() - c.rate();
+    let z = |d: f64| score_diff_statistic(c, t, d);
+    // The statistic falls from +∞ near δ = -1 to -∞ near δ = 1.
+    let below = |d: f64| z(d).is_nan() || z(d) > q;
+    let above = |d: f64| z(d).is_nan() || z(d) < -q;
+    let (lo_end, hi_end) = (-1.0 + 1e-15, 1.0 - 1e-15);
+    let low = if est > lo_end && below(lo_end) { crossing(below, est, lo_end) } else { -1.0 };
+    let high = if est < hi_end && above(hi_end) { crossing(above, est, hi_end) } else { 1.0 };
+    Interval { low, high }
+}
+
+/// The score interval of the relative lift p_t/p_c - 1 at level 1 - α
+/// (Koopman 1984; statsmodels confint_proportions_2indep(compare="ratio",
+/// method="score", correction=False)), minus 1. It excludes 0 exactly when
+/// the pooled z-test rejects at α. None when control has no successes (the
+/// ratio is unbounded).
+pub fn score_interval_ratio(c: Counts, t: Counts, alpha: f64) -> Option<Interval> {
+    if c.successes.is_nan() || c.successes <= 0.0 || c.trials <= 0.0 || t.trials <= 0.0 {
+        return None;
+    }
+    let q = norm_isf(alpha / 2.0);
+    let est = t.rate() / c.rate();
+    let z = |r: f64| score_ratio_statistic(c, t, r);
+    let below = |r: f64| z(r).is_nan() || z(r) > q;
+    let above = |r: f64| z(r).is_nan() || z(r) < -q;
+    let tiny = est * 1e-12;
+    let low = if est > 0.0 && below(tiny) { crossing(below, est, tiny) } else { 0.0 };
+    // Widen until the statistic falls below -q.
+    let mut hi = (est * 2.0).max(2.0);
+    while !above(hi) {
+        hi *= 2.0;
+        if !hi.is_finite() {
+            return Some(Interval { low: low - 1.0, high: f64::INFINITY });
+        }
+    }
+    let high = crossing(above, est, hi);
+    Some(Interval { low: low - 1.0, high: high - 1.0 })
+}

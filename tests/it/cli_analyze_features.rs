@@ -197,7 +197,7 @@ fn a_unit_in_two_variants_is_an_error() {
     ]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
-    assert!(err.contains("unit \"a\" has events in two variants (`control` and `treatment`)"), "{err}");
+    assert!(err.contains("unit `a` has events in two variants (`control` and `treatment`)"), "{err}");
 }
 
 #[test]
@@ -249,7 +249,7 @@ fn bad_metric_specs_are_diagnosed() {
         "a ratio metric needs `denominator`",
         "a proportion metric holds only 0 and 1, so it cannot be capped",
         "`denominator` is only for ratio metrics",
-        "`aggregate` must be one of sum, count, max, any, found `avg`",
+        "`aggregate` must be one of sum, count, max, mean, any, found `avg`",
     ] {
         assert!(err.contains(msg), "{msg}\n{err}");
     }

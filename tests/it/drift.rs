@@ -236,26 +236,60 @@ fn errors_exit_2_with_a_clear_message() {
     assert!(err.contains("--bins must be at least 2"), "{err}");
 }
 
-/// A file with a header and no rows is not an error: nothing is compared,
-/// nothing drifts, and the report says why.
+/// A file without rows, or a profile of one, cannot be compared: exit 2,
+/// never "no drift" (a `drift || retrain` gate would pass silently).
 #[test]
-fn a_file_without_rows_is_reported_not_compared() {
+fn a_file_without_rows_is_an_error_not_no_drift() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("empty.csv"), "x,s\n").unwrap();
     std::fs::write(dir.path().join("full.csv"), "x,s\n1.5,a\n2.5,b\n").unwrap();
-    for (r, c, note) in [
-        ("empty.csv", "full.csv", "the reference has no rows: nothing to compare"),
-        ("full.csv", "empty.csv", "the current data has no rows: nothing to compare"),
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("abx").unwrap().current_dir(dir.path()).arg("drift").args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    for (args, msg) in [
+        (&["-r", "empty.csv", "-c", "full.csv"][..], "empty.csv: the reference has no rows"),
+        (&["-r", "full.csv", "-c", "empty.csv"][..], "empty.csv: the current data has no rows"),
+        (&["-r", "empty.csv", "--save-profile", "p.json"][..], "empty.csv: the reference has no rows"),
     ] {
-        let (code, doc, _) = drift_json(dir.path(), &["-r", r, "-c", c]);
-        assert_eq!(code, 0, "{r} vs {c}");
-        assert_eq!(doc["drift"], false);
-        for name in ["x", "s"] {
-            let col = column(&doc, name);
-            assert_eq!(col["kind"], "empty");
-            assert_eq!(col["notes"][0], note, "{r} vs {c}: {col}");
-        }
+        let (code, out, err) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(out.is_empty() && err.contains(msg), "{args:?}: {err}");
     }
+    assert!(!dir.path().join("p.json").exists());
+    // A profile that says `rows: 0` (written by hand or by an older abx).
+    let (code, _, _) = run(&["-r", "full.csv", "--save-profile", "p.json"]);
+    assert_eq!(code, Some(0));
+    let text = std::fs::read_to_string(dir.path().join("p.json")).unwrap().replace("\"rows\":2", "\"rows\":0");
+    std::fs::write(dir.path().join("p0.json"), text).unwrap();
+    let (code, _, err) = run(&["--reference-profile", "p0.json", "-c", "full.csv"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("p0.json: the profile has no rows (`rows: 0`)"), "{err}");
+}
+
+/// A numeric column without values has no mean: its profile holds null, and
+/// reads back (the README's own example, on its own fixture).
+#[test]
+fn a_profile_with_an_all_null_column_reads_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let profile = tmp.path().join("mixed.profile.json");
+    let p = profile.to_str().unwrap();
+    let r = fixture("drift_extra/mixed_ref.parquet");
+    let c = fixture("drift_extra/mixed_cur.parquet");
+    let (code, _, err) = common::abx(&["drift", "-r", r.to_str().unwrap(), "--save-profile", p]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(&profile).unwrap().contains("\"name\":\"empty\",\"dtype\":\"f64\""));
+    let from_profile = common::abx(&["drift", "--reference-profile", p, "-c", c.to_str().unwrap(), "-f", "json"]);
+    let from_data = common::abx(&["drift", "-r", r.to_str().unwrap(), "-c", c.to_str().unwrap(), "-f", "json"]);
+    assert_eq!(from_profile.0, 1, "{}", from_profile.2);
+    let cols = |o: &str| serde_json::from_str::<Value>(o).unwrap()["columns"].clone();
+    let (a, b) = (cols(&from_profile.1), cols(&from_data.1));
+    let empty = |v: &Value| v.as_array().unwrap().iter().find(|c| c["column"] == "empty").cloned().unwrap();
+    assert_eq!(empty(&a), empty(&b));
 }
 
 #[test]

@@ -164,15 +164,16 @@ fn write_records_the_promotion_and_keeps_every_other_byte() {
     let (code, _, err) = abx(&["verdict", "-e", e, "--data", data, "--write", "-f", "json"]);
     assert_eq!(code, 0, "{err}");
     let edited = std::fs::read_to_string(e).unwrap();
-    // Byte for byte, except the status line (its comment kept) and one added line.
+    // Byte for byte, except the status line (its comment kept) and two added lines.
     let before: Vec<&str> = original.lines().collect();
     let after: Vec<&str> = edited.lines().collect();
-    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(after.len(), before.len() + 2);
     let i = before.iter().position(|l| l.starts_with("status:")).unwrap();
     assert_eq!(before[..i], after[..i]);
     assert_eq!(after[i], "status: promoted # set to promoted by `abx verdict --write`");
     assert_eq!(after[i + 1], "promoted: short_prompt");
-    assert_eq!(before[i + 1..], after[i + 2..]);
+    assert_eq!(after[i + 2], format!("promoted_at: {}", chrono::Local::now().date_naive()));
+    assert_eq!(before[i + 1..], after[i + 3..]);
     assert!(edited.ends_with('\n'));
     assert!(err.contains("recorded `status: promoted`"), "{err}");
     // abx validate accepts it; abx assign gives every unit the promoted variant.
