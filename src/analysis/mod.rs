@@ -530,6 +530,17 @@ fn compare(m: &Metric, c: Moments, t: Moments, (control, name): (&str, &str), op
     if !j.measurable {
         (j.diff_ci, j.lift_ci) = (None, None);
     }
+    // Without values in an arm there is no effect at all: never a made-up 0.
+    if c.n == 0.0 || t.n == 0.0 {
+        let nan = f64::NAN;
+        (out.diff, out.ci_low, out.ci_high, out.p_value, out.p_value_adjusted) = (nan, nan, nan, nan, nan);
+        (out.lift, out.lift_ci_low, out.lift_ci_high, out.effect_size) = (nan, nan, nan, nan);
+        out.lift_p_value = out.lift_p_value.map(|_| nan);
+        out.chance_to_win = out.chance_to_win.map(|_| nan);
+        out.risk_control = out.risk_control.map(|_| nan);
+        out.risk_treatment = out.risk_treatment.map(|_| nan);
+        out.test.p_value = None;
+    }
     out
 }
 

@@ -529,6 +529,9 @@ fn from_reduced(
             by.join(", ")
         ));
     }
+    if reduced.groups.is_empty() && reduced.no_variant == 0 && reduced.not_exposed == 0 && reduced.ineligible == 0 {
+        return Err(AbxError::input(shown, "the data has no rows: there is nothing to analyze"));
+    }
     if reduced.assigned && units.values().sum::<u64>() == 0 {
         return Err(AbxError::input(
             shown,
@@ -923,10 +926,16 @@ fn metric_table(a: &Analysis, m: &MetricResult) -> Table {
             continue;
         };
         let j = &c.test;
-        let lift = format!("{} {}", pct(c.lift), interval_text(j.lift_ci, pct));
+        let lift = match (j.measurable, j.lift_ci, &j.lift_note) {
+            (false, _, _) => "-".to_string(),
+            (true, None, Some(_)) if !(m.variants[0].mean > 0.0) => "n/a".to_string(),
+            (true, ci, _) => format!("{} {}", pct(c.lift), interval_text(ci, pct)),
+        };
+        let diff = if c.diff.is_finite() { fmt_sig(c.diff) } else { "-".into() };
+        let diff_ci = if j.measurable { format!("{diff} {}", interval_text(j.diff_ci, fmt_sig)) } else { diff };
         match a.method {
             Method::Frequentist => {
-                row.push(json!(format!("{} {}", fmt_sig(c.diff), interval_text(j.diff_ci, fmt_sig))));
+                row.push(json!(diff_ci));
                 row.push(json!(lift));
                 row.push(j.p_value_adjusted.map_or(json!("-"), num));
             }

@@ -116,7 +116,7 @@ fn record(path: &Path, exp: &Experiment, v: &Verdict, today: NaiveDate, ctx: &Ct
     let source = std::fs::read_to_string(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
     let edited = edit::set_promoted(&shown, &source, variant, Some(today)).map_err(|m| AbxError::input(&shown, m))?;
     replace_file(path, edited.as_bytes())?;
-    ctx.warn(&format!(
+    ctx.info(&format!(
         "{shown}: recorded `status: promoted`, `promoted: {variant}` and `promoted_at: {today}`; `abx assign` now gives every unit {variant}"
     ));
     Ok(())

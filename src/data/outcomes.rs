@@ -257,7 +257,10 @@ pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
         for c in std::iter::once(&m.x).chain(m.y.as_ref()) {
             need(c, &what)?;
             let dtype = schema.get(c).cloned().unwrap_or(DataType::Null);
-            if !(dtype.is_primitive_numeric() || dtype == DataType::Boolean || dtype == DataType::Null) {
+            // Text that holds only numbers or nothing (a column empty on every
+            // row reads as text) is cast; anything else is an error.
+            let numeric = dtype.is_primitive_numeric() || dtype == DataType::Boolean || dtype == DataType::Null;
+            if !numeric && (dtype != DataType::String || find_non_numeric(&path, c, &shown).is_some()) {
                 return Err(first_non_numeric(&path, c, &shown, &dtype));
             }
         }
@@ -619,6 +622,9 @@ fn find_non_numeric(path: &Path, column: &str, shown: &str) -> Option<String> {
         .limit(1)
         .collect()
         .ok()?;
+    if df.height() == 0 {
+        return None;
+    }
     let row = df.column("row").ok()?.cast(&DataType::UInt64).ok()?.u64().ok()?.get(0)?;
     let v = df.column("v").ok()?.str().ok()?.get(0)?.to_string();
     Some(format!("row {} (line {} of a CSV with a header) has `{v}`", row + 1, row + 2))

@@ -232,12 +232,12 @@ pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -
     // A ratio or CUPED metric cannot be read without its second column's sums.
     let absent: Vec<&str> = SECOND_COLUMNS.iter().zip(&second).filter(|(_, c)| c.is_none()).map(|(n, _)| *n).collect();
     if let Some(m) = metrics.iter().find(|m| m.second.is_some()).filter(|_| !absent.is_empty()) {
+        let what = if m.second_is == "covariate" { "a CUPED metric" } else { "a ratio metric" };
         return Err(err(format!(
-            "metric `{}` ({} `{}`) needs the columns {}: the sums of its {1}, of its square, and of the products; the summary has no {}",
+            "metric `{}` is {what}, so its rows need the columns {}: the sums of its {}, of its square, and of its products with the metric; the summary has no {}",
             m.name,
-            if m.second_is == "covariate" { "CUPED on" } else { "a ratio over" },
-            m.second_is,
             SECOND_COLUMNS.join(","),
+            m.second_is,
             absent.join(", ")
         )));
     }

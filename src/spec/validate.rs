@@ -457,7 +457,7 @@ fn check_variants(c: &mut Checker, node: &Node, key: &Node) -> Option<Vec<Varian
         if !total.is_finite() {
             c.err_help(
                 key,
-                format!("the variants' weights add up to {total}, too large to normalise"),
+                format!("the variants' weights add up to more than the largest number ({:e}), too large to normalise", f64::MAX),
                 "weights are relative shares: write 1 and 1 (or 50 and 50) for an even split",
             );
             return None;
@@ -466,7 +466,7 @@ fn check_variants(c: &mut Checker, node: &Node, key: &Node) -> Option<Vec<Varian
             c.err_help(
                 key,
                 format!(
-                    "variant `{}` gets no share: its weight {} is negligible next to the sum {total}",
+                    "variant `{}` gets no share: its weight {:e} is negligible next to the sum {total:e}",
                     v.name, v.weight
                 ),
                 "weights are relative shares: write 1 and 1 (or 50 and 50) for an even split",
