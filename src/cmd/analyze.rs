@@ -928,7 +928,7 @@ fn metric_table(a: &Analysis, m: &MetricResult) -> Table {
         let j = &c.test;
         let lift = match (j.measurable, j.lift_ci, &j.lift_note) {
             (false, _, _) => "-".to_string(),
-            (true, None, Some(_)) if !(m.variants[0].mean > 0.0) => "n/a".to_string(),
+            (true, None, Some(_)) if m.variants[0].mean.is_nan() || m.variants[0].mean <= 0.0 => "n/a".to_string(),
             (true, ci, _) => format!("{} {}", pct(c.lift), interval_text(ci, pct)),
         };
         let diff = if c.diff.is_finite() { fmt_sig(c.diff) } else { "-".into() };

@@ -33,11 +33,19 @@ struct Needed {
 }
 
 /// Reduces `path` with this reader; `Ok(None)` when it declines the file.
+/// The text columns to read besides the metrics: the key (variant or unit),
+/// the unit (to check each appears once), targeting attributes (`__attr{i}`)
+/// and segments.
+pub(super) struct TextColumns<'a> {
+    pub key: &'a str,
+    pub unit: Option<&'a str>,
+    pub attributes: &'a [(usize, &'a str)],
+    pub by: &'a [String],
+}
+
 pub(super) fn reduce<M>(
     path: &Path,
-    key_column: &str,
-    attributes: &[(usize, &str)],
-    by: &[String],
+    text: &TextColumns,
     req: &Request,
     make: &M,
     shown: &str,
@@ -71,11 +79,14 @@ where
             None => false,
         }
     };
-    let mut ok = need(key_column, "__key".into(), Kind::Text);
-    for &(i, a) in attributes {
+    let mut ok = need(text.key, "__key".into(), Kind::Text);
+    if let Some(u) = text.unit {
+        ok &= need(u, "__unit".into(), Kind::Text);
+    }
+    for &(i, a) in text.attributes {
         ok &= need(a, format!("__attr{i}"), Kind::Text);
     }
-    for (i, b) in by.iter().enumerate() {
+    for (i, b) in text.by.iter().enumerate() {
         ok &= need(b, format!("__by{i}"), Kind::Text);
     }
     for (i, m) in req.metrics.iter().enumerate() {

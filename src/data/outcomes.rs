@@ -376,6 +376,10 @@ impl Plan<'_> {
             keys.extend(by.iter().enumerate().map(|(i, b)| col(b.as_str()).alias(format!("__seg{i}"))));
             lf.clone().group_by(keys).agg(aggs).select(select)
         } else {
+            // Rows are units: with a unit column, each must appear once.
+            if let Some(unit) = req.unit_column {
+                select.push(text(unit).alias("__unit"));
+            }
             for &(i, a) in &attrs {
                 select.push(text(a).alias(format!("__attr{i}")));
             }
@@ -440,8 +444,10 @@ impl Plan<'_> {
         // declines (None) files with quoted fields, which polars then reads.
         if !req.events && !is_parquet(path) && !self.spooled {
             let attr_columns: Vec<(usize, &str)> = attrs.iter().map(|&(i, a)| (i, a.as_str())).collect();
-            if let Some(partials) = super::csvfast::reduce(path, key_column, &attr_columns, by, req, &make, shown)? {
-                return finish(partials, caps);
+            let unit = req.unit_column.filter(|_| !req.events);
+            let text = super::csvfast::TextColumns { key: key_column, unit, attributes: &attr_columns, by };
+            if let Some(partials) = super::csvfast::reduce(path, &text, req, &make, shown)? {
+                return self.finish_units(partials, caps);
             }
         }
 
@@ -495,8 +501,48 @@ impl Plan<'_> {
             }
             return Err(polars_err(shown, e));
         }
+        self.finish_units(partials, caps)
+    }
+
+    /// Merges the partial results; with a unit column and rows as units,
+    /// first checks that no unit appears on two rows (that is event data,
+    /// which needs --events).
+    fn finish_units(&self, partials: Vec<Accumulator>, caps: Vec<Option<f64>>) -> Result<Reduced, AbxError> {
+        if self.req.unit_column.is_some() && !self.req.events {
+            let mut seen: Vec<u64> = partials.iter().flat_map(|a| a.unit_hashes.iter().copied()).collect();
+            seen.sort_unstable();
+            if seen.windows(2).any(|w| w[0] == w[1]) {
+                if let Some((unit, rows)) = repeated_unit(self.path, self.shown, self.req.unit_column.unwrap_or_default()) {
+                    return Err(AbxError::input(
+                        self.shown,
+                        format!(
+                            "unit `{unit}` is on {rows} rows, but without --events each row is one unit: pass --events to roll rows up per unit, or drop the repeats"
+                        ),
+                    ));
+                }
+            }
+        }
         finish(partials, caps)
     }
+}
+
+/// A unit id that appears on more than one row, and on how many.
+fn repeated_unit(path: &Path, shown: &str, unit: &str) -> Option<(String, u64)> {
+    let df = scan(path, shown, true)
+        .ok()?
+        .group_by([col(unit).cast(DataType::String).alias("u")])
+        .agg([len().alias("n")])
+        .filter(col("n").gt(lit(1)))
+        .sort(["u"], SortMultipleOptions::default())
+        .limit(1)
+        .collect()
+        .ok()?;
+    if df.height() == 0 {
+        return None;
+    }
+    let u = df.column("u").ok()?.str().ok()?.get(0)?.to_string();
+    let n = df.column("n").ok()?.cast(&DataType::UInt64).ok()?.u64().ok()?.get(0)?;
+    Some((u, n))
 }
 
 /// The outcome of a parallel fold.
@@ -728,6 +774,8 @@ pub(super) struct Accumulator {
     no_variant: u64,
     not_exposed: u64,
     ineligible: u64,
+    /// Hashes of the unit ids seen, when rows are units with a unit column.
+    unit_hashes: Vec<u64>,
     error: Option<AbxError>,
     /// The first row of the batch the error was found in.
     error_row: u64,
@@ -833,6 +881,7 @@ impl Accumulator {
             no_variant: 0,
             not_exposed: 0,
             ineligible: 0,
+            unit_hashes: Vec::new(),
             error: None,
             error_row: 0,
             gid: Vec::new(),
@@ -1080,6 +1129,20 @@ impl Accumulator {
         if self.metrics.is_empty() {
             for &g in gid.iter().filter(|&&g| g != NONE) {
                 self.groups[g as usize].units += 1;
+            }
+        }
+        if !self.events {
+            if let Ok(units) = df.column("__unit") {
+                use std::hash::{BuildHasher, Hasher};
+                let units = units.str().map_err(perr)?;
+                let state = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+                for (u, &g) in units.iter().zip(gid.iter()) {
+                    if let (Some(u), true) = (u, g != NONE) {
+                        let mut h = state.build_hasher();
+                        h.write(u.as_bytes());
+                        self.unit_hashes.push(h.finish());
+                    }
+                }
             }
         }
 

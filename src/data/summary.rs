@@ -258,8 +258,10 @@ pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -
         let mut m = Moments::raw(number(cn)?, number(cs)?, number(css)?);
         let needs_second = metric.is_some_and(|m| m.second.is_some());
         if let [Some(y), Some(yy), Some(xy)] = second {
+            // Warehouses write a missing sum as nothing, NULL or \N.
+            let absent = |c: usize| matches!(field(c), "" | "NULL" | "null" | "\\N");
             let blank: Vec<&str> =
-                [y, yy, xy].iter().zip(SECOND_COLUMNS).filter(|(c, _)| field(**c).is_empty()).map(|(_, n)| n).collect();
+                [y, yy, xy].iter().zip(SECOND_COLUMNS).filter(|(c, _)| absent(**c)).map(|(_, n)| n).collect();
             if needs_second && !blank.is_empty() {
                 let mm = metric.map_or("", |m| m.name.as_str());
                 return Err(err(format!(

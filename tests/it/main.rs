@@ -15,3 +15,4 @@ mod drift;
 mod oracle;
 mod stats_reference;
 mod verdict;
+mod workflows;

@@ -35,3 +35,39 @@ pub fn experiment_yaml(name: &str, salt: &str, weights: &[f64], allocation: f64)
 }
 #[rustfmt::skip]
 pub mod scipy_refs;
+
+/// Runs the abx binary in `dir` with `stdin`: (exit code, stdout, stderr).
+pub fn abx_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> (i32, String, String) {
+    let out = assert_cmd::Command::cargo_bin("abx")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+/// DuckDB's command-line engine: $ABX_DUCKDB, else `duckdb` on PATH, else the
+/// binary of PyPI's duckdb-cli, installed into target/tools on first use (as
+/// .ci/run does), so that the test runs the real engine, never skips.
+pub fn duckdb() -> PathBuf {
+    if let Some(p) = std::env::var_os("ABX_DUCKDB") {
+        return PathBuf::from(p);
+    }
+    let tools = root().join("target").join("tools").join("duckdb");
+    let bin = tools.join("duckdb_cli").join("duckdb");
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    if !bin.exists() {
+        let ok = std::process::Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+            .arg(&tools)
+            .arg("duckdb-cli")
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok && bin.exists(), "could not install DuckDB's CLI (python3 -m pip install --target {} duckdb-cli)", tools.display());
+    }
+    bin
+}
