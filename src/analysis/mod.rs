@@ -624,3 +624,81 @@ fn judge_one(c: &mut Comparison, direction: Direction, opts: &Options, needed: f
     c.worse = worse;
     c.significant = better || worse;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{parse_str, Experiment};
+    use proptest::prelude::*;
+
+    fn experiment(kind: &str) -> Experiment {
+        let text = format!(
+            "name: t\nvariants: [{{name: c}}, {{name: t}}, {{name: u}}]\nmetrics: [{{name: m, kind: {kind}}}]\n"
+        );
+        parse_str("t.yaml", &text).unwrap()
+    }
+
+    fn arm(kind: &str, n: f64, mean: f64, sd: f64) -> Moments {
+        if kind == "proportion" {
+            let x = (n * mean.clamp(0.0, 1.0)).round();
+            return Moments::raw(n, x, x);
+        }
+        let s = n * mean;
+        Moments::raw(n, s, sd * sd * (n - 1.0) + s * s / n)
+    }
+
+    proptest! {
+        // One story: a comparison is significant exactly when the judging
+        // test's intervals exclude 0 on the side of its effect; a mark is
+        // never beside an interval that includes 0.
+        #[test]
+        fn the_mark_and_the_intervals_come_from_one_test(
+            proportion in any::<bool>(),
+            method in 0usize..3,
+            correction in 0usize..2,
+            n in proptest::collection::vec(30.0f64..5000.0, 3),
+            mean in proptest::collection::vec(0.05f64..0.6, 3),
+            sd in proptest::collection::vec(0.05f64..2.0, 3),
+        ) {
+            let kind = if proportion { "proportion" } else { "mean" };
+            let exp = experiment(kind);
+            let mut stats = HashMap::new();
+            for (i, v) in ["c", "t", "u"].iter().enumerate() {
+                stats.insert((v.to_string(), "m".to_string()), arm(kind, n[i].round(), mean[i], sd[i]));
+            }
+            let mut opts = Options::from_decision(&exp.decision);
+            opts.method = [Method::Frequentist, Method::Sequential, Method::Bayesian][method];
+            opts.correction = [Correction::None, Correction::Holm][correction];
+            let a = analyze(&exp, &stats, None, &opts);
+            for c in &a.metrics[0].comparisons {
+                let j = &c.test;
+                if !j.measurable {
+                    prop_assert!(!c.significant && j.lift_ci.is_none());
+                    continue;
+                }
+                let excludes = |i: &Option<Interval>| i.map(|i| i.low > 0.0 || i.high < 0.0);
+                if c.better || c.worse {
+                    for i in [j.diff_ci, j.lift_ci].iter().flatten() {
+                        prop_assert!(i.low > 0.0 || i.high < 0.0, "{:?} with {:?}", i, c);
+                        prop_assert_eq!(i.low > 0.0, c.diff > 0.0);
+                    }
+                }
+                // Without a correction, and but for the bayesian risk rule, the converse holds.
+                if correction == 0 && opts.method != Method::Bayesian {
+                    for i in [&j.diff_ci, &j.lift_ci] {
+                        if let Some(e) = excludes(i) {
+                            prop_assert_eq!(e, c.significant, "{:?} vs {:?}", i, c);
+                        }
+                    }
+                }
+                if opts.method == Method::Bayesian {
+                    let w = j.chance_to_win.unwrap();
+                    let i = j.lift_ci.unwrap();
+                    // The worse end is 0 exactly at the chance to win needed.
+                    let up = i.low >= 0.0;
+                    prop_assert_eq!(up, w >= j.threshold, "{:?} {} {}", i, w, j.threshold);
+                }
+            }
+        }
+    }
+}

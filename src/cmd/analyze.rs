@@ -343,7 +343,7 @@ fn bucketer_for(args: &InputArgs, exp: &Experiment, lenient: bool) -> (Option<Bu
         s @ (Status::Draft | Status::Stopped | Status::Promoted) => {
             let now = match s {
                 Status::Promoted => format!("gives every unit {}", exp.promoted.as_deref().unwrap_or("")),
-                _ => "exposes no unit".to_string(),
+                Status::Draft | Status::Stopped | Status::Running => "exposes no unit".to_string(),
             };
             let why = format!(
                 "experiment `{}` is {} (status: {0}), so its bucketing now {now}, not the variants units had while it ran: give the data a variant column, or pass --as-running if it was collected while the experiment ran",
@@ -464,6 +464,12 @@ pub fn readout(args: &InputArgs, by: &[String], opts: &Options, exp: &Experiment
                 ));
             }
             let (rows, name) = summary_rows(exp, summary)?;
+            for m in exp.metrics.iter().filter(|m| m.cap.is_some()) {
+                ctx.warn(&format!(
+                    "metric `{}` has a cap: a summary's sums are used as given, so they must be sums of capped values (abx cannot cap a sum)",
+                    m.name
+                ));
+            }
             let stats = coverage(exp, rows, &name, args.ignore_unknown_variants, &HashMap::new())?;
             Ok(Readout { overall: analyze(exp, &stats, None, opts), input: None, segments: Vec::new() })
         }
@@ -623,7 +629,10 @@ fn method_line(a: &Analysis) -> String {
         (c, Method::Bayesian) => {
             format!("{} correction {family}: the chance to win needed is Bonferroni-adjusted", correction_name(c))
         }
-        (c, _) => format!("{} correction {family} (the p-values shown are adjusted)", correction_name(c)),
+        (c, _) => format!(
+            "{} correction {family} (the p-values shown are adjusted, the intervals are not)",
+            correction_name(c)
+        ),
     };
     let cuped = if a.metrics.iter().any(|m| m.comparisons.iter().any(|c| c.theta.is_some())) {
         "; CUPED with θ pooled over control and each treatment"

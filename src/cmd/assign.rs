@@ -52,9 +52,9 @@ targeting), or from stdin, one per line. Output keeps input order; an ineligible
 unexposed unit gets an empty variant.",
     after_help = "Examples:\n  \
 abx assign -e experiments/followup_timing.yaml --id user_1 --id user_2\n  \
-abx assign -e experiments/followup_timing.yaml < ids.txt > assignments.csv\n  \
-abx assign -e experiments/strategy_complexity.yaml --input users.csv --id-column user_id\n  \
-abx assign -e a.yaml -e b.yaml --format jsonl < ids.txt\n  \
+seq -f 'user_%g' 1 1000000 | abx assign -e experiments/followup_timing.yaml > assignments.csv\n  \
+abx assign -e experiments/strategy_complexity.yaml --input fixtures/good/users.csv --id-column user_id\n  \
+abx assign -e experiments/followup_timing.yaml -e experiments/backtest_window.yaml --id user_1 --format jsonl\n  \
 abx assign --explain -e experiments/followup_timing.yaml --id user_1"
 )]
 pub struct AssignArgs {

@@ -35,12 +35,12 @@ A column drifts when its PSI >= 0.25 (or by --method and --threshold), or when i
 moves by a PSI >= --psi-threshold, or when its type changed. The data drifts when any column drifts \
 (--drift-share to require a share). Exit code 0 no drift, 1 drift, 2 error.",
     after_help = "Examples:\n  \
-abx drift --reference train.parquet --current today.parquet\n  \
-abx drift --reference train.csv --current today.csv --columns age,income --format json\n  \
-abx drift --reference train.parquet --current today.parquet --method ks --threshold 0.01\n  \
-abx drift --reference train.parquet --save-profile train.profile.json\n  \
-abx drift --reference-profile train.profile.json --current today.parquet --format prometheus > drift.prom\n  \
-abx drift -r train.parquet -c today.parquet || retrain.sh\n\n\
+abx drift --reference fixtures/drift_extra/mixed_ref.parquet --current fixtures/drift_extra/mixed_cur.parquet\n  \
+abx drift -r fixtures/drift_extra/exact_small_ties_ref.csv -c fixtures/drift_extra/exact_small_ties_cur.csv --format json\n  \
+abx drift -r fixtures/drift_extra/mixed_ref.parquet -c fixtures/drift_extra/mixed_cur.parquet --columns num,score --method ks --threshold 0.01\n  \
+abx drift --reference fixtures/drift_extra/mixed_ref.parquet --save-profile train.profile.json\n  \
+abx drift --reference-profile train.profile.json --current fixtures/drift_extra/mixed_cur.parquet --format prometheus > drift.prom\n  \
+abx drift -r train.parquet -c today.parquet || retrain.sh   # exit 1 on drift, 2 on an error\n\n\
 Exit codes: 0 no drift, 1 drift, 2 usage or input error."
 )]
 pub struct DriftArgs {

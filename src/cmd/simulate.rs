@@ -155,6 +155,13 @@ fn models(args: &SimulateArgs, exp: &Experiment) -> Result<Vec<MetricModel>> {
 
 pub fn run(args: &SimulateArgs, ctx: &Ctx) -> Result<i32> {
     let exp = spec::load(&args.experiment)?;
+    if exp.status() != crate::spec::Status::Running {
+        ctx.warn(&format!(
+            "experiment `{}` is {}: simulating it as it runs (units assigned by its ranges)",
+            exp.name,
+            exp.status().name()
+        ));
+    }
     if exp.metrics.is_empty() {
         return Err(AbxError::input(
             args.experiment.display().to_string(),

@@ -32,9 +32,10 @@ and a treatment can still win;\n  \
 intervals do not inflate false positives with repeated looks. `method: bayesian` promotes on \
 `chance_to_win` (default 0.95) with expected loss below `max_risk` (default 0.0025).",
     after_help = "Examples:\n  \
-abx verdict -e experiments/followup_timing.yaml --data outcomes.parquet\n  \
-abx verdict -e experiments/followup_timing.yaml --summary summary.csv --format json\n  \
-abx verdict -e experiments/followup_timing.yaml --data outcomes.csv --write   # record a promotion in the file\n\n\
+abx verdict -e experiments/followup_timing.yaml --data fixtures/analyze/followup_timing_units.parquet\n  \
+abx verdict -e experiments/followup_timing.yaml --summary fixtures/analyze/followup_timing_summary.csv --format json\n  \
+abx simulate -e fixtures/verdict/two_arms.yaml --units 40000 --effect conversion=0.2 --output outcomes.csv\n  \
+abx verdict -e fixtures/verdict/two_arms.yaml --data outcomes.csv --write   # on promote, record it in the file\n\n\
 Exit codes:\n  \
 0  promote        a treatment wins: ship it\n  \
 1  keep_control   no treatment should ship\n  \

@@ -512,7 +512,9 @@ impl Plan<'_> {
             let mut seen: Vec<u64> = partials.iter().flat_map(|a| a.unit_hashes.iter().copied()).collect();
             seen.sort_unstable();
             if seen.windows(2).any(|w| w[0] == w[1]) {
-                if let Some((unit, rows)) = repeated_unit(self.path, self.shown, self.req.unit_column.unwrap_or_default()) {
+                if let Some((unit, rows)) =
+                    repeated_unit(self.path, self.shown, self.req.unit_column.unwrap_or_default())
+                {
                     return Err(AbxError::input(
                         self.shown,
                         format!(
@@ -969,6 +971,51 @@ impl Accumulator {
         ))
     }
 
+    /// The fast path of [`Self::fold`], the common case: variants named in a
+    /// column, no segments, every key present, non-empty and inline in its
+    /// view. Kept out of line so that its eight keys stay in registers.
+    #[inline(never)]
+    fn fast_groups(&mut self, arr: &Utf8ViewArray, gid: &mut [u32]) {
+        // Up to 8 known keys in registers, matched without branches
+        // (variants come in random order, so a search loop mispredicts).
+        let mut keys = [u128::MAX; 8];
+        let mut groups = [NONE; 8];
+        let load = |fast: &[(u128, u32)], keys: &mut [u128; 8], groups: &mut [u32; 8]| {
+            for (j, &(k, g)) in fast.iter().take(8).enumerate() {
+                (keys[j], groups[j]) = (k, g);
+            }
+        };
+        load(&self.fast, &mut keys, &mut groups);
+        let mut codes = vec![0u32; 1];
+        for (i, (v, out)) in arr.views().iter().zip(gid.iter_mut()).enumerate() {
+            let k = v.as_u128();
+            let mut g = NONE;
+            for j in 0..8 {
+                g = if keys[j] == k { groups[j] } else { g };
+            }
+            if g == NONE {
+                g = match self.fast.iter().find(|(kk, _)| *kk == k) {
+                    Some(&(_, g)) => g,
+                    None if v.length == 0 => {
+                        self.no_variant += 1;
+                        NONE
+                    }
+                    None => {
+                        codes[0] = self.keys.code(arr, i);
+                        let g = self.group(&codes);
+                        // Only inline views identify their string.
+                        if v.length <= 12 {
+                            self.fast.push((k, g));
+                            load(&self.fast, &mut keys, &mut groups);
+                        }
+                        g
+                    }
+                };
+            }
+            *out = g;
+        }
+    }
+
     fn fold(&mut self, df: &DataFrame) -> Result<(), AbxError> {
         let shown = self.shown.clone();
         let perr = |e: PolarsError| polars_err(&shown, e);
@@ -1008,45 +1055,8 @@ impl Accumulator {
         for arr in key.downcast_iter() {
             // Fast path, the common case: variants named in a column, no
             // segments, every key present, non-empty and inline in its view.
-            let views = arr.views();
             if self.hashing.is_none() && self.by == 0 && vmax.is_none() && arr.null_count() == 0 {
-                // Up to 8 known keys in registers, matched without branches
-                // (variants come in random order, so a search loop mispredicts).
-                let mut keys = [u128::MAX; 8];
-                let mut groups = [NONE; 8];
-                let load = |fast: &[(u128, u32)], keys: &mut [u128; 8], groups: &mut [u32; 8]| {
-                    for (j, &(k, g)) in fast.iter().take(8).enumerate() {
-                        (keys[j], groups[j]) = (k, g);
-                    }
-                };
-                load(&self.fast, &mut keys, &mut groups);
-                for (i, v) in views.iter().enumerate() {
-                    let k = v.as_u128();
-                    let mut g = NONE;
-                    for j in 0..8 {
-                        g = if keys[j] == k { groups[j] } else { g };
-                    }
-                    if g == NONE {
-                        g = match self.fast.iter().find(|(kk, _)| *kk == k) {
-                            Some(&(_, g)) => g,
-                            None if v.length == 0 => {
-                                self.no_variant += 1;
-                                NONE
-                            }
-                            None => {
-                                codes[0] = self.keys.code(arr, i);
-                                let g = self.group(&codes);
-                                // Only inline views identify their string.
-                                if v.length <= 12 {
-                                    self.fast.push((k, g));
-                                    load(&self.fast, &mut keys, &mut groups);
-                                }
-                                g
-                            }
-                        };
-                    }
-                    gid[row + i] = g;
-                }
+                self.fast_groups(arr, &mut gid[row..row + arr.len()]);
                 row += arr.len();
                 continue;
             }

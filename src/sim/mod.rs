@@ -143,7 +143,8 @@ pub fn models(
 /// (units the allocation leaves out are skipped), with `drop[v]` the share of
 /// variant v's units lost (as a broken logger would lose them).
 pub fn assign_units(exp: &Experiment, n: u64, drop: &[f64], rng: &mut ChaCha8Rng) -> Vec<(u64, usize)> {
-    let b = Bucketer::new(exp);
+    // The experiment as it runs, whatever its status says now.
+    let b = Bucketer::running(exp);
     let mut out = Vec::with_capacity(n as usize);
     for i in 1..=n {
         let id = format!("u{i}");
@@ -305,10 +306,11 @@ fn one_run(
     let mut acc: Vec<Moments> = models
         .iter()
         .flat_map(|m| {
-            let shift_y = match m.kind {
-                MetricKind::Ratio => 3.0,
-                _ if m.covariate => m.baseline,
-                _ => 0.0,
+            // The denominator's mean (1 + Poisson(2)), the covariate's baseline, or no second column.
+            let shift_y = match (m.kind, m.covariate) {
+                (MetricKind::Ratio, _) => 3.0,
+                (MetricKind::Mean | MetricKind::Proportion, true) => m.baseline,
+                (MetricKind::Mean | MetricKind::Proportion, false) => 0.0,
             };
             std::iter::repeat_n(Moments { shift: m.baseline, shift_y, ..Moments::default() }, nv)
         })

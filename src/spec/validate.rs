@@ -457,7 +457,10 @@ fn check_variants(c: &mut Checker, node: &Node, key: &Node) -> Option<Vec<Varian
         if !total.is_finite() {
             c.err_help(
                 key,
-                format!("the variants' weights add up to more than the largest number ({:e}), too large to normalise", f64::MAX),
+                format!(
+                    "the variants' weights add up to more than the largest number ({:e}), too large to normalise",
+                    f64::MAX
+                ),
                 "weights are relative shares: write 1 and 1 (or 50 and 50) for an even split",
             );
             return None;

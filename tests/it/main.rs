@@ -13,6 +13,7 @@ mod cli_analyze_features;
 mod cli_stats;
 mod drift;
 mod oracle;
+mod readme;
 mod stats_reference;
 mod verdict;
 mod workflows;

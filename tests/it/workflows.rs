@@ -217,7 +217,8 @@ fn a_variant_column_is_read_or_bucketing_is_asked_for() {
     let p = dir.path().join("arm.csv");
     std::fs::write(&p, &with_variant).unwrap();
     let p = p.to_str().unwrap();
-    let (code, out, err) = abx(&["analyze", "-e", e, "--data", p, "--unit-column", "user_id", "--variant-column", "arms"]);
+    let (code, out, err) =
+        abx(&["analyze", "-e", e, "--data", p, "--unit-column", "user_id", "--variant-column", "arms"]);
     assert_eq!(code, 2);
     assert!(out.is_empty() && err.contains("no column `arms`") && err.contains("did you mean `arm`?"), "{err}");
     // A column that looks like a variant column is not "no variant column at all".
@@ -258,7 +259,9 @@ fn a_summary_from_duckdb_gives_the_readout_of_the_rows() {
     for m in from_rows["metrics"].as_array().unwrap() {
         let s = metric(&from_sql, m["name"].as_str().unwrap());
         for (a, b) in m["comparisons"].as_array().unwrap().iter().zip(s["comparisons"].as_array().unwrap()) {
-            for key in ["diff", "ci_low", "ci_high", "lift", "lift_ci_low", "lift_ci_high", "p_value", "p_value_adjusted"] {
+            for key in
+                ["diff", "ci_low", "ci_high", "lift", "lift_ci_low", "lift_ci_high", "p_value", "p_value_adjusted"]
+            {
                 close(&b[key], &a[key], &format!("{} {} {key}", m["name"], a["variant"]));
                 checked += 1;
             }
@@ -293,7 +296,10 @@ fn summaries_that_cannot_be_read_correctly_are_refused() {
     let second = "control,rps,1000,5000,30000,2000,5000,11000\ntreatment,rps,1000,5200,31000,2000,5000,11500\ncontrol,spend,1000,5000,30000,4000,20000,21000\ntreatment,spend,1000,5100,31000,4000,20000,21500\n";
     // A ratio or CUPED metric without its second column's sums: never read as zeros.
     let err = run(&format!("variant,metric,n,sum,sum_sq\n{}", good.replace(",,,", "")));
-    assert!(err.contains("metric `rps` is a ratio metric, so its rows need the columns sum_y,sum_y_sq,sum_xy"), "{err}");
+    assert!(
+        err.contains("metric `rps` is a ratio metric, so its rows need the columns sum_y,sum_y_sq,sum_xy"),
+        "{err}"
+    );
     let blank = second.replacen("2000,5000,11000", ",,", 1);
     let err = run(&format!("variant,metric,n,sum,sum_sq,sum_y,sum_y_sq,sum_xy\n{blank}{good}"));
     assert!(err.contains("line 2: metric `rps` needs sum_y, sum_y_sq, sum_xy"), "{err}");
@@ -484,7 +490,11 @@ fn event_metrics_roll_up_as_their_kind_needs() {
     std::fs::write(&bad, "name: ev\nvariants: [{name: control}, {name: treatment}]\nmetrics:\n  - {name: basket, kind: proportion, aggregate: max}\n").unwrap();
     let (code, _, err) = abx(&["analyze", "-e", &bad, "--data", d, "--events", "--unit-column", "user"]);
     assert_eq!(code, 2);
-    assert!(err.contains("so its column must hold only 0 and 1: unit `u") && err.contains("after its events are rolled up by `max`"), "{err}");
+    assert!(
+        err.contains("so its column must hold only 0 and 1: unit `u")
+            && err.contains("after its events are rolled up by `max`"),
+        "{err}"
+    );
     assert!(!err.contains("row "), "{err}");
     std::fs::write(&bad, "name: ev\nvariants: [{name: control}, {name: treatment}]\nmetrics:\n  - {name: bought, kind: proportion, aggregate: sum}\n").unwrap();
     let (code, _, err) = abx(&["validate", &bad]);
@@ -499,7 +509,11 @@ fn write_goes_through_links_keeps_modes_and_refuses_read_only_files() {
     let data = dir.path().join("d.csv");
     let d = data.to_str().unwrap();
     let e = fixture("verdict/two_arms.yaml");
-    assert_eq!(abx(&["simulate", "-e", e.to_str().unwrap(), "--units", "40000", "--effect", "conversion=0.2", "--output", d]).0, 0);
+    assert_eq!(
+        abx(&["simulate", "-e", e.to_str().unwrap(), "--units", "40000", "--effect", "conversion=0.2", "--output", d])
+            .0,
+        0
+    );
     let real = dir.path().join("real.yaml");
     std::fs::copy(&e, &real).unwrap();
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
@@ -532,7 +546,14 @@ fn weights_whose_sum_overflows_are_invalid() {
     for (weights, msg) in
         [(["1e308", "1e308"], "too large to normalise"), (["1e-300", "1e300"], "variant `a` gets no share")]
     {
-        std::fs::write(&p, format!("name: w\nvariants:\n  - {{name: a, weight: {}}}\n  - {{name: b, weight: {}}}\n", weights[0], weights[1])).unwrap();
+        std::fs::write(
+            &p,
+            format!(
+                "name: w\nvariants:\n  - {{name: a, weight: {}}}\n  - {{name: b, weight: {}}}\n",
+                weights[0], weights[1]
+            ),
+        )
+        .unwrap();
         let (code, _, err) = abx(&["validate", p.to_str().unwrap()]);
         assert_eq!(code, 2);
         assert!(err.contains(msg) && err.contains("w.yaml:2:1"), "{err}");
@@ -555,7 +576,8 @@ fn the_ci_workflow_runs_day_by_day_through_a_promotion() {
         s["run"].as_str().unwrap().to_string()
     };
     let (export, verdict_step) = (step("verdict", "Export outcomes"), step("verdict", "Verdict"));
-    let (gate, deploy) = (step("deploy", "Require a promote verdict"), step("deploy", "Record the promotion and deploy"));
+    let (gate, deploy) =
+        (step("deploy", "Require a promote verdict"), step("deploy", "Record the promotion and deploy"));
     let exp_path = doc["env"]["EXPERIMENT"].as_str().unwrap().to_string();
 
     let work = tempfile::tempdir().unwrap();
@@ -593,9 +615,23 @@ fn the_ci_workflow_runs_day_by_day_through_a_promotion() {
     };
     let simulate = |units: &str, out: &Path| {
         let running = w.join("running.yaml");
-        let t = std::fs::read_to_string(fixture("workflows/lifecycle.yaml")).unwrap().replace("status: draft", "status: running");
+        let t = std::fs::read_to_string(fixture("workflows/lifecycle.yaml"))
+            .unwrap()
+            .replace("status: draft", "status: running");
         std::fs::write(&running, t).unwrap();
-        let (code, _, err) = abx(&["simulate", "-e", running.to_str().unwrap(), "--units", units, "--effect", "conversion=0.25", "--seed", "3", "--output", out.to_str().unwrap()]);
+        let (code, _, err) = abx(&[
+            "simulate",
+            "-e",
+            running.to_str().unwrap(),
+            "--units",
+            units,
+            "--effect",
+            "conversion=0.25",
+            "--seed",
+            "3",
+            "--output",
+            out.to_str().unwrap(),
+        ]);
         assert_eq!(code, 0, "{err}");
     };
     // (day, the experiment's status that morning, units, expected verdict)
@@ -610,7 +646,8 @@ fn the_ci_workflow_runs_day_by_day_through_a_promotion() {
             3 => simulate("30000", &data),
             _ => {
                 // After the promotion every unit gets the winner: one variant.
-                let rows: String = (0..4000).map(|i| format!("p{day}-{i},short_prompt,{},{}\n", i % 7 / 6, 90 + i % 13)).collect();
+                let rows: String =
+                    (0..4000).map(|i| format!("p{day}-{i},short_prompt,{},{}\n", i % 7 / 6, 90 + i % 13)).collect();
                 std::fs::write(&data, format!("unit,variant,conversion,latency_ms\n{rows}")).unwrap();
             }
         }
@@ -622,7 +659,8 @@ fn the_ci_workflow_runs_day_by_day_through_a_promotion() {
         let verdict = got.lines().find_map(|l| l.strip_prefix("verdict=")).unwrap().to_string();
         let variant = got.lines().find_map(|l| l.strip_prefix("variant=")).unwrap_or("").to_string();
         let needs = |s: &str| {
-            s.replace("${{ needs.verdict.outputs.verdict }}", &verdict).replace("${{ needs.verdict.outputs.variant }}", &variant)
+            s.replace("${{ needs.verdict.outputs.verdict }}", &verdict)
+                .replace("${{ needs.verdict.outputs.variant }}", &variant)
         };
         let (gate_code, _) = run(&needs(&gate), &data, &outputs);
         if gate_code == Some(0) {
@@ -643,4 +681,56 @@ fn the_ci_workflow_runs_day_by_day_through_a_promotion() {
     let deployed = std::fs::read_to_string(w.join("deployed.txt")).unwrap();
     assert_eq!(deployed, "short_prompt\n".repeat(4));
     assert!(std::fs::read_to_string(w.join("summary.md")).unwrap().contains("PROMOTE: short_prompt"));
+}
+
+/// Every example in every command's --help runs as written, from a copy of
+/// the repository's experiments and fixtures (only shell gates onto scripts
+/// that are not abx's, writes outside the folder, and long simulation
+/// studies are left out).
+#[test]
+fn help_examples_run() {
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    common::repo_copy(w);
+    let bin = assert_cmd::cargo::cargo_bin("abx");
+    let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+    let mut ran = 0;
+    let commands = [
+        &["validate"][..],
+        &["init"],
+        &["assign"],
+        &["analyze"],
+        &["verdict"],
+        &["simulate"],
+        &["drift"],
+        &["power", "proportion"],
+        &["power", "mean"],
+        &["test", "proportions"],
+        &["test", "means"],
+        &["test", "srm"],
+    ];
+    for cmd in commands {
+        // Wide enough that no example wraps.
+        let help = std::process::Command::new(&bin).args(cmd).arg("--help").env("COLUMNS", "500").output().unwrap();
+        let help = String::from_utf8(help.stdout).unwrap();
+        let examples = help.split("Examples:").nth(1).unwrap_or_else(|| panic!("{cmd:?} has no examples"));
+        for line in examples.lines().map(str::trim) {
+            let line = line.split("   #").next().unwrap_or(line).trim();
+            let runs = line.starts_with("abx ") || line.starts_with("seq ");
+            if !runs || line.contains("||") || line.contains("&&") || line.contains('~') || line.contains("--runs") {
+                continue;
+            }
+            let out = std::process::Command::new("bash")
+                .args(["-o", "pipefail", "-c", line])
+                .current_dir(w)
+                .env("PATH", &path)
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap();
+            let code = out.status.code().unwrap_or(-1);
+            assert!([0, 1, 3].contains(&code), "{line}: exit {code}: {}", String::from_utf8_lossy(&out.stderr));
+            ran += 1;
+        }
+    }
+    assert!(ran >= 30, "{ran} examples ran");
 }

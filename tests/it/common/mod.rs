@@ -67,7 +67,32 @@ pub fn duckdb() -> PathBuf {
             .arg("duckdb-cli")
             .status()
             .is_ok_and(|s| s.success());
-        assert!(ok && bin.exists(), "could not install DuckDB's CLI (python3 -m pip install --target {} duckdb-cli)", tools.display());
+        assert!(
+            ok && bin.exists(),
+            "could not install DuckDB's CLI (python3 -m pip install --target {} duckdb-cli)",
+            tools.display()
+        );
     }
     bin
+}
+
+/// Copies a directory tree (tests work on copies, never on the repository's files).
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A work folder holding copies of the repository's experiments and fixtures,
+/// as the README and --help examples expect.
+pub fn repo_copy(w: &std::path::Path) {
+    copy_tree(&root().join("fixtures"), &w.join("fixtures"));
+    copy_tree(&root().join("experiments"), &w.join("experiments"));
 }
