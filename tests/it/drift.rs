@@ -283,8 +283,8 @@ fn a_profile_with_an_all_null_column_reads_back() {
     let (code, _, err) = common::abx(&["drift", "-r", r.to_str().unwrap(), "--save-profile", p]);
     assert_eq!(code, 0, "{err}");
     assert!(std::fs::read_to_string(&profile).unwrap().contains("\"name\":\"empty\",\"dtype\":\"f64\""));
-    let from_profile = common::abx(&["drift", "--reference-profile", p, "-c", c.to_str().unwrap(), "-f", "json"]);
-    let from_data = common::abx(&["drift", "-r", r.to_str().unwrap(), "-c", c.to_str().unwrap(), "-f", "json"]);
+    let from_profile = common::abx(&["drift", "--reference-profile", p, "-c", c.to_str().unwrap(), "--format", "json"]);
+    let from_data = common::abx(&["drift", "-r", r.to_str().unwrap(), "-c", c.to_str().unwrap(), "--format", "json"]);
     assert_eq!(from_profile.0, 1, "{}", from_profile.2);
     let cols = |o: &str| serde_json::from_str::<Value>(o).unwrap()["columns"].clone();
     let (a, b) = (cols(&from_profile.1), cols(&from_data.1));
