@@ -72,7 +72,7 @@ complete -c abx -n "__fish_abx_using_subcommand analyze" -l by -d 'The same read
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l method -d 'Statistical method [default: the experiment\'s decision.method, else frequentist]' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
 sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
 bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l alpha -d 'Significance level (1 - credible level for bayesian) [default: the experiment\'s decision.alpha, else 0.05]' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l alpha -d 'Significance level [default: the experiment\'s decision.alpha, else 0.05]; for bayesian, the level of gbstats\' credible interval in JSON (the mark and the table\'s interval follow decision.chance_to_win)' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l sequential-tuning -d 'Sequential: the number of units the confidence sequence is tuned for [default: decision.sequential_tuning, else 5000]' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l prior-mean -d 'Bayesian: mean of the Gaussian prior on the relative effect (flat prior when absent)' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l prior-variance -d 'Bayesian: variance of the Gaussian prior on the relative effect' -r

@@ -34,8 +34,8 @@ use crate::spec::{Decision, Direction, Experiment, MetricKind};
 use crate::stats::dist::{norm_ppf, t_isf};
 use crate::stats::gbstats::{self, Arm, Prior, Sums};
 use crate::stats::htest::{
-    chi2_goodness_of_fit, fieller_relative, score_interval_diff, score_interval_ratio, two_means, two_proportions,
-    Counts, RelativeCi, Summary,
+    chi2_goodness_of_fit, fieller_set, score_interval_diff, score_interval_ratio, two_means, two_proportions, Counts,
+    RelativeCi, RelativeSet, Summary,
 };
 use crate::stats::multiple::{benjamini_hochberg, bonferroni, holm};
 use crate::stats::{Alternative, Interval};
@@ -138,6 +138,9 @@ pub struct Judgement {
     /// defined (a control mean that is not positive).
     #[serde(serialize_with = "interval_pair")]
     pub lift_ci: Option<Interval>,
+    /// When the relative set is two rays, (-∞, low] and [high, ∞) (then `lift_ci` is null).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lift_rays: Option<[f64; 2]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lift_note: Option<String>,
     /// Bayesian: the posterior's mean and sd, for the interval at the corrected level.
@@ -428,6 +431,7 @@ fn compare(m: &Metric, c: Moments, t: Moments, (control, name): (&str, &str), op
             level: 1.0 - opts.alpha,
             diff_ci: None,
             lift_ci: None,
+            lift_rays: None,
             lift_note: None,
             posterior: None,
         },
@@ -458,6 +462,7 @@ fn compare(m: &Metric, c: Moments, t: Moments, (control, name): (&str, &str), op
 
     // The judging test: what makes it computable, and its intervals.
     let arms = arm_problem(control, m, &c, &raw_a).or_else(|| arm_problem(name, m, &t, &raw_b));
+    let (arms_bad, gb_default) = (arms.is_some(), gbstats::uninformative(a, b));
     // gbstats gives its uninformative default (no lift) on these.
     let gb_blank = gbstats::uninformative(a, b)
         .then(|| format!("gbstats cannot compute the relative effect of {}: an arm has no variance", m.name));
@@ -502,12 +507,22 @@ fn compare(m: &Metric, c: Moments, t: Moments, (control, name): (&str, &str), op
                         _ => va,
                     };
                     let var_base = raw_a.var / c.n;
-                    j.lift_ci = fieller_relative(diff, va + vb, base, var_base, neg_cov, q);
+                    match fieller_set(diff, va + vb, base, var_base, neg_cov, q) {
+                        RelativeSet::Interval(i) => j.lift_ci = Some(i),
+                        RelativeSet::Rays(low, high) => j.lift_rays = Some([low, high]),
+                        RelativeSet::All => {}
+                    }
                 }
             }
             if !positive_base {
-                j.lift_ci = None;
+                (j.lift_ci, j.lift_rays) = (None, None);
                 j.lift_note = Some(base_note());
+            } else if let Some([low, high]) = j.lift_rays {
+                j.lift_note = Some(format!(
+                    "control's mean is not clearly away from 0, so the relative interval is two rays: at most {} and at least {}",
+                    crate::report::fmt_sig(low),
+                    crate::report::fmt_sig(high)
+                ));
             } else if j.lift_ci.is_none() {
                 j.lift_note =
                     Some("the relative interval is unbounded: control's mean is not clearly away from 0".into());
@@ -528,11 +543,25 @@ fn compare(m: &Metric, c: Moments, t: Moments, (control, name): (&str, &str), op
     }
     j.measurable = j.not_measurable.is_none();
     if !j.measurable {
-        (j.diff_ci, j.lift_ci) = (None, None);
+        (j.diff_ci, j.lift_ci, j.lift_rays) = (None, None, None);
     }
-    // Without values in an arm there is no effect at all: never a made-up 0.
+    // Where the figures cannot be computed they are null, never a made-up 0
+    // or 1: gbstats' uninformative default (lift 0, p = 1) for the relative
+    // effect, and every figure when an arm cannot be measured.
+    let nan = f64::NAN;
+    if gb_default || arms_bad {
+        (out.lift, out.lift_ci_low, out.lift_ci_high) = (nan, nan, nan);
+        out.lift_p_value = out.lift_p_value.map(|_| nan);
+        out.chance_to_win = out.chance_to_win.map(|_| nan);
+        out.risk_control = out.risk_control.map(|_| nan);
+        out.risk_treatment = out.risk_treatment.map(|_| nan);
+    }
+    if arms_bad && m.kind != MetricKind::Proportion {
+        (out.ci_low, out.ci_high, out.p_value, out.p_value_adjusted) = (nan, nan, nan, nan);
+        out.test.p_value = None;
+    }
+    // Without values in an arm there is no effect at all.
     if c.n == 0.0 || t.n == 0.0 {
-        let nan = f64::NAN;
         (out.diff, out.ci_low, out.ci_high, out.p_value, out.p_value_adjusted) = (nan, nan, nan, nan, nan);
         (out.lift, out.lift_ci_low, out.lift_ci_high, out.effect_size) = (nan, nan, nan, nan);
         out.lift_p_value = out.lift_p_value.map(|_| nan);

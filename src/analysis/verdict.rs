@@ -94,6 +94,12 @@ pub struct Candidate {
     /// The relative-lift interval of the judging test (null when it has none).
     pub lift_ci_low: f64,
     pub lift_ci_high: f64,
+    /// Treatment minus control, and its interval by the judging test (frequentist).
+    pub diff: f64,
+    pub diff_ci_low: f64,
+    pub diff_ci_high: f64,
+    /// Whether the relative lift is defined (a positive control mean).
+    pub relative: bool,
     /// The judging test (see the readout's `test`).
     pub test: &'static str,
     /// The p-value the decision uses (frequentist: the contract's p_value;
@@ -334,6 +340,14 @@ fn refuse_relative(exp: &Experiment, analysis: &Analysis, primary: &MetricResult
             serde_json::to_value(analysis.method).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
         ));
     }
+    if let (Some(m), true) = (exp.decision.min_lift, base.is_finite() && base <= 0.0) {
+        return Err(format!(
+            "`min_lift` ({}) is a relative lift, and the primary metric {} has a control mean of {}: a relative lift is not defined for a mean that is not positive; remove `min_lift` to decide on the difference",
+            margin(m),
+            primary.name,
+            crate::report::fmt_sig(base)
+        ));
+    }
     for g in exp.guardrails() {
         let Some(m) = analysis.metrics.iter().find(|m| m.name == g.metric) else { continue };
         let base = control_mean(m);
@@ -391,12 +405,18 @@ fn candidates(
             let beats = c.better && j.measurable;
             let eligible = beats && meets_min_lift && guardrails.iter().all(|g| g.ok);
             let (low, high) = j.lift_ci.map_or((f64::NAN, f64::NAN), |i| (i.low, i.high));
+            let (dlow, dhigh) = j.diff_ci.map_or((f64::NAN, f64::NAN), |i| (i.low, i.high));
+            let base = primary.variants.first().map_or(f64::NAN, |v| v.mean);
             Candidate {
                 variant: c.variant.clone(),
                 units: units.get(i + 1).map_or(0, |u| u.1),
                 lift: c.lift,
                 lift_ci_low: low,
                 lift_ci_high: high,
+                diff: c.diff,
+                diff_ci_low: dlow,
+                diff_ci_high: dhigh,
+                relative: base > 0.0,
                 test: j.name,
                 p_value: j.p_value,
                 p_value_adjusted: j.p_value_adjusted,
@@ -475,7 +495,21 @@ pub fn fmt_p(p: f64) -> String {
 }
 
 fn effect(c: &Candidate) -> String {
-    let ci = format!("{} [{}, {}]", pct(c.lift), pct(c.lift_ci_low), pct(c.lift_ci_high));
+    let ci = if c.relative {
+        format!("{} [{}, {}]", pct(c.lift), pct(c.lift_ci_low), pct(c.lift_ci_high))
+    } else {
+        let f = |x: f64| match x {
+            x if !x.is_finite() => "n/a".to_string(),
+            x if x > 0.0 => format!("+{}", crate::report::fmt_sig(x)),
+            x => crate::report::fmt_sig(x),
+        };
+        format!(
+            "difference {} [{}, {}] (a relative lift is not defined here)",
+            f(c.diff),
+            f(c.diff_ci_low),
+            f(c.diff_ci_high)
+        )
+    };
     match (c.p_value_adjusted, c.chance_to_win) {
         (Some(p), _) => format!("{ci}, p = {}", fmt_p(p)),
         (None, Some(w)) => {

@@ -124,7 +124,7 @@ pub struct AnalyzeArgs {
     /// Statistical method [default: the experiment's decision.method, else frequentist]
     #[arg(long, value_enum)]
     pub method: Option<Method>,
-    /// Significance level (1 - credible level for bayesian) [default: the experiment's decision.alpha, else 0.05]
+    /// Significance level [default: the experiment's decision.alpha, else 0.05]; for bayesian, the level of gbstats' credible interval in JSON (the mark and the table's interval follow decision.chance_to_win)
     #[arg(long, value_name = "A")]
     pub alpha: Option<f64>,
     /// Sequential: the number of units the confidence sequence is tuned for [default: decision.sequential_tuning, else 5000]
@@ -211,11 +211,29 @@ fn coverage(
     path: &str,
     ignore_unknown: bool,
     units: &HashMap<String, u64>,
+    ignored: &dyn Fn(&str),
 ) -> Result<HashMap<(String, String), Moments>> {
+    let mut found: Vec<(String, u64)> = rows.iter().map(|((v, _), (_, line))| (v.clone(), *line)).collect();
+    found.extend(units.keys().map(|v| (v.clone(), 0)));
     if !ignore_unknown {
-        let mut found: Vec<(String, u64)> = rows.iter().map(|((v, _), (_, line))| (v.clone(), *line)).collect();
-        found.extend(units.keys().map(|v| (v.clone(), 0)));
         unknown_variant(exp, &found, path)?;
+    } else {
+        let mut left: Vec<String> = found
+            .iter()
+            .filter(|(v, _)| exp.variant_index(v).is_none())
+            .map(|(v, _)| match units.get(v) {
+                Some(n) => format!("{v} ({n} units)"),
+                None => v.clone(),
+            })
+            .collect();
+        left.sort();
+        left.dedup();
+        if !left.is_empty() {
+            ignored(&format!(
+                "{path}: left out, not in the experiment (--ignore-unknown-variants): {}",
+                left.join(", ")
+            ));
+        }
     }
     let mut missing = Vec::new();
     for m in &exp.metrics {
@@ -319,14 +337,21 @@ fn shown(path: &std::path::Path) -> String {
 }
 
 /// Reads a --summary file (or stdin).
-fn summary_rows(exp: &Experiment, summary: &std::path::Path) -> Result<(SummaryRows, String)> {
+fn summary_rows(exp: &Experiment, summary: &std::path::Path, ctx: &Ctx) -> Result<(SummaryRows, String)> {
     let name = shown(summary);
     let reader: Box<dyn std::io::Read> = if summary.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
         Box::new(std::fs::File::open(summary).map_err(|source| AbxError::Read { path: name.clone(), source })?)
     };
-    Ok((read_summary(reader, &name, &summary_metrics(exp))?, name))
+    let rows = read_summary(reader, &name, &summary_metrics(exp))?;
+    let mut other: Vec<&str> = rows.keys().map(|(_, m)| m.as_str()).filter(|m| exp.metric(m).is_none()).collect();
+    other.sort_unstable();
+    other.dedup();
+    if !other.is_empty() {
+        ctx.warn(&format!("{name}: rows of metrics the experiment does not have are left out: {}", other.join(", ")));
+    }
+    Ok((rows, name))
 }
 
 /// The bucketer the input may use: the experiment's assignment now, or with
@@ -346,9 +371,9 @@ fn bucketer_for(args: &InputArgs, exp: &Experiment, lenient: bool) -> (Option<Bu
                 Status::Draft | Status::Stopped | Status::Running => "exposes no unit".to_string(),
             };
             let why = format!(
-                "experiment `{}` is {} (status: {0}), so its bucketing now {now}, not the variants units had while it ran: give the data a variant column, or pass --as-running if it was collected while the experiment ran",
+                "experiment `{}` is {status} (status: {status}), so its bucketing now {now}, not the variants units had while it ran: give the data a variant column, or pass --as-running if it was collected while the experiment ran",
                 exp.name,
-                s.name()
+                status = s.name()
             );
             (None, Some(why))
         }
@@ -396,6 +421,9 @@ fn reduce_data(
     let reduced = reduce(data, &req);
     drop(pb);
     let reduced = reduced?;
+    if args.as_running && !reduced.assigned {
+        ctx.warn("--as-running changes nothing here: the data's variant column says which variant each unit had");
+    }
     for n in &reduced.notes {
         ctx.warn(n);
     }
@@ -422,7 +450,7 @@ pub fn units_per_variant(args: &InputArgs, exp: &Experiment, ctx: &Ctx) -> Resul
             }
         }
         (None, Some(summary)) => {
-            let (rows, _) = summary_rows(exp, summary)?;
+            let (rows, _) = summary_rows(exp, summary, ctx)?;
             let primary = exp.primary_name();
             for ((v, m), (mo, _)) in &rows {
                 if *m == primary {
@@ -463,14 +491,14 @@ pub fn readout(args: &InputArgs, by: &[String], opts: &Options, exp: &Experiment
                     "--by, --events, --unit-column and --variant-column work on unit-level --data, not on a --summary",
                 ));
             }
-            let (rows, name) = summary_rows(exp, summary)?;
+            let (rows, name) = summary_rows(exp, summary, ctx)?;
             for m in exp.metrics.iter().filter(|m| m.cap.is_some()) {
                 ctx.warn(&format!(
                     "metric `{}` has a cap: a summary's sums are used as given, so they must be sums of capped values (abx cannot cap a sum)",
                     m.name
                 ));
             }
-            let stats = coverage(exp, rows, &name, args.ignore_unknown_variants, &HashMap::new())?;
+            let stats = coverage(exp, rows, &name, args.ignore_unknown_variants, &HashMap::new(), &|m| ctx.warn(m))?;
             Ok(Readout { overall: analyze(exp, &stats, None, opts), input: None, segments: Vec::new() })
         }
         (None, None) => Err(usage("give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)")),
@@ -548,7 +576,7 @@ fn from_reduced(
         ));
     }
     let rows = overall.into_iter().map(|(k, m)| (k, (m, 0))).collect();
-    let stats = coverage(exp, rows, shown, ignore_unknown, &units)?;
+    let stats = coverage(exp, rows, shown, ignore_unknown, &units, &|m| ctx.warn(m))?;
     let overall = analyze(exp, &stats, Some(&units), opts);
     let mut out = Vec::new();
     if !by.is_empty() {
@@ -937,6 +965,10 @@ fn metric_table(a: &Analysis, m: &MetricResult) -> Table {
         let j = &c.test;
         let lift = match (j.measurable, j.lift_ci, &j.lift_note) {
             (false, _, _) => "-".to_string(),
+            (true, None, _) if j.lift_rays.is_some() => {
+                let [low, high] = j.lift_rays.unwrap_or_default();
+                format!("{} (-∞, {}] ∪ [{}, ∞)", pct(c.lift), pct(low), pct(high))
+            }
             (true, None, Some(_)) if m.variants[0].mean.is_nan() || m.variants[0].mean <= 0.0 => "n/a".to_string(),
             (true, ci, _) => format!("{} {}", pct(c.lift), interval_text(ci, pct)),
         };

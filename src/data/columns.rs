@@ -151,13 +151,52 @@ fn categories(column: &Column) -> PolarsResult<(HashMap<String, u64>, u64, u64)>
     Ok((owned, ca.null_count() as u64, 0))
 }
 
+fn is_csv(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    !matches!(ext.as_str(), "parquet" | "pq")
+}
+
+/// The blank lines of a CSV file after its header, outside quoted fields
+/// (a quoted field may hold an empty line).
+fn blank_lines(path: &Path) -> std::io::Result<u64> {
+    let bytes = std::fs::read(path)?;
+    if memchr::memmem::find(&bytes, b"\n\n").is_none() && memchr::memmem::find(&bytes, b"\n\r\n").is_none() {
+        return Ok(0);
+    }
+    let (mut blank, mut quoted, mut line_len, mut first) = (0u64, false, 0usize, true);
+    for &b in &bytes {
+        match b {
+            b'"' => {
+                quoted = !quoted;
+                line_len += 1;
+            }
+            b'\n' if !quoted => {
+                if line_len == 0 && !first {
+                    blank += 1;
+                }
+                first = false;
+                line_len = 0;
+            }
+            b'\r' if !quoted => {}
+            _ => line_len += 1,
+        }
+    }
+    Ok(blank)
+}
+
 /// Reads the given columns of `path`, each as asked.
 pub fn read(path: &Path, want: &[(String, Read)]) -> Result<Vec<ColumnData>, AbxError> {
     let (path, shown, _spool) = source(path)?;
     let lf = scan(&path, &shown, false)?;
     let exprs: Vec<Expr> = want.iter().map(|(n, _)| col(n.as_str())).collect();
     let df = lf.select(exprs).collect().map_err(|e| polars_err(&shown, e))?;
-    let rows = df.height() as u64;
+    // polars reads a blank line of a CSV file as a row of nulls; it is no row.
+    let blank = if is_csv(&path) {
+        blank_lines(&path).map_err(|source| AbxError::Read { path: shown.clone(), source })?
+    } else {
+        0
+    };
+    let rows = (df.height() as u64).saturating_sub(blank);
     want.par_iter()
         .map(|(name, how)| {
             let column = df.column(name).map_err(|e| polars_err(&shown, e))?;
@@ -171,7 +210,7 @@ pub fn read(path: &Path, want: &[(String, Read)]) -> Result<Vec<ColumnData>, Abx
                     (Values::Categories(c), m, i)
                 }
             };
-            Ok(ColumnData { name: name.clone(), rows, missing, infinite, values })
+            Ok(ColumnData { name: name.clone(), rows, missing: missing.saturating_sub(blank), infinite, values })
         })
         .collect()
 }

@@ -23,6 +23,7 @@ use crate::assign::targeting;
 use crate::assign::Bucketer;
 use crate::error::AbxError;
 use crate::spec::{did_you_mean, Aggregate, Cap, Condition};
+use crate::stats::drift::quantile_sorted;
 
 /// One metric's columns and how to treat them.
 #[derive(Debug, Clone)]
@@ -190,6 +191,17 @@ pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
         let hint = did_you_mean(c, &names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
         Err(AbxError::input(&shown, format!("no column `{c}` for {what}{hint}; the columns are: {}", names.join(", "))))
     };
+    // polars renames a repeated header `x` to `x_duplicated_0`; which of the two
+    // a metric means is anyone's guess, so it is an error.
+    if let Some(dup) = names.iter().find_map(|n| {
+        let (base, _) = n.rsplit_once("_duplicated_")?;
+        names.contains(&base).then_some(base)
+    }) {
+        return Err(AbxError::input(
+            &shown,
+            format!("the header has two columns named `{dup}`: rename one, so that each column has its own name"),
+        ));
+    }
     let mut notes = Vec::new();
 
     // Which column gives the variant: a variant column, else units hashed by the bucketing.
@@ -306,7 +318,7 @@ struct Plan<'a> {
 impl Plan<'_> {
     /// One reduction of the data; `caps` given reuses caps resolved before.
     fn pass(&self, lf: &LazyFrame, pass: Pass, caps: Option<Vec<Option<f64>>>) -> Result<Reduced, AbxError> {
-        let (req, shown, path) = (self.req, self.shown, self.path);
+        let (req, shown) = (self.req, self.shown);
         let schema = lf.clone().collect_schema().map_err(|e| polars_err(shown, e))?;
         // With events, the unit pass leaves segments to the (unit, segment) pass.
         let by: &[String] = if req.events && pass == Pass::Units && !req.by.is_empty() { &[] } else { req.by };
@@ -339,6 +351,8 @@ impl Plan<'_> {
 
             for (i, m) in req.metrics.iter().enumerate() {
                 let roll = |e: Expr| match m.aggregate {
+                    // The sum over the unit's events with a value: 0 when none has one (an
+                    // empty sum, as pandas' sum); mean and max leave such a unit missing.
                     Aggregate::Sum => e.sum(),
                     Aggregate::Count => e.count().cast(DataType::Float64),
                     Aggregate::Max => e.max(),
@@ -401,35 +415,54 @@ impl Plan<'_> {
             lf.clone().select(select)
         };
 
-        // Caps: a percentile is the quantile of the metric over all units, pooled.
+        // Caps: a percentile is the quantile of the metric over the units
+        // analysed (with a variant, exposed, eligible), pooled, found by a
+        // first pass that collects their values (numpy's linear quantile).
         let caps = match caps {
             Some(c) => c,
             None => {
-                let mut caps = Vec::with_capacity(req.metrics.len());
-                for (i, m) in req.metrics.iter().enumerate() {
-                    caps.push(match m.cap {
-                        None => None,
+                let mut caps: Vec<Option<f64>> = req
+                    .metrics
+                    .iter()
+                    .map(|m| match m.cap {
                         Some(Cap::Value(v)) => Some(v),
-                        Some(Cap::Percentile(p)) => {
-                            let x = format!("__x{i}");
-                            let q = lf
-                                .clone()
-                                .select([col(x.as_str())
-                                    .cast(DataType::Float64)
-                                    .fill_nan(lit(NULL))
-                                    .quantile(lit(p), QuantileMethod::Linear)
-                                    .cast(DataType::Float64)
-                                    .alias("q")])
-                                .collect()
-                                .map_err(|e| polars_err(shown, e))?;
-                            q.column("q").ok().and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
+                        Some(Cap::Percentile(_)) | None => None,
+                    })
+                    .collect();
+                let collect: Vec<bool> =
+                    req.metrics.iter().map(|m| matches!(m.cap, Some(Cap::Percentile(_)))).collect();
+                if collect.iter().any(|&c| c) {
+                    let partials = self.fold_all(&lf, by, check_variant, &caps, &collect)?;
+                    for (k, m) in req.metrics.iter().enumerate() {
+                        if let Some(Cap::Percentile(p)) = m.cap {
+                            let mut values: Vec<f64> =
+                                partials.iter().flat_map(|a| a.collected[k].iter().copied()).collect();
+                            values.sort_unstable_by(f64::total_cmp);
+                            caps[k] = (!values.is_empty()).then(|| quantile_sorted(&values, p));
                         }
-                    });
+                    }
                 }
                 caps
             }
         };
+        let partials = self.fold_all(&lf, by, check_variant, &caps, &vec![false; req.metrics.len()])?;
+        self.finish_units(partials, caps)
+    }
 
+    /// Folds the whole (projected) data into one accumulator per worker;
+    /// `collect[k]` also keeps metric k's values of the analysed units.
+    fn fold_all(
+        &self,
+        lf: &LazyFrame,
+        by: &[String],
+        check_variant: bool,
+        caps: &[Option<f64>],
+        collect: &[bool],
+    ) -> Result<Vec<Accumulator>, AbxError> {
+        let (req, shown, path) = (self.req, self.shown, self.path);
+        let hashing = &self.hashing;
+        let attrs: Vec<(usize, &String)> =
+            self.attributes.iter().enumerate().filter_map(|(i, a)| a.as_ref().map(|a| (i, a))).collect();
         let targeting: Vec<(Condition, Option<usize>)> = req
             .targeting
             .iter()
@@ -438,7 +471,12 @@ impl Plan<'_> {
             .filter(|_| hashing.is_some())
             .map(|(i, (c, a))| (c.clone(), a.as_ref().map(|_| i)))
             .collect();
-        let make = || Accumulator::new(req, by.len(), hashing.clone(), &targeting, caps.clone(), check_variant, shown);
+        let make = || {
+            let mut acc =
+                Accumulator::new(req, by.len(), hashing.clone(), &targeting, caps.to_vec(), check_variant, shown);
+            acc.collect = collect.to_vec();
+            acc
+        };
         let key_column = if hashing.is_some() { req.unit_column.unwrap_or_default() } else { self.variant_column };
         // Plain CSV files take a faster reader of ours, into the same fold; it
         // declines (None) files with quoted fields, which polars then reads.
@@ -447,7 +485,7 @@ impl Plan<'_> {
             let unit = req.unit_column.filter(|_| !req.events);
             let text = super::csvfast::TextColumns { key: key_column, unit, attributes: &attr_columns, by };
             if let Some(partials) = super::csvfast::reduce(path, &text, req, &make, shown)? {
-                return self.finish_units(partials, caps);
+                return Ok(partials);
             }
         }
 
@@ -501,7 +539,7 @@ impl Plan<'_> {
             }
             return Err(polars_err(shown, e));
         }
-        self.finish_units(partials, caps)
+        Ok(partials)
     }
 
     /// Merges the partial results; with a unit column and rows as units,
@@ -524,7 +562,22 @@ impl Plan<'_> {
                 }
             }
         }
-        finish(partials, caps)
+        let out = finish(partials, caps)?;
+        // Finite values whose sums overflow (values near 1e308) cannot be analysed either.
+        for g in &out.groups {
+            for (m, mo) in self.req.metrics.iter().zip(&g.metrics) {
+                if ![mo.sum, mo.sum_sq, mo.sum_y, mo.sum_y_sq, mo.sum_xy].iter().all(|v| v.is_finite()) {
+                    return Err(AbxError::input(
+                        self.shown,
+                        format!(
+                            "metric `{}`: the values in variant `{}` are too large to add up (their sum of squares overflows)",
+                            m.name, g.variant
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -778,6 +831,9 @@ pub(super) struct Accumulator {
     ineligible: u64,
     /// Hashes of the unit ids seen, when rows are units with a unit column.
     unit_hashes: Vec<u64>,
+    /// Per metric: keep the values of analysed units (for a percentile cap).
+    collect: Vec<bool>,
+    collected: Vec<Vec<f64>>,
     error: Option<AbxError>,
     /// The first row of the batch the error was found in.
     error_row: u64,
@@ -884,6 +940,8 @@ impl Accumulator {
             not_exposed: 0,
             ineligible: 0,
             unit_hashes: Vec::new(),
+            collect: vec![false; req.metrics.len()],
+            collected: vec![Vec::new(); req.metrics.len()],
             error: None,
             error_row: 0,
             gid: Vec::new(),
@@ -951,6 +1009,30 @@ impl Accumulator {
     }
 
     /// A proportion's values (or its covariate's) must be 0 or 1.
+    /// No infinite value in an analysed row: a mean or a variance of it would be
+    /// infinite or NaN, and the test would say nothing true.
+    fn check_finite(&self, df: &DataFrame, values: &[f64], gid: &[u32], k: usize, what: &str) -> Result<(), AbxError> {
+        if !values.iter().fold(false, |b, &x| b | x.is_infinite()) {
+            return Ok(());
+        }
+        let Some(i) = values.iter().zip(gid).position(|(x, &g)| x.is_infinite() && g != NONE) else {
+            return Ok(());
+        };
+        let at = if self.events {
+            let unit = df.column("__unit").ok().and_then(|c| c.get(i).ok()).map(|v| unquoted(&v)).unwrap_or_default();
+            format!("unit `{unit}` has {} after its events are rolled up", values[i])
+        } else {
+            format!("row {} has {}", self.rows + i as u64 + 1, values[i])
+        };
+        Err(AbxError::input(
+            &self.shown,
+            format!(
+                "metric `{}`: its {what} must hold finite numbers, but {at}: fix or remove that value",
+                self.names[k]
+            ),
+        ))
+    }
+
     fn check_binary(&self, df: &DataFrame, values: &[f64], k: usize, what: &str) -> Result<(), AbxError> {
         // Checked without branches first: 0/1 in random order mispredicts.
         let bad = values.iter().fold(false, |b, &x| b | ((x != 0.0) & (x != 1.0) & !x.is_nan()));
@@ -1171,6 +1253,7 @@ impl Accumulator {
             if direct.is_none() {
                 floats(df, &name, &mut xs).map_err(perr)?;
             }
+            self.check_finite(df, direct.unwrap_or(&xs), &gid, k, "column")?;
             if let Some(cap) = self.caps[k] {
                 for x in xs.iter_mut() {
                     if *x > cap {
@@ -1179,11 +1262,16 @@ impl Accumulator {
                 }
             }
             let xs: &[f64] = direct.unwrap_or(&xs);
+            if self.collect[k] {
+                let keep = gid.iter().zip(xs).filter(|&(&g, x)| g != NONE && !x.is_nan()).map(|(_, &x)| x);
+                self.collected[k].extend(keep);
+            }
             if binary {
                 self.check_binary(df, xs, k, "column")?;
             }
             if has_y {
                 floats(df, &format!("__y{k}"), &mut ys).map_err(perr)?;
+                self.check_finite(df, &ys, &gid, k, "denominator or covariate")?;
                 if binary {
                     self.check_binary(df, &ys, k, "covariate")?;
                 }

@@ -148,6 +148,14 @@ fn impossible(m: &Moments, binary: bool, second: Option<bool>) -> Option<String>
     if n < 0.0 || n.fract() != 0.0 {
         return Some(format!("n must be a whole number of at least 0, got {n}"));
     }
+    // Counts beyond 2^53 are not exact in floating point (nor in any warehouse's doubles).
+    if n > 9_007_199_254_740_992.0 {
+        return Some(format!("n = {n:e} is more than 2^53 units, beyond what abx counts exactly"));
+    }
+    let squares = [m.sum * m.sum / n.max(1.0), m.sum_y * m.sum_y / n.max(1.0), m.sum * m.sum_y / n.max(1.0)];
+    if !squares.iter().all(|v| v.is_finite()) {
+        return Some("the sums are too large: their squares overflow".into());
+    }
     let ys = second.map(|_| [m.sum_y, m.sum_y_sq, m.sum_xy]).unwrap_or_default();
     if n == 0.0 {
         return (m.sum != 0.0 || m.sum_sq != 0.0 || ys.iter().any(|&v| v != 0.0))
@@ -254,6 +262,11 @@ pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -
                 .ok_or_else(|| err(format!("line {line}, column `{}`: `{text}` is not a number", headers[i])))
         };
         let key = (field(cv).to_string(), field(cm).to_string());
+        for (what, v) in [("variant", &key.0), ("metric", &key.1)] {
+            if v.is_empty() {
+                return Err(err(format!("line {line}: the {what} is empty")));
+            }
+        }
         let metric = metrics.iter().find(|m| m.name == key.1);
         let mut m = Moments::raw(number(cn)?, number(cs)?, number(css)?);
         let needs_second = metric.is_some_and(|m| m.second.is_some());

@@ -159,6 +159,17 @@ impl Profile {
             if c.missing > self.rows {
                 return Err(format!("column `{}`: more missing values than rows", c.name));
             }
+            // Every row is a value or a missing value.
+            let values = match &c.values {
+                ProfileValues::Numeric { n, .. } => *n,
+                ProfileValues::Categorical { categories } => categories.values().sum(),
+            };
+            if values + c.missing != self.rows {
+                return Err(format!(
+                    "column `{}`: {values} values and {} missing do not add up to the profile's {} rows",
+                    c.name, c.missing, self.rows
+                ));
+            }
         }
         Ok(())
     }

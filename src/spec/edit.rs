@@ -89,7 +89,8 @@ fn rewrite_line(lines: &mut [String], at: (usize, usize), key: &str, value: &str
     if !indent.chars().all(|c| c == ' ' || c == '-') {
         return Err(format!("`{key}` shares its line with another key"));
     }
-    let comment = comment_start(body).map(|i| format!(" {}", &body[i..])).unwrap_or_default();
+    // The comment keeps the spacing before it, so every other byte stays.
+    let comment = comment_start(body).map(|i| &body[body[..i].trim_end().len()..]).unwrap_or_default();
     *line = format!("{indent}{key}: {value}{comment}{ending}");
     Ok(())
 }
@@ -143,7 +144,7 @@ mod tests {
     fn rewrites_status_in_place_with_its_comment() {
         let src = format!("{BASE}status: running   # flipped by CI\nowner: me\n");
         let out = set_promoted("t.yaml", &src, "treatment", None).unwrap();
-        assert_eq!(out, format!("{BASE}status: promoted # flipped by CI\npromoted: treatment\nowner: me\n"));
+        assert_eq!(out, format!("{BASE}status: promoted   # flipped by CI\npromoted: treatment\nowner: me\n"));
     }
 
     #[test]

@@ -52,8 +52,14 @@ pub fn norm_isf(p: f64) -> f64 {
 /// Chi-square upper tail Q(k/2, x/2), the regularized upper incomplete gamma
 /// (scipy.stats.chi2.sf).
 pub fn chi2_sf(x: f64, k: f64) -> f64 {
+    if x.is_nan() || k.is_nan() || k <= 0.0 {
+        return f64::NAN;
+    }
     if x <= 0.0 {
         return 1.0;
+    }
+    if x.is_infinite() {
+        return 0.0;
     }
     gamma_ur(k / 2.0, x / 2.0)
 }

@@ -240,14 +240,52 @@ pub fn chi2_goodness_of_fit(observed: &[f64], weights: &[f64]) -> ChiSquare {
     ChiSquare { statistic, p_value: chi2_sf(statistic, dof), dof }
 }
 
+/// The confidence set of a relative effect λ = Δ/m by Fieller's theorem.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RelativeSet {
+    /// A bounded interval (m significantly away from 0).
+    Interval(Interval),
+    /// Two rays, (-∞, low] and [high, ∞): m is not significantly away from 0
+    /// but the difference is; the set excludes (low, high).
+    Rays(f64, f64),
+    /// Every value.
+    All,
+}
+
 /// The confidence set of a relative effect λ = Δ/m by Fieller's theorem
 /// (Fieller 1954), from the difference Δ, the base (control) mean m, their
 /// variances and c = -Cov(Δ, m): {λ : (Δ - λm)² ≤ q²(VΔ + 2λc + λ²Vm)}.
 /// At λ = 0 the condition is |Δ|/√VΔ ≤ q, so the set excludes 0 exactly
-/// when the test of the difference with critical value q rejects. None when
-/// the set is unbounded (m not significantly away from 0: q² Vm ≥ m²).
-/// For independent means (Δ = m₂ - m₁, c = Vm) it is the classic interval
-/// for m₂/m₁, minus 1.
+/// when the test of the difference with critical value q rejects. It is
+/// bounded when m is significantly away from 0 (q² Vm < m²), else two rays
+/// or everything. For independent means (Δ = m₂ - m₁, c = Vm) it is the
+/// classic set for m₂/m₁, minus 1.
+pub fn fieller_set(delta: f64, var_delta: f64, base: f64, var_base: f64, neg_cov: f64, q: f64) -> RelativeSet {
+    let q2 = q * q;
+    let a = base * base - q2 * var_base;
+    let b = -2.0 * (delta * base + q2 * neg_cov);
+    let c = delta * delta - q2 * var_delta;
+    if !(a.is_finite() && b.is_finite() && c.is_finite()) || a == 0.0 {
+        return RelativeSet::All;
+    }
+    let disc = b * b - 4.0 * a * c;
+    if a < 0.0 && disc <= 0.0 {
+        return RelativeSet::All;
+    }
+    // With a > 0, f(Δ/m) ≤ 0, so the discriminant is not negative but for rounding.
+    let disc = disc.max(0.0);
+    // The two roots without cancellation (Numerical Recipes 5.6).
+    let h = -0.5 * (b + b.signum() * disc.sqrt());
+    let (r1, r2) = if h == 0.0 { (0.0, 0.0) } else { (h / a, c / h) };
+    let (low, high) = (r1.min(r2), r1.max(r2));
+    if a > 0.0 {
+        RelativeSet::Interval(Interval { low, high })
+    } else {
+        RelativeSet::Rays(low, high)
+    }
+}
+
+/// The bounded Fieller interval of [`fieller_set`], or None.
 pub fn fieller_relative(
     delta: f64,
     var_delta: f64,
@@ -256,25 +294,19 @@ pub fn fieller_relative(
     neg_cov: f64,
     q: f64,
 ) -> Option<Interval> {
-    let q2 = q * q;
-    let a = base * base - q2 * var_base;
-    let b = -2.0 * (delta * base + q2 * neg_cov);
-    let c = delta * delta - q2 * var_delta;
-    if a.is_nan() || a <= 0.0 || !b.is_finite() || !c.is_finite() {
-        return None;
+    match fieller_set(delta, var_delta, base, var_base, neg_cov, q) {
+        RelativeSet::Interval(i) => Some(i),
+        RelativeSet::Rays(..) | RelativeSet::All => None,
     }
-    // f(Δ/m) ≤ 0, so the discriminant is not negative but for rounding.
-    let disc = (b * b - 4.0 * a * c).max(0.0);
-    // The two roots without cancellation (Numerical Recipes 5.6).
-    let h = -0.5 * (b + b.signum() * disc.sqrt());
-    let (r1, r2) = if h == 0.0 { (0.0, 0.0) } else { (h / a, c / h) };
-    Some(Interval { low: r1.min(r2), high: r1.max(r2) })
 }
 
 /// The score statistic of H0: p_t - p_c = δ, with the proportions
 /// restricted to the null by maximum likelihood (Farrington & Manning 1990,
-/// closed form of Miettinen & Nurminen 1985, without their n/(n - 1)
-/// factor; statsmodels score_test_proportions_2indep(correction=False)).
+/// the closed form of Miettinen & Nurminen 1985's cubic, without their
+/// n/(n - 1) factor). statsmodels' score_test_proportions_2indep has this
+/// cubic with x_c where n_c belongs in its linear coefficient, so its
+/// restricted estimate does not maximise the likelihood; abx's does (checked
+/// against a root of the likelihood's derivative, fixtures/workflows/make.py).
 /// At δ = 0 it is the pooled z statistic.
 pub fn score_diff_statistic(c: Counts, t: Counts, delta: f64) -> f64 {
     let (x1, n1, x0, n0) = (t.successes, t.trials, c.successes, c.trials);
@@ -285,7 +317,7 @@ pub fn score_diff_statistic(c: Counts, t: Counts, delta: f64) -> f64 {
     } else {
         let tmp3 = nobs;
         let tmp2 = (n1 + 2.0 * n0) * delta - nobs - count;
-        let tmp1 = (x0 * delta - nobs - 2.0 * x0) * delta + count;
+        let tmp1 = (n0 * delta - nobs - 2.0 * x0) * delta + count;
         let tmp0 = x0 * delta * (1.0 - delta);
         let q = (tmp2 / (3.0 * tmp3)).powi(3) - tmp1 * tmp2 / (6.0 * tmp3 * tmp3) + tmp0 / (2.0 * tmp3);
         let p = q.signum() * ((tmp2 / (3.0 * tmp3)).powi(2) - tmp1 / (3.0 * tmp3)).max(0.0).sqrt();
@@ -380,4 +412,31 @@ pub fn score_interval_ratio(c: Counts, t: Counts, alpha: f64) -> Option<Interval
     }
     let high = crossing(above, est, hi);
     Some(Interval { low: low - 1.0, high: high - 1.0 })
+}
+
+#[cfg(test)]
+mod score_tests {
+    use super::*;
+
+    fn k(successes: f64, trials: f64) -> Counts {
+        Counts { successes, trials }
+    }
+
+    #[test]
+    fn score_intervals_mirror_when_the_arms_swap() {
+        // Root-finding on the likelihood (fixtures/workflows/make.py): control 30/100, treatment 20/100.
+        let i = score_interval_diff(k(30.0, 100.0), k(20.0, 100.0), 0.05);
+        assert!((i.low / -0.21874401127702459 - 1.0).abs() < 1e-9, "{i:?}");
+        assert!((i.high / 0.020246063404549278 - 1.0).abs() < 1e-9, "{i:?}");
+        let m = score_interval_diff(k(20.0, 100.0), k(30.0, 100.0), 0.05);
+        assert!((m.low + i.high).abs() < 1e-12 && (m.high + i.low).abs() < 1e-12, "{i:?} vs {m:?}");
+        // No successes at all: symmetric about 0.
+        let z = score_interval_diff(k(0.0, 100.0), k(0.0, 100.0), 0.05);
+        assert!((z.low + z.high).abs() < 1e-9 && z.high > 0.03, "{z:?}");
+        // Each bound's statistic is the critical value.
+        let q = norm_isf(0.025);
+        for (d, want) in [(i.low, q), (i.high, -q)] {
+            assert!((score_diff_statistic(k(30.0, 100.0), k(20.0, 100.0), d) - want).abs() < 1e-9);
+        }
+    }
 }

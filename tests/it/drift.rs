@@ -388,3 +388,48 @@ fn categorical_flag_and_other_formats() {
     assert!(out.contains("| column | kind | missing | PSI |"), "{out}");
     assert!(out.contains("| score | numeric | 1.0% -\\> 30.0% |"), "{out}");
 }
+
+/// A blank line of a CSV file is no row (polars reads it as a row of nulls),
+/// and a profile whose counts do not add up to its rows is refused.
+#[test]
+fn blank_lines_are_no_rows_and_profiles_must_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("blank.csv"), "x,s\n\n\n").unwrap();
+    std::fs::write(dir.path().join("gaps.csv"), "x,s\n1.5,a\n\n2.5,b\n\n").unwrap();
+    std::fs::write(dir.path().join("full.csv"), "x,s\n1.5,a\n2.5,b\n").unwrap();
+    let (code, _, err) = common::abx(&[
+        "drift",
+        "-r",
+        dir.path().join("blank.csv").to_str().unwrap(),
+        "-c",
+        dir.path().join("full.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the reference has no rows"), "{err}");
+    let (code, doc, err) = drift_json(dir.path(), &["-r", "gaps.csv", "-c", "full.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!((doc["rows_reference"].as_u64(), doc["drift"].as_bool()), (Some(2), Some(false)), "{doc}");
+    assert_eq!(column(&doc, "x")["missing_reference"], 0.0);
+    // A profile of 2 rows with no values and no missing ones.
+    let (code, _, _) = common::abx(&[
+        "drift",
+        "-r",
+        dir.path().join("full.csv").to_str().unwrap(),
+        "--save-profile",
+        dir.path().join("p.json").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(dir.path().join("p.json")).unwrap();
+    let mut p: Value = serde_json::from_str(&text).unwrap();
+    p["rows"] = Value::from(5);
+    std::fs::write(dir.path().join("bad.json"), p.to_string()).unwrap();
+    let (code, _, err) = common::abx(&[
+        "drift",
+        "--reference-profile",
+        dir.path().join("bad.json").to_str().unwrap(),
+        "-c",
+        dir.path().join("full.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("do not add up to the profile's 5 rows"), "{err}");
+}

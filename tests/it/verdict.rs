@@ -170,7 +170,7 @@ fn write_records_the_promotion_and_keeps_every_other_byte() {
     assert_eq!(after.len(), before.len() + 2);
     let i = before.iter().position(|l| l.starts_with("status:")).unwrap();
     assert_eq!(before[..i], after[..i]);
-    assert_eq!(after[i], "status: promoted # set to promoted by `abx verdict --write`");
+    assert_eq!(after[i], "status: promoted   # set to promoted by `abx verdict --write`");
     assert_eq!(after[i + 1], "promoted: short_prompt");
     assert_eq!(after[i + 2], format!("promoted_at: {}", chrono::Local::now().date_naive()));
     assert_eq!(before[i + 1..], after[i + 3..]);

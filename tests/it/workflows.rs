@@ -734,3 +734,173 @@ fn help_examples_run() {
     }
     assert!(ran >= 30, "{ran} examples ran");
 }
+
+/// Found by a review that tried abx as a new user would: each was a wrong
+/// answer or a crash.
+#[test]
+fn a_percentile_cap_is_taken_over_the_analysed_units_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = dir.path().join("cap.yaml");
+    std::fs::write(
+        &e,
+        "name: cap\nvariants: [{name: control}, {name: t}]\nmetrics:\n  - {name: x, cap: {percentile: 0.5}}\n",
+    )
+    .unwrap();
+    let clean = "variant,x\ncontrol,1\ncontrol,2\nt,3\nt,4\n";
+    // Rows without a variant (and huge values) take no part in the readout, nor in its cap.
+    let extra = format!("{clean},1000\n,1000\n,1000\n,1000\n");
+    let mut caps = Vec::new();
+    for (name, text) in [("clean.csv", clean.to_string()), ("extra.csv", extra)] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        let doc = json_of(&["analyze", "-e", e.to_str().unwrap(), "--data", p.to_str().unwrap(), "--format", "json"]);
+        caps.push(doc["input"]["caps"]["x"].as_f64().unwrap());
+    }
+    // numpy.quantile([1, 2, 3, 4], 0.5) = 2.5
+    assert_eq!(caps, [2.5, 2.5]);
+    // With bucketing: the quantile over the exposed, eligible units (numpy, fixtures/workflows/make.py).
+    let want = expected()["targeted"]["revenue_cap_p90"].as_f64().unwrap();
+    let yaml = std::fs::read_to_string(fixture("workflows/targeted.yaml")).unwrap();
+    let capped = yaml.replace("  - {name: revenue}", "  - {name: revenue, cap: {percentile: 0.9}}");
+    assert_ne!(capped, yaml);
+    let t = dir.path().join("t.yaml");
+    std::fs::write(&t, capped).unwrap();
+    let d = fixture("workflows/targeted.csv");
+    let doc = json_of(&[
+        "analyze",
+        "-e",
+        t.to_str().unwrap(),
+        "--data",
+        d.to_str().unwrap(),
+        "--unit-column",
+        "user_id",
+        "--format",
+        "json",
+    ]);
+    close(&doc["input"]["caps"]["revenue"], &Value::from(want), "bucketed cap");
+}
+
+#[test]
+fn values_that_cannot_be_added_up_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = dir.path().join("m.yaml");
+    std::fs::write(&e, "name: m\nvariants: [{name: control}, {name: t}]\nmetrics: [{name: x}]\n").unwrap();
+    let e = e.to_str().unwrap();
+    let run = |name: &str, text: &str, summary: bool| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        let flag = if summary { "--summary" } else { "--data" };
+        let (code, out, err) = abx(&["verdict", "-e", e, flag, p.to_str().unwrap()]);
+        assert_eq!(code, 2, "{name}: {out} {err}");
+        assert!(!err.contains("panicked") && out.is_empty(), "{err}");
+        err
+    };
+    let err = run("inf.csv", "variant,x\ncontrol,1\ncontrol,inf\nt,2\nt,3\n", false);
+    assert!(err.contains("must hold finite numbers, but row 2 has inf"), "{err}");
+    let err = run("big.csv", "variant,x\ncontrol,1e308\ncontrol,-1e308\nt,2\nt,3\n", false);
+    assert!(err.contains("too large to add up"), "{err}");
+    let err = run("dup.csv", "variant,x,x\ncontrol,1,5\nt,2,6\n", false);
+    assert!(err.contains("two columns named `x`"), "{err}");
+    for n in ["1e19", "2e19", "1e300"] {
+        let err = run("huge.csv", &format!("variant,metric,n,sum,sum_sq\ncontrol,x,{n},1,1\nt,x,{n},1,1\n"), true);
+        assert!(err.contains("more than 2^53 units"), "{err}");
+    }
+    let err = run("sq.csv", "variant,metric,n,sum,sum_sq\ncontrol,x,100,1e300,1e308\nt,x,100,1,1\n", true);
+    assert!(err.contains("too large"), "{err}");
+}
+
+#[test]
+fn figures_that_cannot_be_computed_are_null_not_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = dir.path().join("m.yaml");
+    std::fs::write(&e, "name: m\nvariants: [{name: control}, {name: t}]\nmetrics: [{name: x}]\n").unwrap();
+    let p = dir.path().join("one.csv");
+    std::fs::write(&p, "variant,x\ncontrol,5\nt,1\nt,1.1\nt,1\n").unwrap();
+    let doc = json_of(&["analyze", "-e", e.to_str().unwrap(), "--data", p.to_str().unwrap(), "--format", "json"]);
+    let c = &doc["metrics"][0]["comparisons"][0];
+    for key in ["lift", "lift_ci_low", "lift_ci_high", "lift_p_value", "p_value", "ci_low"] {
+        assert!(c[key].is_null(), "{key}: {c}");
+    }
+    assert_eq!(c["test"]["measurable"], false);
+    // Events whose values are all missing: the unit's sum is an empty sum, 0
+    // (as pandas' sum); its mean is missing.
+    let ev = dir.path().join("ev.csv");
+    std::fs::write(&ev, "user,variant,x\na,control,\na,control,\nb,control,2\nc,control,4\nd,t,3\ne,t,1\n").unwrap();
+    let doc = json_of(&[
+        "analyze",
+        "-e",
+        e.to_str().unwrap(),
+        "--data",
+        ev.to_str().unwrap(),
+        "--events",
+        "--unit-column",
+        "user",
+        "--format",
+        "json",
+    ]);
+    let control = &doc["metrics"][0]["variants"][0];
+    assert_eq!(
+        (control["n"].as_u64(), control["missing"].as_u64(), control["mean"].as_f64()),
+        (Some(3), Some(0), Some(2.0))
+    );
+    let mean = e.to_str().unwrap().replace("m.yaml", "mean.yaml");
+    std::fs::write(&mean, "name: m\nvariants: [{name: control}, {name: t}]\nmetrics: [{name: x, aggregate: mean}]\n")
+        .unwrap();
+    let doc = json_of(&[
+        "analyze",
+        "-e",
+        &mean,
+        "--data",
+        ev.to_str().unwrap(),
+        "--events",
+        "--unit-column",
+        "user",
+        "--format",
+        "json",
+    ]);
+    let control = &doc["metrics"][0]["variants"][0];
+    assert_eq!(
+        (control["n"].as_u64(), control["missing"].as_u64(), control["mean"].as_f64()),
+        (Some(2), Some(1), Some(3.0))
+    );
+}
+
+#[test]
+fn a_relative_threshold_on_a_control_mean_that_is_not_positive_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = dir.path().join("e.yaml");
+    std::fs::write(&e, "name: r\nvariants: [{name: control}, {name: t}]\nmetrics: [{name: pnl}]\ndecision: {min_lift: 0.02, min_units_per_variant: 10}\n").unwrap();
+    let s = dir.path().join("s.csv");
+    std::fs::write(&s, "variant,metric,n,sum,sum_sq\ncontrol,pnl,1000,-50,400\nt,pnl,1000,30,400\n").unwrap();
+    let (code, out, err) = abx(&["verdict", "-e", e.to_str().unwrap(), "--summary", s.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("`min_lift` (2%) is a relative lift") && err.contains("control mean of -0.05"), "{err}");
+    // Without min_lift the frequentist verdict decides on the difference, and says so.
+    std::fs::write(&e, "name: r\nvariants: [{name: control}, {name: t}]\nmetrics: [{name: pnl}]\ndecision: {min_units_per_variant: 10}\n").unwrap();
+    let v = json_of(&["verdict", "-e", e.to_str().unwrap(), "--summary", s.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(v["verdict"], "promote");
+    assert!(v["reasons"][0].as_str().unwrap().contains("difference +0.08 ["), "{v}");
+}
+
+#[test]
+fn a_mark_beside_an_unbounded_relative_set_shows_the_two_rays() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = dir.path().join("e.yaml");
+    std::fs::write(&e, "name: r\nvariants: [{name: control}, {name: t}]\nmetrics: [{name: x}]\n").unwrap();
+    let s = dir.path().join("s.csv");
+    // Control's mean 0.01 with sd 1: not away from 0; the difference is.
+    std::fs::write(&s, "variant,metric,n,sum,sum_sq\ncontrol,x,50,0.5,49.005\nt,x,50,95,229.5\n").unwrap();
+    let (code, out, _) =
+        abx(&["analyze", "-e", e.to_str().unwrap(), "--summary", s.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let c = &doc["metrics"][0]["comparisons"][0];
+    assert!(c["better"].as_bool().unwrap() && c["test"]["lift_ci"].is_null(), "{c}");
+    let rays = c["test"]["lift_rays"].as_array().unwrap();
+    let (lo, hi) = (rays[0].as_f64().unwrap(), rays[1].as_f64().unwrap());
+    assert!(lo < 0.0 && hi > 0.0, "{rays:?}: the set excludes 0");
+    let (_, md, _) =
+        abx(&["analyze", "-e", e.to_str().unwrap(), "--summary", s.to_str().unwrap(), "--format", "markdown"]);
+    let row = md.lines().find(|l| l.starts_with("| t ")).unwrap();
+    assert!(row.contains("(-∞, ") && row.contains("] ∪ [") && row.contains("▲ better"), "{row}");
+}
