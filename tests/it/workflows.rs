@@ -826,43 +826,19 @@ fn figures_that_cannot_be_computed_are_null_not_zero() {
     // (as pandas' sum); its mean is missing.
     let ev = dir.path().join("ev.csv");
     std::fs::write(&ev, "user,variant,x\na,control,\na,control,\nb,control,2\nc,control,4\nd,t,3\ne,t,1\n").unwrap();
-    let doc = json_of(&[
-        "analyze",
-        "-e",
-        e.to_str().unwrap(),
-        "--data",
-        ev.to_str().unwrap(),
-        "--events",
-        "--unit-column",
-        "user",
-        "--format",
-        "json",
-    ]);
-    let control = &doc["metrics"][0]["variants"][0];
-    assert_eq!(
-        (control["n"].as_u64(), control["missing"].as_u64(), control["mean"].as_f64()),
-        (Some(3), Some(0), Some(2.0))
-    );
     let mean = e.to_str().unwrap().replace("m.yaml", "mean.yaml");
     std::fs::write(&mean, "name: m\nvariants: [{name: control}, {name: t}]\nmetrics: [{name: x, aggregate: mean}]\n")
         .unwrap();
-    let doc = json_of(&[
-        "analyze",
-        "-e",
-        &mean,
-        "--data",
-        ev.to_str().unwrap(),
-        "--events",
-        "--unit-column",
-        "user",
-        "--format",
-        "json",
-    ]);
-    let control = &doc["metrics"][0]["variants"][0];
-    assert_eq!(
-        (control["n"].as_u64(), control["missing"].as_u64(), control["mean"].as_f64()),
-        (Some(2), Some(1), Some(3.0))
-    );
+    // (n, missing, mean) of control: sum counts unit a as 0, mean leaves it missing.
+    for (exp, want) in
+        [(e.to_str().unwrap(), (Some(3), Some(0), Some(2.0))), (mean.as_str(), (Some(2), Some(1), Some(3.0)))]
+    {
+        let args =
+            ["analyze", "-e", exp, "--data", ev.to_str().unwrap(), "--events", "--unit-column", "user", "-f", "json"];
+        let doc = json_of(&args);
+        let control = &doc["metrics"][0]["variants"][0];
+        assert_eq!((control["n"].as_u64(), control["missing"].as_u64(), control["mean"].as_f64()), want, "{exp}");
+    }
 }
 
 #[test]
