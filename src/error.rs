@@ -25,13 +25,13 @@ pub enum AbxError {
     /// A file or stream whose content is wrong.
     #[error("{path}: {message}")]
     Input { path: String, message: String },
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {}", describe_io(.source))]
     Read {
         path: String,
         #[source]
         source: io::Error,
     },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {}", describe_io(.source))]
     Write {
         path: String,
         #[source]
@@ -61,6 +61,32 @@ impl AbxError {
     /// the process then ends quietly with success.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, AbxError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// An I/O error in abx's words ("no such file"), not the platform's
+/// ("entity not found", "os error 2").
+pub fn describe_io(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    if let Some(long) = crate::bounds::line_too_long(e) {
+        return long.to_string();
+    }
+    match e.kind() {
+        K::NotFound => "no such file".into(),
+        K::PermissionDenied => "permission denied".into(),
+        K::IsADirectory => "it is a directory, not a file".into(),
+        K::StorageFull => "no space left on the device".into(),
+        K::FileTooLarge => "the file is too large (a file-size limit: ulimit -f)".into(),
+        K::ReadOnlyFilesystem => "the file system is read-only".into(),
+        K::InvalidData | K::Other => e.to_string(),
+        _ => {
+            // The platform's text without its "(os error N)" tail.
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(p) => text[..p].to_string(),
+                None => text,
+            }
+        }
     }
 }
 

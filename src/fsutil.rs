@@ -16,8 +16,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Ab
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    // The name says what a leftover (after kill -9) is: `.out.csv.abx-partial-XXXXXX.tmp`.
+    let prefix = partial_prefix(path);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".abx-").suffix(".tmp");
+    builder.prefix(&prefix).suffix(".tmp");
     // A new file gets the usual 0666 less the umask, as any other tool's output.
     #[cfg(unix)]
     {
@@ -43,6 +45,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Ab
         })?;
     }
     Ok(())
+}
+
+fn partial_prefix(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name: String = name.chars().take(80).collect();
+    format!(".{name}.abx-partial-")
 }
 
 /// Writes an output file: a new file atomically, an existing one by
@@ -98,7 +106,8 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), AbxError> {
 fn rewrite_inode(target: &Path, shown: &str, bytes: &[u8]) -> Result<(), AbxError> {
     let write_err = |source| AbxError::Write { path: shown.to_string(), source };
     let dir = target.parent().unwrap_or(Path::new("."));
-    let mut copy = tempfile::Builder::new().prefix(".abx-new-").suffix(".tmp").tempfile_in(dir).map_err(write_err)?;
+    let mut copy =
+        tempfile::Builder::new().prefix(&partial_prefix(target)).suffix(".tmp").tempfile_in(dir).map_err(write_err)?;
     copy.write_all(bytes).map_err(write_err)?;
     copy.as_file().sync_all().map_err(write_err)?;
     let mut f = std::fs::OpenOptions::new().write(true).open(target).map_err(write_err)?;
@@ -126,7 +135,7 @@ mod tests {
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with(".abx-"))
+            .filter(|e| e.file_name().to_string_lossy().contains(".abx-partial-"))
             .collect();
         assert!(leftovers.is_empty());
     }
@@ -160,7 +169,7 @@ mod tests {
         let leftovers = std::fs::read_dir(dir.path())
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with(".abx-"))
+            .filter(|e| e.file_name().to_string_lossy().contains(".abx-partial-"))
             .count();
         assert_eq!(leftovers, 0);
     }

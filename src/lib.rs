@@ -10,6 +10,7 @@
 
 pub mod analysis;
 pub mod assign;
+pub mod bounds;
 pub mod cmd;
 pub mod data;
 pub mod drift;

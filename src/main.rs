@@ -12,6 +12,14 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // A file-size limit (ulimit -f) would kill the process with SIGXFSZ mid-write
+    // and leave a temporary file; ignored, the write fails with EFBIG instead,
+    // which abx reports after removing the temporary file.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -40,9 +48,10 @@ fn main() {
         }
         Err(e) => {
             let label = if ctx.color { "\x1b[1;31merror:\x1b[0m" } else { "error:" };
-            let _ = writeln!(std::io::stderr(), "{label} {e}");
+            let _ = writeln!(std::io::stderr(), "{label} {}", abx::bounds::clean_message(&e.to_string()));
             e.exit_code()
         }
     };
+    abx::data::outcomes::remove_spools();
     std::process::exit(code);
 }

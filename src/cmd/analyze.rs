@@ -194,7 +194,8 @@ fn unknown_variant(exp: &Experiment, found: &[(String, u64)], path: &str) -> Res
         return Err(AbxError::input(
             path,
             format!(
-                "{at}variant `{v}` is not in experiment `{}` (variants: {}); pass --ignore-unknown-variants to skip it",
+                "{at}variant `{}` is not in experiment `{}` (variants: {}); pass --ignore-unknown-variants to skip it",
+                crate::bounds::quote(v),
                 exp.name,
                 names.join(", ")
             ),

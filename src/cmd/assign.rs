@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::{Ctx, Spinner};
 use crate::assign::{bucket_of, sha256_unit, targeting, Bucketer, TWO_POW_64};
 use crate::data::lines::{lines, Chunk, LineChunker};
-use crate::data::pipeline::{self, Encoded};
+use crate::data::pipeline::{self, Encoded, HeadFirst};
 use crate::data::records::CsvBatches;
 use crate::error::{exit, AbxError, Result};
 use crate::report::{
@@ -433,8 +433,9 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], mut out:
 }
 
 /// Runs the ordered parallel pipeline with a progress spinner on a terminal.
-fn stream<T, R, F>(ctx: &Ctx, enc: &Encoder, out: &mut io::Stdout, next_batch: R, work: F) -> Result<u64>
+fn stream<T, R, F, W>(ctx: &Ctx, enc: &Encoder, out: &mut W, next_batch: R, work: F) -> Result<u64>
 where
+    W: Write + Send,
     T: Send + Sync,
     R: FnMut(Vec<T>) -> Result<Vec<T>> + Send,
     F: Fn(&T, Vec<u8>) -> Result<Encoded> + Sync,
@@ -451,11 +452,11 @@ fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], out: &
             writeln!(io::stderr(), "reading unit ids from stdin, one per line (Ctrl-D to end; see --id and --input)");
     }
     let mut chunker = LineChunker::new(io::stdin(), CHUNK_BYTES);
-    out.write_all(head)?;
-    stream(
+    let mut out = HeadFirst::new(head, out);
+    let rows = stream(
         ctx,
         enc,
-        out,
+        &mut out,
         |spent| {
             chunker.next_batch(BATCH_CHUNKS, spent).map_err(|source| AbxError::Read { path: "<stdin>".into(), source })
         },
@@ -482,7 +483,9 @@ fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], out: &
             }
             Ok(Encoded { bytes, rows })
         },
-    )
+    )?;
+    out.finish()?;
+    Ok(rows)
 }
 
 fn open_input(path: &PathBuf) -> Result<(Box<dyn Read + Send>, String)> {
@@ -533,16 +536,16 @@ fn assign_csv(
             format!(
                 "no column `{}` for the unit ids (pass --id-column); the columns are: {}",
                 args.id_column,
-                batches.headers.join(", ")
+                crate::bounds::quote(&batches.headers.join(", "))
             ),
         )
     })?;
     let columns = attribute_columns(ctx, enc, &batches.headers, &source);
-    out.write_all(head)?;
-    stream(
+    let mut out = HeadFirst::new(head, out);
+    let rows = stream(
         ctx,
         enc,
-        out,
+        &mut out,
         |_| batches.next_batch(BATCH_CHUNKS, CSV_CHUNK_ROWS),
         |records: &Vec<csv::ByteRecord>, mut bytes: Vec<u8>| {
             bytes.reserve(records.len() * 32);
@@ -575,7 +578,9 @@ fn assign_csv(
             }
             Ok(Encoded { bytes, rows })
         },
-    )
+    )?;
+    out.finish()?;
+    Ok(rows)
 }
 
 /// One unit to explain, with its attributes when the input had them.
@@ -611,7 +616,9 @@ fn explain_subjects(args: &AssignArgs) -> Result<Vec<Subject>> {
         return Ok(subjects);
     }
     let mut text = String::new();
-    io::stdin().read_to_string(&mut text).map_err(|source| AbxError::Read { path: "<stdin>".into(), source })?;
+    crate::bounds::LineLimited::new(io::stdin())
+        .read_to_string(&mut text)
+        .map_err(|source| AbxError::Read { path: "<stdin>".into(), source })?;
     Ok(text
         .lines()
         .map(|l| l.trim_start_matches('\u{feff}'))

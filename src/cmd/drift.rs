@@ -1,6 +1,6 @@
 //! `abx drift`: does the current data still look like the reference?
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -105,8 +105,8 @@ fn usage(msg: impl Into<String>) -> AbxError {
 }
 
 fn check_args(args: &DriftArgs) -> Result<Rules> {
-    if args.bins < 2 {
-        return Err(usage("--bins must be at least 2"));
+    if !(2..=crate::bounds::MAX_BINS).contains(&args.bins) {
+        return Err(usage(format!("--bins must be between 2 and {}, not {}", crate::bounds::MAX_BINS, args.bins)));
     }
     let positive = |x: f64, what: &str| -> Result<()> {
         if x.is_finite() && x > 0.0 {
@@ -208,11 +208,13 @@ fn no_rows(file: &str, what: &str) -> AbxError {
 
 fn load_profile(path: &Path) -> Result<Profile> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
-    let profile: Profile = serde_json::from_str(&text)
-        .map_err(|e| AbxError::input(&shown, format!("{}:{}: not a valid drift profile: {e}", e.line(), e.column())))?;
-    profile.check().map_err(|m| AbxError::input(&shown, m))?;
-    Ok(profile)
+    let read_err = |source| AbxError::Read { path: shown.clone(), source };
+    if path.is_dir() {
+        return Err(AbxError::input(&shown, "is a directory; give a profile saved by --save-profile"));
+    }
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let bytes = crate::bounds::read_at_most(file, crate::bounds::MAX_PROFILE_BYTES).map_err(read_err)?;
+    Profile::parse(&bytes).map_err(|m| AbxError::input(&shown, m))
 }
 
 fn missing_column(file: &str, name: &str, names: &[String]) -> AbxError {
@@ -229,15 +231,29 @@ struct Selection {
     skipped: Vec<(String, String)>,
 }
 
+/// A schema by column name (the first of a repeated name), so that looking
+/// columns up stays linear in their number.
+type SchemaIndex<'a> = HashMap<&'a str, (ColumnType, &'a str)>;
+
+fn index(schema: &Schema) -> SchemaIndex<'_> {
+    let mut map = HashMap::with_capacity(schema.len());
+    for (name, t, dtype) in schema {
+        map.entry(name.as_str()).or_insert((*t, dtype.as_str()));
+    }
+    map
+}
+
 fn select(args: &DriftArgs, ref_file: &str, ref_cols: &Schema, cur: Option<(&str, &Schema)>) -> Result<Selection> {
     let ref_names: Vec<String> = ref_cols.iter().map(|c| c.0.clone()).collect();
     let cur_names: Vec<String> = cur.map(|(_, c)| c.iter().map(|c| c.0.clone()).collect()).unwrap_or_default();
+    let ref_index = index(ref_cols);
+    let cur_index = cur.map(|(_, c)| index(c)).unwrap_or_default();
     for name in args.columns.iter().chain(&args.categorical) {
-        if !ref_names.contains(name) {
+        if !ref_index.contains_key(name.as_str()) {
             return Err(missing_column(ref_file, name, &ref_names));
         }
         if let Some((file, _)) = cur {
-            if !cur_names.contains(name) {
+            if !cur_index.contains_key(name.as_str()) {
                 return Err(missing_column(file, name, &cur_names));
             }
         }
@@ -253,18 +269,25 @@ fn select(args: &DriftArgs, ref_file: &str, ref_cols: &Schema, cur: Option<(&str
         args.columns.iter().filter(|c| seen.insert(c.as_str())).cloned().collect()
     } else {
         if cur.is_some() {
-            sel.only_in_reference = ref_names.iter().filter(|n| !cur_names.contains(n)).cloned().collect();
-            sel.only_in_current = cur_names.iter().filter(|n| !ref_names.contains(n)).cloned().collect();
+            sel.only_in_reference = ref_names.iter().filter(|n| !cur_index.contains_key(n.as_str())).cloned().collect();
+            sel.only_in_current = cur_names.iter().filter(|n| !ref_index.contains_key(n.as_str())).cloned().collect();
         }
-        ref_names.iter().filter(|n| cur.is_none() || cur_names.contains(n)).cloned().collect()
+        let mut seen = HashSet::new();
+        ref_names
+            .iter()
+            .filter(|n| cur.is_none() || cur_index.contains_key(n.as_str()))
+            .filter(|n| seen.insert(n.as_str()))
+            .cloned()
+            .collect()
     };
-    let type_of = |cols: &Schema, n: &str| {
-        cols.iter().find(|c| c.0 == n).map(|c| (c.1, c.2.clone())).unwrap_or((ColumnType::Other, String::new()))
+    let type_of = |cols: &SchemaIndex, n: &str| {
+        cols.get(n).map(|c| (c.0, c.1.to_string())).unwrap_or((ColumnType::Other, String::new()))
     };
+    let categorical: HashSet<&str> = args.categorical.iter().map(String::as_str).collect();
     for name in candidates {
-        let forced = args.categorical.contains(&name);
-        let (rt, rd) = type_of(ref_cols, &name);
-        let other = cur.map(|(_, c)| type_of(c, &name));
+        let forced = categorical.contains(name.as_str());
+        let (rt, rd) = type_of(&ref_index, &name);
+        let other = cur.map(|_| type_of(&cur_index, &name));
         let unsupported = |t: ColumnType| t == ColumnType::Other && !forced;
         if unsupported(rt) {
             sel.skipped.push((name, format!("type {rd} is not compared (numbers, strings and booleans are)")));
@@ -318,8 +341,9 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
     let cur_schema = args.current.as_deref().map(columns::schema).transpose()?;
     let cur_file = args.current.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
     let sel = select(args, &ref_file, &ref_schema, cur_schema.as_deref().map(|s| (cur_file.as_str(), s)))?;
-    let type_in = |schema: &Schema, n: &str| {
-        schema.iter().find(|c| c.0 == n).map(|c| (c.1, c.2.clone())).unwrap_or((ColumnType::Null, "null".into()))
+    let (ref_index, cur_index) = (index(&ref_schema), cur_schema.as_deref().map(index).unwrap_or_default());
+    let type_in = |schema: &SchemaIndex, n: &str| {
+        schema.get(n).map(|c| (c.0, c.1.to_string())).unwrap_or((ColumnType::Null, "null".into()))
     };
 
     let reference = match &profile {
@@ -331,8 +355,9 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
                 ));
             }
             let mut columns = p.reference();
-            columns.retain(|c| sel.names.contains(&c.name));
-            columns.sort_by_key(|c| sel.names.iter().position(|n| *n == c.name));
+            let order: HashMap<&str, usize> = sel.names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+            columns.retain(|c| order.contains_key(c.name.as_str()));
+            columns.sort_by_key(|c| order.get(c.name.as_str()).copied());
             for c in &columns {
                 if forced.contains(&c.name) && matches!(c.values, RefValues::Numbers(_)) {
                     return Err(AbxError::input(
@@ -356,7 +381,7 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
         }
         None => {
             let path = args.reference.as_deref().unwrap_or(Path::new(""));
-            let types: Vec<(ColumnType, String)> = sel.names.iter().map(|n| type_in(&ref_schema, n)).collect();
+            let types: Vec<(ColumnType, String)> = sel.names.iter().map(|n| type_in(&ref_index, n)).collect();
             reference_from_data(path, &sel.names, &types, &forced, args.bins, ctx)?
         }
     };
@@ -375,13 +400,13 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
             out.display()
         ));
     }
-    let (Some(cur_path), Some(cur_schema)) = (args.current.as_deref(), cur_schema.as_deref()) else {
+    let (Some(cur_path), Some(_)) = (args.current.as_deref(), cur_schema.as_deref()) else {
         return Ok(exit::OK);
     };
 
     // The current data.
     let want: Vec<(String, Read)> =
-        sel.names.iter().map(|n| (n.clone(), read_mode(type_in(cur_schema, n).0, forced.contains(n)))).collect();
+        sel.names.iter().map(|n| (n.clone(), read_mode(type_in(&cur_index, n).0, forced.contains(n)))).collect();
     let pb = spinner(ctx, &cur_file);
     let mut cur_data = columns::read(cur_path, &want)?;
     sort_numbers(&mut cur_data);
@@ -397,7 +422,7 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
         .par_iter()
         .zip(cur_data.into_par_iter())
         .map(|(r, c)| {
-            let (t, dtype) = type_in(cur_schema, &c.name);
+            let (t, dtype) = type_in(&cur_index, &c.name);
             let cur = CurColumn {
                 dtype,
                 rows: c.rows,

@@ -96,13 +96,13 @@ impl Ctx {
 
     /// A note on stderr (what was written where).
     pub fn info(&self, message: &str) {
-        let _ = writeln!(io::stderr(), "{message}");
+        let _ = writeln!(io::stderr(), "{}", crate::bounds::clean_message(message));
     }
 
     /// A warning on stderr.
     pub fn warn(&self, message: &str) {
         let label = if self.color { "\x1b[1;33mwarning:\x1b[0m" } else { "warning:" };
-        let _ = writeln!(io::stderr(), "{label} {message}");
+        let _ = writeln!(io::stderr(), "{label} {}", crate::bounds::clean_message(message));
     }
 }
 

@@ -146,10 +146,26 @@ struct Solution {
     n_exact: Option<f64>,
 }
 
-fn totals(n_exact: f64, c: &Common) -> Vec<(&'static str, Value)> {
+/// The most units abx reports as an integer: 2^53, the largest count a
+/// double (and a JSON reader) holds exactly.
+const MAX_UNITS: f64 = 9_007_199_254_740_992.0;
+
+/// A sample size beyond [`MAX_UNITS`] is no design anyone can run: an error,
+/// never a wrapped integer.
+fn too_many(n: f64) -> AbxError {
+    usage(format!(
+        "the design needs more than 2^53 (about 9.0e15) units (n per variant = {}); no experiment can reach it: raise --mde, alpha or the ratio, or lower --power",
+        fmt_sig(n)
+    ))
+}
+
+fn totals(n_exact: f64, c: &Common) -> Result<Vec<(&'static str, Value)>> {
     let n_per_variant = n_exact.ceil();
     let n_treatment = (n_exact * c.ratio).ceil();
     let n_total = n_per_variant + n_treatment * f64::from(c.variants - 1);
+    if !(n_total.is_finite() && n_total <= MAX_UNITS && n_exact >= 0.0) {
+        return Err(too_many(n_exact));
+    }
     let mut out = vec![
         ("n_exact", json!(n_exact)),
         ("n_per_variant", json!(n_per_variant as u64)),
@@ -159,7 +175,7 @@ fn totals(n_exact: f64, c: &Common) -> Vec<(&'static str, Value)> {
     if let Some(u) = c.daily_units {
         out.push(("days", json!((n_total / u).ceil() as u64)));
     }
-    out
+    Ok(out)
 }
 
 fn finish(
@@ -193,6 +209,9 @@ fn finish(
         let mut t = Table::new(&["mde", "n_per_variant", ""]).titled("units per variant by MDE");
         let mut list = Vec::new();
         for (mde, n) in &points {
+            if !(n.is_finite() && *n <= MAX_UNITS) {
+                return Err(too_many(*n));
+            }
             let width = if max > 0.0 { (n / max * 40.0).round() as usize } else { 0 };
             t.push(vec![json!(fmt_sig(*mde)), json!(n.ceil() as u64), json!("█".repeat(width.max(1)))]);
             list.push(json!({"mde": mde, "n_per_variant": n.ceil() as u64, "n_exact": n}));
@@ -247,7 +266,7 @@ fn run_proportion(a: &ProportionArgs, ctx: &Ctx) -> Result<i32> {
                 None => {
                     let n_exact = prop_n(p1, p2, alpha, c.power, c.sided, c.ratio);
                     inputs.push(("power", json!(c.power)));
-                    Solution { fields: totals(n_exact, c), n_exact: Some(n_exact) }
+                    Solution { fields: totals(n_exact, c)?, n_exact: Some(n_exact) }
                 }
                 Some(n) => Solution {
                     fields: vec![
@@ -323,7 +342,7 @@ fn run_mean(a: &MeanArgs, ctx: &Ctx) -> Result<i32> {
                 None => {
                     let n_exact = mean_n(d / a.sd, alpha, c.power, c.sided, c.ratio).ok_or_else(no_solution)?;
                     inputs.push(("power", json!(c.power)));
-                    Solution { fields: totals(n_exact, c), n_exact: Some(n_exact) }
+                    Solution { fields: totals(n_exact, c)?, n_exact: Some(n_exact) }
                 }
                 Some(n) => Solution {
                     fields: vec![

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use super::Ctx;
 use crate::analysis::Method;
+use crate::bounds;
 use crate::data::write::{write_csv, write_table, Col};
 use crate::error::{exit, AbxError, Result};
 use crate::report::{fmt_sig, Format, Report, Table};
@@ -168,9 +169,23 @@ pub fn run(args: &SimulateArgs, ctx: &Ctx) -> Result<i32> {
             "the experiment has no `metrics` to simulate",
         ));
     }
-    if args.units == 0 {
-        return Err(usage("--units must be at least 1"));
+    if args.units == 0 || args.units > bounds::MAX_SIM_UNITS {
+        return Err(usage(format!(
+            "--units must be between 1 and {} (100 million), not {}",
+            bounds::MAX_SIM_UNITS,
+            args.units
+        )));
     }
+    if let Some(runs) = args.runs.filter(|&r| r > bounds::MAX_SIM_RUNS) {
+        return Err(usage(format!("--runs must be at most {} (10 million), not {runs}", bounds::MAX_SIM_RUNS)));
+    }
+    if u64::from(args.peek) > bounds::MAX_LOOKS {
+        return Err(usage(format!("--peek must be at most {} days, not {}", bounds::MAX_LOOKS, args.peek)));
+    }
+    // The units of a study (16 bytes each), or the rows of a data file
+    // (held twice while written), checked before anything is allocated.
+    let per_unit = if args.output.is_some() { 160 + 30 * 2 * exp.metrics.len() as u64 } else { 16 };
+    bounds::check_memory(args.units.saturating_mul(per_unit), &format!("--units {}", args.units)).map_err(usage)?;
     let models = models(args, &exp)?;
     match (&args.output, args.runs) {
         (Some(out), _) => generate(args, &exp, &models, out, ctx),

@@ -114,7 +114,8 @@ fn record(path: &Path, exp: &Experiment, v: &Verdict, today: NaiveDate, ctx: &Ct
         ctx.warn(&format!("{shown} already records `promoted: {variant}`"));
         return Ok(());
     }
-    let source = std::fs::read_to_string(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
+    let bytes = crate::spec::read_file(path)?;
+    let source = String::from_utf8(bytes).map_err(|_| AbxError::input(&shown, "the file is not valid UTF-8"))?;
     let edited = edit::set_promoted(&shown, &source, variant, Some(today)).map_err(|m| AbxError::input(&shown, m))?;
     replace_file(path, edited.as_bytes())?;
     ctx.info(&format!(

@@ -56,7 +56,7 @@ fn column_type(dtype: &DataType) -> ColumnType {
 
 /// A file's columns and their types, in file order.
 pub fn schema(path: &Path) -> Result<Vec<(String, ColumnType, String)>, AbxError> {
-    let (path, shown, _spool) = source(path)?;
+    let (path, shown, _) = source(path)?;
     let mut lf = scan(&path, &shown, false)?;
     let schema = lf.collect_schema().map_err(|e| polars_err(&shown, e))?;
     Ok(schema.iter().map(|(n, t)| (n.to_string(), column_type(t), t.to_string())).collect())
@@ -186,7 +186,7 @@ fn blank_lines(path: &Path) -> std::io::Result<u64> {
 
 /// Reads the given columns of `path`, each as asked.
 pub fn read(path: &Path, want: &[(String, Read)]) -> Result<Vec<ColumnData>, AbxError> {
-    let (path, shown, _spool) = source(path)?;
+    let (path, shown, _) = source(path)?;
     let lf = scan(&path, &shown, false)?;
     let exprs: Vec<Expr> = want.iter().map(|(n, _)| col(n.as_str())).collect();
     let df = lf.select(exprs).collect().map_err(|e| polars_err(&shown, e))?;

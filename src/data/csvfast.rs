@@ -30,6 +30,8 @@ struct Needed {
     /// (field index, batch column name, kind, header name)
     columns: Vec<(usize, String, Kind, String)>,
     sep: u8,
+    /// Fields in the header: every row has as many.
+    fields: usize,
 }
 
 /// Reduces `path` with this reader; `Ok(None)` when it declines the file.
@@ -102,7 +104,7 @@ where
     if !ok || sorted.len() != names.len() {
         return Ok(None);
     }
-    let needed = Needed { columns, sep };
+    let needed = Needed { columns, sep, fields: names.len() };
 
     let first_rest = first.data[end..].to_vec();
     let mut pending = Some((first_rest, first.first_line + 1));
@@ -200,7 +202,7 @@ fn parse(data: &[u8], first_line: u64, needed: &Needed, shown: &str) -> Result<O
                                     format!(
                                         "metric column `{name}` is not numeric: row {} (line {line_no} of a CSV with a header) has `{}`",
                                         line_no - 1,
-                                        String::from_utf8_lossy(text)
+                                        crate::bounds::quote_bytes(text)
                                     ),
                                 )
                             })?;
@@ -215,7 +217,15 @@ fn parse(data: &[u8], first_line: u64, needed: &Needed, shown: &str) -> Result<O
         if at_eol {
             let blank = pos - line_start <= 1 && data[line_start..pos].iter().all(|&b| b == b'\r');
             if !blank {
-                // A short line: its missing fields are missing values.
+                if field != needed.fields {
+                    return Err(AbxError::input(
+                        shown,
+                        format!(
+                            "line {line_no}: a row has {field} fields where the header has {}; every row needs one value per column (an empty one for a missing value)",
+                            needed.fields
+                        ),
+                    ));
+                }
                 for (slot, s) in seen.iter_mut().enumerate() {
                     if !*s {
                         match needed.columns[slot].2 {

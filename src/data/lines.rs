@@ -3,6 +3,8 @@
 
 use std::io::{self, Read};
 
+use crate::bounds::{LineTooLong, MAX_LINE_BYTES};
+
 /// A run of whole lines and the 1-based number of its first line.
 #[derive(Debug)]
 pub struct Chunk {
@@ -18,6 +20,11 @@ pub struct LineChunker<R> {
     next_line: u64,
     eof: bool,
     chunk_size: usize,
+    max_line: usize,
+}
+
+fn too_long(line: u64) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, LineTooLong { line })
 }
 
 impl<R: Read> LineChunker<R> {
@@ -29,34 +36,60 @@ impl<R: Read> LineChunker<R> {
             next_line: 1,
             eof: false,
             chunk_size: chunk_size.max(1),
+            max_line: MAX_LINE_BYTES,
         }
     }
 
-    /// The next chunk of whole lines (the last may lack its newline), or None at the end.
+    /// The same with another longest line (tests).
+    pub fn with_max_line(reader: R, chunk_size: usize, max_line: usize) -> Self {
+        LineChunker { max_line, ..LineChunker::new(reader, chunk_size) }
+    }
+
+    /// The next chunk of whole lines (the last may lack its newline), or None
+    /// at the end. A line longer than [`MAX_LINE_BYTES`] is an error naming it.
     pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
         let mut buf = self.free.pop().unwrap_or_default();
         buf.clear();
         buf.extend_from_slice(&self.carry);
         self.carry.clear();
         let mut target = self.chunk_size;
+        // The carried bytes hold no newline; only new bytes are searched, so a
+        // line longer than a chunk costs linear time.
+        let mut searched = buf.len();
         loop {
             self.fill(&mut buf, target)?;
             if buf.is_empty() {
                 return Ok(None);
             }
-            if let Some(p) = buf.iter().rposition(|&b| b == b'\n') {
+            if let Some(p) = memchr::memrchr(b'\n', &buf[searched..]) {
+                let p = searched + p;
                 self.carry.extend_from_slice(&buf[p + 1..]);
                 buf.truncate(p + 1);
                 break;
             }
+            searched = buf.len();
             if self.eof {
                 break;
+            }
+            if buf.len() > self.max_line {
+                return Err(too_long(self.next_line));
             }
             // A line longer than the chunk: read on until it ends.
             target = buf.len() + self.chunk_size;
         }
-        let newlines = memchr::memchr_iter(b'\n', &buf).count() as u64;
-        let lines = newlines + u64::from(buf.last() != Some(&b'\n'));
+        let mut lines = 0u64;
+        let mut start = 0usize;
+        for p in memchr::memchr_iter(b'\n', &buf) {
+            if p - start > self.max_line {
+                return Err(too_long(self.next_line + lines));
+            }
+            lines += 1;
+            start = p + 1;
+        }
+        if buf.len() - start > self.max_line {
+            return Err(too_long(self.next_line + lines));
+        }
+        lines += u64::from(buf.last() != Some(&b'\n'));
         let chunk = Chunk { data: buf, first_line: self.next_line };
         self.next_line += lines;
         Ok(Some(chunk))
@@ -147,6 +180,24 @@ mod tests {
                 expect += l.len() as u64;
             }
         }
+    }
+
+    #[test]
+    fn long_lines_are_refused_with_their_number() {
+        let input = b"a\nbb\n0123456789ab\nc\n";
+        for size in 1..30 {
+            let mut c = LineChunker::with_max_line(&input[..], size, 10);
+            let e = loop {
+                match c.next_chunk() {
+                    Ok(Some(_)) => continue,
+                    Ok(None) => panic!("size {size}: no error"),
+                    Err(e) => break e,
+                }
+            };
+            assert_eq!(crate::bounds::line_too_long(&e).unwrap().line, 3, "size {size}");
+        }
+        let mut c = LineChunker::with_max_line(&b"0123456789\n0123456789"[..], 4, 10);
+        while c.next_chunk().unwrap().is_some() {}
     }
 
     #[test]

@@ -140,26 +140,68 @@ pub(super) fn scan(path: &Path, shown: &str, all_strings: bool) -> Result<LazyFr
     lf.map_err(|e| polars_err(shown, e))
 }
 
-/// The file to scan: `-` (stdin) is spooled to a temporary file, as polars scans files.
-pub(super) fn source(path: &Path) -> Result<(std::path::PathBuf, String, Option<tempfile::NamedTempFile>), AbxError> {
-    if path.as_os_str() == "-" {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".abx-stdin-")
-            .suffix(".csv")
-            .tempfile()
-            .map_err(|e| AbxError::input("<stdin>", e.to_string()))?;
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|source| AbxError::Read { path: "<stdin>".into(), source })?;
-        std::io::Write::write_all(&mut tmp, &buf).map_err(|e| AbxError::input("<stdin>", e.to_string()))?;
-        return Ok((tmp.path().to_path_buf(), "<stdin>".into(), Some(tmp)));
+/// Inputs copied to temporary files, by the path they were given as: polars
+/// scans files, and a pipe (`-`, `--data <(...)`) can be read only once.
+static SPOOLS: std::sync::Mutex<Vec<(std::path::PathBuf, tempfile::TempPath)>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes the temporary copies of piped inputs; `main` calls it before exiting.
+pub fn remove_spools() {
+    if let Ok(mut spools) = SPOOLS.lock() {
+        spools.clear();
     }
-    if !path.exists() {
-        return Err(AbxError::Read {
-            path: path.display().to_string(),
-            source: std::io::Error::from(std::io::ErrorKind::NotFound),
-        });
+}
+
+/// The file to scan, its name for messages, and whether it is a copy.
+/// Standard input (`-`), a FIFO (`<(...)`) or a device is copied to a
+/// temporary file once, a CSV line at most [`crate::bounds::MAX_LINE_BYTES`]
+/// long; a directory or a missing file is an error in plain words.
+pub(super) fn source(path: &Path) -> Result<(std::path::PathBuf, String, bool), AbxError> {
+    let stdin = path.as_os_str() == "-";
+    let shown = if stdin { "<stdin>".to_string() } else { path.display().to_string() };
+    let read_err = |source| AbxError::Read { path: shown.clone(), source };
+    if !stdin {
+        let meta = std::fs::metadata(path).map_err(read_err)?;
+        if meta.is_dir() {
+            return Err(AbxError::input(&shown, "is a directory; give a CSV or Parquet file"));
+        }
+        if meta.is_file() {
+            return Ok((path.to_path_buf(), shown, false));
+        }
     }
-    Ok((path.to_path_buf(), path.display().to_string(), None))
+    let mut spools = SPOOLS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, tmp)) = spools.iter().find(|(p, _)| p == path) {
+        return Ok((tmp.to_path_buf(), shown, true));
+    }
+    let mut from: Box<dyn std::io::Read> =
+        if stdin { Box::new(std::io::stdin().lock()) } else { Box::new(std::fs::File::open(path).map_err(read_err)?) };
+    // The format: the name's extension, else Parquet's magic bytes (`<(cat x.parquet)`).
+    let mut head = Vec::with_capacity(4);
+    (&mut from).take(4).read_to_end(&mut head).map_err(read_err)?;
+    let named = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let parquet = matches!(named.as_str(), "parquet" | "pq") || head == b"PAR1";
+    let ext = if parquet {
+        "parquet"
+    } else if matches!(named.as_str(), "tsv" | "tab") {
+        "tsv"
+    } else {
+        "csv"
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".abx-input-copy-")
+        .suffix(&format!(".{ext}"))
+        .tempfile()
+        .map_err(|source| AbxError::Write { path: "a temporary copy of the input".into(), source })?;
+    let from = std::io::Read::chain(&head[..], from);
+    let copied = if parquet {
+        std::io::copy(&mut std::io::BufReader::new(from), tmp.as_file_mut())
+    } else {
+        std::io::copy(&mut crate::bounds::LineLimited::new(from), tmp.as_file_mut())
+    };
+    copied.map_err(|source| AbxError::Read { path: shown.clone(), source })?;
+    let tmp = tmp.into_temp_path();
+    let at = tmp.to_path_buf();
+    spools.push((path.to_path_buf(), tmp));
+    Ok((at, shown, true))
 }
 
 /// A column name that reads as a variant column (`Variant`, `variant_name`,
@@ -180,7 +222,7 @@ enum Pass {
 
 /// Reduces `path` ("-": CSV on stdin) to per-group sufficient statistics.
 pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
-    let (path, shown, spool) = source(path)?;
+    let (path, shown, spooled) = source(path)?;
     let mut lf = scan(&path, &shown, false)?;
     let schema = lf.collect_schema().map_err(|e| polars_err(&shown, e))?;
     let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
@@ -189,7 +231,10 @@ pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
             return Ok(());
         }
         let hint = did_you_mean(c, &names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-        Err(AbxError::input(&shown, format!("no column `{c}` for {what}{hint}; the columns are: {}", names.join(", "))))
+        Err(AbxError::input(
+            &shown,
+            format!("no column `{c}` for {what}{hint}; the columns are: {}", crate::bounds::quote(&names.join(", "))),
+        ))
     };
     // polars renames a repeated header `x` to `x_duplicated_0`; which of the two
     // a metric means is anyone's guess, so it is an error.
@@ -292,7 +337,7 @@ pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
             }
         }
     }
-    let plan = Plan { req, shown: &shown, path: &path, hashing, variant_column, attributes, spooled: spool.is_some() };
+    let plan = Plan { req, shown: &shown, path: &path, hashing, variant_column, attributes, spooled };
     let mut out = plan.pass(&lf, Pass::Units, None)?;
     if req.events && !req.by.is_empty() {
         let segments = plan.pass(&lf, Pass::UnitSegments, Some(out.caps.clone()))?;

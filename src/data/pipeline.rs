@@ -9,6 +9,43 @@ use rayon::prelude::*;
 
 use crate::error::AbxError;
 
+/// A writer that holds `head` (a header row) back until the first byte of
+/// data, so that a command that fails before its first row leaves its output
+/// empty; [`HeadFirst::finish`] writes it when there was no data at all.
+pub struct HeadFirst<'a, W: Write> {
+    head: Option<&'a [u8]>,
+    inner: &'a mut W,
+}
+
+impl<'a, W: Write> HeadFirst<'a, W> {
+    pub fn new(head: &'a [u8], inner: &'a mut W) -> Self {
+        HeadFirst { head: Some(head), inner }
+    }
+
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        match self.head.take() {
+            Some(h) => self.inner.write_all(h),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<W: Write> Write for HeadFirst<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if let Some(h) = self.head.take() {
+            self.inner.write_all(h)?;
+        }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// What one chunk of input became.
 pub struct Encoded {
     pub bytes: Vec<u8>,

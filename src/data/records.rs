@@ -4,17 +4,19 @@ use std::io::Read;
 
 use csv::ByteRecord;
 
-use crate::error::AbxError;
+use crate::bounds::LineLimited;
+use crate::error::{describe_io, AbxError};
 
 pub struct CsvBatches<R: Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineLimited<R>>,
     path: String,
     pub headers: Vec<String>,
 }
 
 impl<R: Read> CsvBatches<R> {
     pub fn new(reader: R, path: &str) -> Result<Self, AbxError> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(reader);
+        let mut reader =
+            csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(LineLimited::new(reader));
         let headers = reader
             .headers()
             .map_err(|e| csv_error(path, e))?
@@ -52,13 +54,17 @@ impl<R: Read> CsvBatches<R> {
     }
 }
 
-fn csv_error(path: &str, e: csv::Error) -> AbxError {
+/// A CSV reading error in abx's words, with its line.
+pub(crate) fn csv_error(path: &str, e: csv::Error) -> AbxError {
     let at = e.position().map(|p| format!("line {}: ", p.line())).unwrap_or_default();
     let what = match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("a row has {len} fields where the header has {expected_len}")
+            format!("a row has {len} fields where the header has {expected_len}; every row needs one value per column")
         }
-        csv::ErrorKind::Io(io) => io.to_string(),
+        csv::ErrorKind::Io(io) => describe_io(io),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!("field {} is not valid UTF-8; save the file as UTF-8", err.field() + 1)
+        }
         _ => e.to_string(),
     };
     AbxError::input(path, format!("{at}{what}"))

@@ -218,11 +218,11 @@ pub struct SummaryMetric {
 /// Reads a summary. Rows of `metrics` are checked for what their kind needs
 /// and for impossible sums; rows of other metrics are read as given.
 pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -> Result<SummaryRows, AbxError> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(reader);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(crate::bounds::LineLimited::new(reader));
     let err = |msg: String| AbxError::input(path, msg);
     let headers: Vec<String> = rdr
         .headers()
-        .map_err(|e| err(e.to_string()))?
+        .map_err(|e| super::records::csv_error(path, e))?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
@@ -230,7 +230,7 @@ pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -
         headers.iter().position(|h| h == name).ok_or_else(|| {
             err(format!(
                 "no column `{name}`; a summary has columns variant,metric,n,sum,sum_sq (found: {})",
-                headers.join(",")
+                crate::bounds::quote(&headers.join(","))
             ))
         })
     };
@@ -251,7 +251,7 @@ pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -
     }
     let mut rows = SummaryRows::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| err(e.to_string()))?;
+        let rec = rec.map_err(|e| super::records::csv_error(path, e))?;
         let line = rec.position().map_or(0, |p| p.line());
         let field = |i: usize| rec.get(i).unwrap_or("").trim();
         let number = |i: usize| -> Result<f64, AbxError> {

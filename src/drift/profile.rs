@@ -129,6 +129,16 @@ impl Profile {
         Profile { format: FORMAT.into(), version: VERSION, source: source.into(), rows, bins, columns }
     }
 
+    /// Reads a profile saved by `--save-profile`: JSON errors at line:column,
+    /// then [`Profile::check`].
+    pub fn parse(bytes: &[u8]) -> Result<Profile, String> {
+        let profile: Profile = serde_json::from_slice(bytes).map_err(|e| {
+            format!("{}:{}: not a valid drift profile: {}", e.line(), e.column(), crate::bounds::quote(&e.to_string()))
+        })?;
+        profile.check()?;
+        Ok(profile)
+    }
+
     /// Checks what serde cannot: the format tag, and that counts add up.
     pub fn check(&self) -> Result<(), String> {
         if self.format != FORMAT {
@@ -143,10 +153,21 @@ impl Profile {
                 self.version
             ));
         }
+        if !(2..=crate::bounds::MAX_BINS).contains(&self.bins) {
+            return Err(format!(
+                "the profile's bins ({}) must be between 2 and {}",
+                self.bins,
+                crate::bounds::MAX_BINS
+            ));
+        }
+        let mut names = HashSet::new();
         for c in &self.columns {
+            if !names.insert(c.name.as_str()) {
+                return Err(format!("column `{}` is profiled twice", crate::bounds::quote(&c.name)));
+            }
             if let ProfileValues::Numeric { n, cuts, counts, sketch, sketch_exact, .. } = &c.values {
-                let sum: u64 = counts.iter().sum();
-                if counts.len() != cuts.len() + 1 || sum != *n || (*n > 0 && sketch.is_empty()) {
+                let sum = counts.iter().try_fold(0u64, |a, &b| a.checked_add(b));
+                if counts.len() != cuts.len() + 1 || sum != Some(*n) || (*n > 0 && sketch.is_empty()) {
                     return Err(format!("column `{}`: the PSI counts or the sketch do not match n = {n}", c.name));
                 }
                 if *sketch_exact && sketch.len() as u64 != *n {
@@ -161,10 +182,13 @@ impl Profile {
             }
             // Every row is a value or a missing value.
             let values = match &c.values {
-                ProfileValues::Numeric { n, .. } => *n,
-                ProfileValues::Categorical { categories } => categories.values().sum(),
+                ProfileValues::Numeric { n, .. } => Some(*n),
+                ProfileValues::Categorical { categories } => {
+                    categories.values().try_fold(0u64, |a, &b| a.checked_add(b))
+                }
             };
-            if values + c.missing != self.rows {
+            let values = values.unwrap_or(u64::MAX);
+            if values.checked_add(c.missing) != Some(self.rows) {
                 return Err(format!(
                     "column `{}`: {values} values and {} missing do not add up to the profile's {} rows",
                     c.name, c.missing, self.rows

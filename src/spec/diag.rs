@@ -49,13 +49,15 @@ pub fn render(path: &str, source: &str, d: &Diagnostic, style: Style) -> String 
         "{} {} {}",
         style.paint("1", &location),
         style.paint("1;31", "error:"),
-        style.paint("1", &d.message)
+        style.paint("1", &crate::bounds::clean_message(&d.message))
     );
     if let Some(line) = source.lines().nth(d.pos.line.saturating_sub(1)) {
         let number = d.pos.line.to_string();
         let pad = " ".repeat(number.len());
         let bar = style.paint("1;34", "|");
         let (line, col) = window(&line.replace('\t', " "), d.pos.col);
+        // Control characters would act on the terminal: show them as `?`.
+        let line: String = line.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
         let _ = writeln!(out, "{pad} {bar}");
         let _ = writeln!(out, "{} {bar} {line}", style.paint("1;34", &number));
         let lead = " ".repeat(col.saturating_sub(1));

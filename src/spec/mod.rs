@@ -29,20 +29,56 @@ impl SpecError {
 
 /// Parses and checks experiment YAML held in memory; `path` names it in diagnostics.
 pub fn parse_str(path: &str, source: &str) -> Result<Experiment, SpecError> {
+    // A byte-order mark is no part of the document.
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let fail = |diagnostics| SpecError { path: path.to_string(), source: source.to_string(), diagnostics };
+    if let Some(d) = yaml::forbidden_character(source) {
+        return Err(fail(vec![d]));
+    }
     let root = yaml::parse(source).map_err(|d| fail(vec![d]))?;
     validate::check(&root).map_err(fail)
+}
+
+/// Parses and checks experiment YAML given as bytes: invalid UTF-8 is a
+/// diagnostic at its line and column.
+pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Experiment, SpecError> {
+    match std::str::from_utf8(bytes) {
+        Ok(source) => parse_str(path, source),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = memchr::memchr_iter(b'\n', good).count() + 1;
+            let start = memchr::memrchr(b'\n', good).map_or(0, |p| p + 1);
+            // Valid up to here, so the column counts characters.
+            let col = std::str::from_utf8(&good[start..]).map_or(1, |t| t.chars().count() + 1);
+            let byte = bytes[e.valid_up_to()];
+            let d = Diagnostic::new(
+                yaml::Pos { line, col },
+                1,
+                format!("the file is not valid UTF-8 (byte 0x{byte:02X}); save it as UTF-8"),
+            );
+            Err(SpecError {
+                path: path.to_string(),
+                source: String::from_utf8_lossy(bytes).into_owned(),
+                diagnostics: vec![d],
+            })
+        }
+    }
 }
 
 /// Reads, parses and checks an experiment file.
 pub fn load(path: &Path) -> Result<Experiment, AbxError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
-    let source = String::from_utf8(bytes).map_err(|e| {
-        AbxError::input(
-            &shown,
-            format!("the file is not valid UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to()),
-        )
-    })?;
-    parse_str(&shown, &source).map_err(|e| AbxError::Spec(vec![e]))
+    let bytes = read_file(path)?;
+    parse_bytes(&shown, &bytes).map_err(|e| AbxError::Spec(vec![e]))
+}
+
+/// An experiment file's bytes, at most [`crate::bounds::MAX_EXPERIMENT_BYTES`].
+pub fn read_file(path: &Path) -> Result<Vec<u8>, AbxError> {
+    let shown = path.display().to_string();
+    let read_err = |source| AbxError::Read { path: shown.clone(), source };
+    if path.is_dir() {
+        return Err(AbxError::input(&shown, "is a directory; give an experiment file (.yaml)"));
+    }
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    crate::bounds::read_at_most(file, crate::bounds::MAX_EXPERIMENT_BYTES).map_err(read_err)
 }

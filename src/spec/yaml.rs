@@ -103,7 +103,15 @@ impl Node {
 /// place the parser stopped.
 pub fn parse(src: &str) -> Result<Node, Diagnostic> {
     let lines: Vec<&str> = src.lines().collect();
-    let mut builder = Builder { lines: &lines, stack: Vec::new(), anchors: Vec::new(), docs: Vec::new(), error: None };
+    let mut builder = Builder {
+        lines: &lines,
+        stack: Vec::new(),
+        anchors: std::collections::HashMap::new(),
+        docs: Vec::new(),
+        error: None,
+        nodes: 0,
+        alias_nodes: 0,
+    };
     let mut parser = Parser::new_from_str(src);
     if let Err(e) = parser.load(&mut builder, true) {
         let m = e.marker();
@@ -112,6 +120,9 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
     }
     if let Some(d) = builder.error {
         return Err(d);
+    }
+    if !builder.stack.is_empty() {
+        return Err(Diagnostic::new(Pos { line: 1, col: 1 }, 1, "the YAML document is not complete"));
     }
     let mut docs = builder.docs;
     match docs.len() {
@@ -137,9 +148,39 @@ enum Frame {
 struct Builder<'a> {
     lines: &'a [&'a str],
     stack: Vec<(Frame, usize)>,
-    anchors: Vec<(usize, Node)>,
+    /// Anchored nodes with their size in nodes.
+    anchors: std::collections::HashMap<usize, (Node, usize)>,
     docs: Vec<Node>,
     error: Option<Diagnostic>,
+    /// Nodes in the tree so far, and those of them copied in by aliases.
+    nodes: usize,
+    alias_nodes: usize,
+}
+
+/// The number of nodes in `node`'s tree.
+fn size(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(size).sum(),
+        Value::Map(entries) => entries.iter().map(|(k, v)| size(k) + size(v)).sum(),
+        _ => 0,
+    }
+}
+
+/// The first character YAML does not allow in a file (C0 and C1 controls
+/// other than tab and line breaks, and NUL above all, which would otherwise
+/// end the document early), as a diagnostic at its line and column.
+pub fn forbidden_character(src: &str) -> Option<Diagnostic> {
+    let at = src.find(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))?;
+    let before = &src[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let c = src[at..].chars().next().unwrap_or('\0');
+    let what = if c == '\0' { "a NUL byte".to_string() } else { format!("the control character U+{:04X}", c as u32) };
+    Some(Diagnostic::new(
+        Pos { line, col },
+        1,
+        format!("{what} is not allowed in a YAML file (is this a binary file, or text saved in UTF-16?)"),
+    ))
 }
 
 impl Builder<'_> {
@@ -159,7 +200,8 @@ impl Builder<'_> {
 
     fn push_value(&mut self, node: Node, anchor: usize) {
         if anchor > 0 {
-            self.anchors.push((anchor, node.clone()));
+            let n = size(&node);
+            self.anchors.insert(anchor, (node.clone(), n));
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
@@ -237,6 +279,30 @@ impl MarkedEventReceiver for Builder<'_> {
             return;
         }
         let pos = Self::pos(&mark);
+        if matches!(ev, Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..)) {
+            self.nodes += 1;
+            if self.nodes > crate::bounds::MAX_YAML_NODES {
+                self.error = Some(Diagnostic::new(
+                    pos,
+                    1,
+                    format!(
+                        "the file has more than {} YAML nodes; an experiment file is far smaller",
+                        crate::bounds::MAX_YAML_NODES
+                    ),
+                ));
+                return;
+            }
+        }
+        if matches!(ev, Event::SequenceStart(..) | Event::MappingStart(..))
+            && self.stack.len() >= crate::bounds::MAX_YAML_DEPTH
+        {
+            self.error = Some(Diagnostic::new(
+                pos,
+                1,
+                format!("lists and mappings are nested more than {} deep here", crate::bounds::MAX_YAML_DEPTH),
+            ));
+            return;
+        }
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 let width = self.scalar_width(pos, &text, style);
@@ -270,8 +336,21 @@ impl MarkedEventReceiver for Builder<'_> {
                     self.push_value(node, anchor);
                 }
             }
-            Event::Alias(id) => match self.anchors.iter().rev().find(|(a, _)| *a == id) {
-                Some((_, node)) => {
+            Event::Alias(id) => match self.anchors.get(&id) {
+                Some((node, n)) => {
+                    self.alias_nodes += n;
+                    self.nodes += n;
+                    if self.alias_nodes > crate::bounds::MAX_ALIAS_NODES {
+                        self.error = Some(Diagnostic::new(
+                            pos,
+                            1,
+                            format!(
+                                "YAML aliases here expand to more than {} nodes (an alias bomb?); write the values out",
+                                crate::bounds::MAX_ALIAS_NODES
+                            ),
+                        ));
+                        return;
+                    }
                     let mut node = node.clone();
                     node.pos = pos;
                     self.push_value(node, 0);
@@ -330,6 +409,22 @@ mod tests {
         let d = parse("a: [1, 2\nb: 3\n").unwrap_err();
         assert_eq!(d.pos.line, 2);
         assert!(d.message.starts_with("YAML syntax error"));
+    }
+
+    #[test]
+    fn alias_bombs_and_deep_nesting_are_refused() {
+        let mut src = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (i, c) in "bcdefghij".chars().enumerate() {
+            let prev = (b'a' + i as u8) as char;
+            src.push_str(&format!("{c}: &{c} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
+        }
+        let d = parse(&src).unwrap_err();
+        assert!(d.message.contains("alias"), "{}", d.message);
+        assert!(d.pos.line > 1);
+        let deep = format!("a: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(parse(&deep).unwrap_err().message.contains("nested"));
+        let d = forbidden_character("name: x\nallocation: 1\0\nmore").unwrap();
+        assert_eq!((d.pos.line, d.pos.col), (2, 14));
     }
 
     #[test]
