@@ -19,7 +19,7 @@ pub const MAX_VARIANTS: usize = 1_000;
 /// The largest drift profile (JSON).
 pub const MAX_PROFILE_BYTES: u64 = 1 << 30;
 /// Columns one drift comparison takes.
-pub const MAX_COLUMNS: usize = 1_000_000;
+pub const MAX_COLUMNS: usize = 100_000;
 /// `abx drift --bins`.
 pub const MAX_BINS: usize = 10_000;
 /// Units per simulated experiment (`abx simulate --units`).

@@ -213,7 +213,14 @@ fn load_profile(path: &Path) -> Result<Profile> {
         return Err(AbxError::input(&shown, "is a directory; give a profile saved by --save-profile"));
     }
     let file = std::fs::File::open(path).map_err(read_err)?;
-    let bytes = crate::bounds::read_at_most(file, crate::bounds::MAX_PROFILE_BYTES).map_err(read_err)?;
+    let max = crate::bounds::MAX_PROFILE_BYTES;
+    if file.metadata().is_ok_and(|m| m.is_file() && m.len() > max) {
+        return Err(AbxError::input(
+            &shown,
+            format!("the file is larger than {}, the largest drift profile abx reads", crate::bounds::size(max)),
+        ));
+    }
+    let bytes = crate::bounds::read_at_most(file, max).map_err(read_err)?;
     Profile::parse(&bytes).map_err(|m| AbxError::input(&shown, m))
 }
 
@@ -246,6 +253,14 @@ fn index(schema: &Schema) -> SchemaIndex<'_> {
 fn select(args: &DriftArgs, ref_file: &str, ref_cols: &Schema, cur: Option<(&str, &Schema)>) -> Result<Selection> {
     let ref_names: Vec<String> = ref_cols.iter().map(|c| c.0.clone()).collect();
     let cur_names: Vec<String> = cur.map(|(_, c)| c.iter().map(|c| c.0.clone()).collect()).unwrap_or_default();
+    for (file, n) in std::iter::once((ref_file, ref_cols.len())).chain(cur.map(|(f, c)| (f, c.len()))) {
+        if n > crate::bounds::MAX_COLUMNS {
+            return Err(AbxError::input(
+                file,
+                format!("the file has {n} columns; abx drift compares at most {}", crate::bounds::MAX_COLUMNS),
+            ));
+        }
+    }
     let ref_index = index(ref_cols);
     let cur_index = cur.map(|(_, c)| index(c)).unwrap_or_default();
     for name in args.columns.iter().chain(&args.categorical) {

@@ -187,6 +187,7 @@ fn blank_lines(path: &Path) -> std::io::Result<u64> {
 /// Reads the given columns of `path`, each as asked.
 pub fn read(path: &Path, want: &[(String, Read)]) -> Result<Vec<ColumnData>, AbxError> {
     let (path, shown, _) = source(path)?;
+    super::outcomes::check_csv(&path, &shown)?;
     let lf = scan(&path, &shown, false)?;
     let exprs: Vec<Expr> = want.iter().map(|(n, _)| col(n.as_str())).collect();
     let df = lf.select(exprs).collect().map_err(|e| polars_err(&shown, e))?;

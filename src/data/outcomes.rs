@@ -119,7 +119,47 @@ pub struct Reduced {
 }
 
 pub(super) fn polars_err(path: &str, e: PolarsError) -> AbxError {
-    AbxError::input(path, format!("cannot read the data: {e}"))
+    AbxError::input(path, format!("cannot read the data: {}", polars_words(&e)))
+}
+
+/// A polars error without polars' internals: its first paragraph, without
+/// "Consider setting …" hints, query plans or context stacks, quoted short.
+fn polars_words(e: &PolarsError) -> String {
+    let text = e.to_string();
+    let mut first = text.split("\n\n").next().unwrap_or("");
+    for cut in ["Consider ", "\nResolved plan", "\nThis error occurred", "\n\nhint", "PlRefPath"] {
+        if let Some(p) = first.find(cut) {
+            first = &first[..p];
+        }
+    }
+    let first = first.trim().trim_end_matches(['.', ',', ';', ':']);
+    let first = if first.is_empty() { "the file could not be read" } else { first };
+    crate::bounds::quote(&first.replace('\n', " "))
+}
+
+/// The field separator of a CSV file by its extension.
+pub(super) fn separator(path: &Path) -> u8 {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if matches!(ext.as_str(), "tsv" | "tab") {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// [`super::records::check_shape`] once per file, for CSV files polars reads.
+pub(super) fn check_csv(path: &Path, shown: &str) -> Result<(), AbxError> {
+    static CHECKED: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
+    if is_parquet(path) {
+        return Ok(());
+    }
+    let mut done = CHECKED.lock().unwrap_or_else(|e| e.into_inner());
+    if done.iter().any(|p| p == path) {
+        return Ok(());
+    }
+    super::records::check_shape(path, shown, separator(path))?;
+    done.push(path.to_path_buf());
+    Ok(())
 }
 
 fn is_parquet(path: &Path) -> bool {
@@ -534,6 +574,7 @@ impl Plan<'_> {
             }
         }
 
+        check_csv(path, shown)?;
         // polars streams batches into a small channel; one worker per core folds
         // them into its own accumulator, and the partial results are merged.
         // Batches come in any order (no reordering buffer); bad data is read

@@ -54,6 +54,40 @@ impl<R: Read> CsvBatches<R> {
     }
 }
 
+/// Checks that every row of the CSV file at `path` has as many fields as its
+/// header and no line is longer than the limit, before polars reads it (polars
+/// fills a short row with nulls, and says "Consider setting
+/// truncate_ragged_lines" of a long one). abx's own fast reader checks rows as
+/// it parses them.
+pub(crate) fn check_shape(path: &std::path::Path, shown: &str, sep: u8) -> Result<(), AbxError> {
+    let f = std::fs::File::open(path).map_err(|source| AbxError::Read { path: shown.to_string(), source })?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(LineLimited::new(std::io::BufReader::with_capacity(1 << 20, f)));
+    rdr.byte_headers().map_err(|e| csv_error(shown, e))?;
+    let mut rec = ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {
+                if rec.as_slice().len() > crate::bounds::MAX_LINE_BYTES {
+                    let line = rec.position().map_or(0, |p| p.line());
+                    return Err(AbxError::input(
+                        shown,
+                        format!(
+                            "line {line}: a row longer than {} MiB (a quote that is never closed?)",
+                            crate::bounds::MAX_LINE_BYTES >> 20
+                        ),
+                    ));
+                }
+            }
+            Ok(false) => return Ok(()),
+            Err(e) => return Err(csv_error(shown, e)),
+        }
+    }
+}
+
 /// A CSV reading error in abx's words, with its line.
 pub(crate) fn csv_error(path: &str, e: csv::Error) -> AbxError {
     let at = e.position().map(|p| format!("line {}: ", p.line())).unwrap_or_default();

@@ -251,7 +251,7 @@ mod tests {
         fn profiles_round_trip(
             numbers in proptest::collection::vec(proptest::option::of(-1e6f64..1e6), 0..300),
             words in proptest::collection::vec(proptest::option::of("[a-c]{0,2}"), 1..50),
-            bins in 1usize..20,
+            bins in 2usize..20,
         ) {
             let rows = numbers.len().max(words.len()) as u64;
             let mut sorted: Vec<f64> = numbers.iter().flatten().copied().collect();

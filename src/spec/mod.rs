@@ -80,5 +80,12 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, AbxError> {
         return Err(AbxError::input(&shown, "is a directory; give an experiment file (.yaml)"));
     }
     let file = std::fs::File::open(path).map_err(read_err)?;
+    let max = crate::bounds::MAX_EXPERIMENT_BYTES;
+    if file.metadata().is_ok_and(|m| m.is_file() && m.len() > max) {
+        return Err(AbxError::input(
+            &shown,
+            format!("the file is larger than {}: an experiment file is far smaller", crate::bounds::size(max)),
+        ));
+    }
     crate::bounds::read_at_most(file, crate::bounds::MAX_EXPERIMENT_BYTES).map_err(read_err)
 }

@@ -451,6 +451,13 @@ fn check_variants(c: &mut Checker, node: &Node, key: &Node) -> Option<Vec<Varian
         );
         return None;
     }
+    if items.len() > crate::bounds::MAX_VARIANTS {
+        c.err(
+            key,
+            format!("an experiment has at most {} variants, found {}", crate::bounds::MAX_VARIANTS, items.len()),
+        );
+        return None;
+    }
     if ok {
         // Normalising divides by the sum: it must be finite, and every share above 0.
         let total: f64 = out.iter().map(|v| v.weight).sum();

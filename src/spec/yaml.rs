@@ -115,7 +115,11 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
     let mut parser = Parser::new_from_str(src);
     if let Err(e) = parser.load(&mut builder, true) {
         let m = e.marker();
-        let msg = format!("YAML syntax error: {}", e.info());
+        let msg = if e.info().contains("recursion limit") {
+            format!("lists and mappings are nested more than {} deep here", crate::bounds::MAX_YAML_DEPTH)
+        } else {
+            format!("YAML syntax error: {}", e.info())
+        };
         return Err(Diagnostic::new(Pos { line: m.line().max(1), col: m.col() + 1 }, 1, msg));
     }
     if let Some(d) = builder.error {

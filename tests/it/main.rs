@@ -12,6 +12,7 @@ mod cli_analyze;
 mod cli_analyze_features;
 mod cli_stats;
 mod drift;
+mod hostile;
 mod oracle;
 mod readme;
 mod stats_reference;
