@@ -114,12 +114,28 @@ pub fn read_at_most(mut reader: impl Read, max: u64) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// The memory the system can give now (Linux: MemAvailable), if known.
+/// The memory the process can still get (Linux: MemAvailable, and less
+/// under an address-space limit, `ulimit -v`), if known.
 pub fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib.saturating_mul(1024))
+    let kib = |file: &str, key: &str| -> Option<u64> {
+        let info = std::fs::read_to_string(file).ok()?;
+        let line = info.lines().find(|l| l.starts_with(key))?;
+        line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|k| k.saturating_mul(1024))
+    };
+    let system = kib("/proc/meminfo", "MemAvailable:");
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit writes the struct it is given.
+    let limited = unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) } == 0 && limit.rlim_cur != libc::RLIM_INFINITY;
+    let under_limit = if limited {
+        let used = kib("/proc/self/status", "VmSize:").unwrap_or(0);
+        Some((limit.rlim_cur as u64).saturating_sub(used))
+    } else {
+        None
+    };
+    match (system, under_limit) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// An error message when `bytes` (an estimate made before allocating) is more
@@ -157,11 +173,16 @@ pub fn size(bytes: u64) -> String {
 /// (`\u{1b}`), and at most [`QUOTE_CHARS`] characters, with the length of
 /// what was left out.
 pub fn quote(text: &str) -> String {
+    quote_n(text, QUOTE_CHARS)
+}
+
+/// [`quote`] with room for `max` characters (a message from a library).
+pub fn quote_n(text: &str, max: usize) -> String {
     let mut out = String::new();
     let mut shown = 0;
     let mut chars = text.chars();
     for c in chars.by_ref() {
-        if shown == QUOTE_CHARS {
+        if shown == max {
             let rest = 1 + chars.count();
             out.push_str(&format!("… ({rest} more characters)"));
             return out;
@@ -170,6 +191,17 @@ pub fn quote(text: &str) -> String {
         shown += 1;
     }
     out
+}
+
+/// Names from an input as a list for a message: each [`quote`]d, at most 20
+/// of them, then how many more there are.
+pub fn list<S: AsRef<str>>(names: &[S]) -> String {
+    const MAX: usize = 20;
+    let mut out: Vec<String> = names.iter().take(MAX).map(|n| quote(n.as_ref())).collect();
+    if names.len() > MAX {
+        out.push(format!("… and {} more", names.len() - MAX));
+    }
+    out.join(", ")
 }
 
 /// [`quote`] of bytes that may not be UTF-8.
@@ -184,28 +216,42 @@ pub fn quote_bytes(bytes: &[u8]) -> String {
     }
 }
 
+/// Text with every control character escaped (a path holding a newline or
+/// an escape sequence), kept whole.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_escaped(&mut out, c);
+    }
+    out
+}
+
+/// [`escape`] that keeps line breaks (a report's title or notes, which abx
+/// lays out on several lines).
+pub fn escape_lines(text: &str) -> String {
+    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
+}
+
 fn push_escaped(out: &mut String, c: char) {
-    if c.is_control() && c != '\n' && c != '\t' {
+    if c.is_control() {
         out.push_str(&format!("\\u{{{:x}}}", c as u32));
     } else {
         out.push(c);
     }
 }
 
-/// A whole message made safe for the terminal, whatever built it: control
-/// characters escaped (newlines kept), every run of more than
+/// A whole message made safe for the terminal, whatever built it: one
+/// paragraph, control characters (newlines too) escaped, every run of more than
 /// [`MAX_WORD`] characters without a space cut to that many, and the
-/// message cut after 40 lines or 8,000 characters. The safety net behind
+/// message cut after 8,000 characters. The safety net behind
 /// [`quote`]: a path may be longer than a quote, but not endless.
 pub fn clean_message(message: &str) -> String {
     const MAX_WORD: usize = 300;
     const MAX_CHARS: usize = 8_000;
-    const MAX_LINES: usize = 40;
     let mut out = String::with_capacity(message.len().min(MAX_CHARS + 64));
     let mut word = 0usize;
     let mut skipped = 0usize;
     let mut total = 0usize;
-    let mut lines = 0usize;
     let flush_skipped = |out: &mut String, skipped: &mut usize| {
         if *skipped > 0 {
             out.push_str(&format!("… ({skipped} more characters)"));
@@ -213,16 +259,9 @@ pub fn clean_message(message: &str) -> String {
         }
     };
     for c in message.chars() {
-        if c == ' ' || c == '\n' {
+        if c == ' ' {
             flush_skipped(&mut out, &mut skipped);
             word = 0;
-            if c == '\n' {
-                lines += 1;
-                if lines >= MAX_LINES {
-                    out.push_str("\n… (the rest of the message is cut)");
-                    return out;
-                }
-            }
             out.push(c);
             total += 1;
         } else if word >= MAX_WORD {
@@ -263,11 +302,14 @@ mod tests {
     #[test]
     fn quotes_are_short_and_escaped() {
         assert_eq!(quote("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(escape("a\nb"), "a\\u{a}b");
         let long = "x".repeat(1000);
         let q = quote(&long);
         assert!(q.len() < 140 && q.ends_with("(900 more characters)"), "{q}");
         let m = clean_message(&format!("error: f: `{}` bad\x07", "y".repeat(5000)));
         assert!(m.len() < 400 && m.contains("more characters") && m.ends_with("bad\\u{7}"), "{m}");
-        assert!(clean_message(&"a\n".repeat(100)).lines().count() <= 41);
+        assert_eq!(clean_message("a\nb\tc"), "a\\u{a}b\\u{9}c");
+        let names: Vec<String> = (0..25).map(|i| format!("c{i}")).collect();
+        assert!(list(&names).ends_with("c19, … and 5 more"), "{}", list(&names));
     }
 }

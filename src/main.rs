@@ -29,8 +29,25 @@ fn main() {
             std::process::exit(code);
         }
     };
+    // A panic is a bug, and never the answer: inside a polars read it becomes
+    // that file's error (data::guarded); anywhere else one short paragraph,
+    // exit 2, without a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let text = abx::data::panic_text(info.payload());
+        if abx::data::in_guarded_read() {
+            abx::data::keep_panic_message(text);
+        } else {
+            let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: internal error in abx: {}{at}; this is a bug, please report it with the command that caused it",
+                abx::bounds::clean_message(&text)
+            );
+        }
+    }));
     let ctx = Ctx::detect();
-    let code = match dispatch(cli, &ctx) {
+    let result = std::panic::catch_unwind(|| dispatch(cli, &ctx)).unwrap_or_else(|_| Ok(exit::USAGE));
+    let code = match result {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => exit::OK,
         Err(AbxError::Spec(errors)) => {

@@ -481,6 +481,9 @@ pub fn pct(x: f64) -> String {
 pub fn fmt_p(p: f64) -> String {
     if !p.is_finite() {
         "n/a".into()
+    } else if p == 0.0 {
+        // Below the smallest double: say so rather than "0e0".
+        "< 1e-300".into()
     } else if p >= 0.001 {
         let s = format!("{p:.3}");
         if p >= 0.01 {

@@ -350,7 +350,10 @@ fn summary_rows(exp: &Experiment, summary: &std::path::Path, ctx: &Ctx) -> Resul
     other.sort_unstable();
     other.dedup();
     if !other.is_empty() {
-        ctx.warn(&format!("{name}: rows of metrics the experiment does not have are left out: {}", other.join(", ")));
+        ctx.warn(&format!(
+            "{name}: rows of metrics the experiment does not have are left out: {}",
+            crate::bounds::list(&other)
+        ));
     }
     Ok((rows, name))
 }

@@ -536,7 +536,7 @@ fn assign_csv(
             format!(
                 "no column `{}` for the unit ids (pass --id-column); the columns are: {}",
                 args.id_column,
-                crate::bounds::quote(&batches.headers.join(", "))
+                crate::bounds::list(&batches.headers)
             ),
         )
     })?;

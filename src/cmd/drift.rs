@@ -227,7 +227,7 @@ fn load_profile(path: &Path) -> Result<Profile> {
 fn missing_column(file: &str, name: &str, names: &[String]) -> AbxError {
     let all: Vec<&str> = names.iter().map(String::as_str).collect();
     let hint = did_you_mean(name, &all).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-    AbxError::input(file, format!("no column `{name}`{hint}; the columns are: {}", all.join(", ")))
+    AbxError::input(file, format!("no column `{name}`{hint}; the columns are: {}", crate::bounds::list(&all)))
 }
 
 /// What is compared, and what is left out.
@@ -679,10 +679,16 @@ impl Output<'_> {
             }
         }
         if !self.sel.only_in_reference.is_empty() {
-            notes.push(format!("only in the reference, not compared: {}", self.sel.only_in_reference.join(", ")));
+            notes.push(format!(
+                "only in the reference, not compared: {}",
+                crate::bounds::list(&self.sel.only_in_reference)
+            ));
         }
         if !self.sel.only_in_current.is_empty() {
-            notes.push(format!("only in the current data, not compared: {}", self.sel.only_in_current.join(", ")));
+            notes.push(format!(
+                "only in the current data, not compared: {}",
+                crate::bounds::list(&self.sel.only_in_current)
+            ));
         }
         for (c, why) in &self.sel.skipped {
             notes.push(format!("{c}: skipped, {why}"));

@@ -33,7 +33,8 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
     std::fs::create_dir_all(&folder)
         .map_err(|source| AbxError::Write { path: folder.display().to_string(), source })?;
     let path = folder.join("example.yaml");
-    if path.exists() {
+    // symlink_metadata: a dangling link is there too, and is never written through.
+    if std::fs::symlink_metadata(&path).is_ok() {
         return Err(AbxError::input(
             path.display().to_string(),
             "already exists; abx init never overwrites a file (remove it or pick another DIR)",
@@ -56,6 +57,6 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
             ctx.emit(&report, format)?;
         }
     }
-    let _ = writeln!(std::io::stderr(), "created {}; check it with `abx validate {}`", path.display(), path.display());
+    ctx.info(&format!("created {shown}; check it with `abx validate {shown}`"));
     Ok(exit::OK)
 }

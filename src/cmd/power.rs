@@ -101,25 +101,31 @@ fn usage(msg: impl Into<String>) -> AbxError {
 
 fn check_common(c: &Common) -> Result<()> {
     if !(c.alpha > 0.0 && c.alpha < 1.0) {
-        return Err(usage(format!("--alpha must be between 0 and 1, got {}", c.alpha)));
+        return Err(usage(format!("--alpha must be between 0 and 1, got {:?}", c.alpha)));
     }
     if !(c.power > 0.0 && c.power < 1.0) {
-        return Err(usage(format!("--power must be between 0 and 1, got {}", c.power)));
+        return Err(usage(format!("--power must be between 0 and 1, got {:?}", c.power)));
+    }
+    if c.power <= c.alpha {
+        return Err(usage(format!(
+            "--power {:?} is not above --alpha {:?}: a test has power alpha with no effect at all, so no design is needed for that",
+            c.power, c.alpha
+        )));
     }
     if c.variants < 2 {
         return Err(usage(format!("--variants counts the control too and must be at least 2, got {}", c.variants)));
     }
     if !(c.ratio > 0.0 && c.ratio.is_finite()) {
-        return Err(usage(format!("--ratio must be positive, got {}", c.ratio)));
+        return Err(usage(format!("--ratio must be positive, got {:?}", c.ratio)));
     }
     if let Some(n) = c.n {
-        if !(n > 1.0 && n.is_finite()) {
-            return Err(usage(format!("--n must be more than 1 unit per variant, got {n}")));
+        if !(n > 1.0 && n <= MAX_UNITS) {
+            return Err(usage(format!("--n must be more than 1 and at most 2^53 units per variant, got {n:?}")));
         }
     }
     if let Some(u) = c.daily_units {
         if !(u > 0.0 && u.is_finite()) {
-            return Err(usage(format!("--daily-units must be positive, got {u}")));
+            return Err(usage(format!("--daily-units must be positive, got {u:?}")));
         }
     }
     if c.mde.is_none() && c.n.is_none() {
@@ -154,7 +160,7 @@ const MAX_UNITS: f64 = 9_007_199_254_740_992.0;
 /// never a wrapped integer.
 fn too_many(n: f64) -> AbxError {
     usage(format!(
-        "the design needs more than 2^53 (about 9.0e15) units (n per variant = {}); no experiment can reach it: raise --mde, alpha or the ratio, or lower --power",
+        "the design needs more than 2^53 (about 9.0e15) units (about {} units); no experiment can reach it: raise --mde or alpha, bring --ratio nearer 1, or lower --power",
         fmt_sig(n)
     ))
 }
@@ -164,7 +170,7 @@ fn totals(n_exact: f64, c: &Common) -> Result<Vec<(&'static str, Value)>> {
     let n_treatment = (n_exact * c.ratio).ceil();
     let n_total = n_per_variant + n_treatment * f64::from(c.variants - 1);
     if !(n_total.is_finite() && n_total <= MAX_UNITS && n_exact >= 0.0) {
-        return Err(too_many(n_exact));
+        return Err(too_many(if n_per_variant > MAX_UNITS { n_exact } else { n_total }));
     }
     let mut out = vec![
         ("n_exact", json!(n_exact)),
@@ -173,7 +179,13 @@ fn totals(n_exact: f64, c: &Common) -> Result<Vec<(&'static str, Value)>> {
         ("n_total", json!(n_total as u64)),
     ];
     if let Some(u) = c.daily_units {
-        out.push(("days", json!((n_total / u).ceil() as u64)));
+        let days = (n_total / u).ceil();
+        if !(days.is_finite() && days <= MAX_UNITS) {
+            return Err(usage(format!(
+                "at --daily-units {u:?} the design takes more than 2^53 days; check --daily-units"
+            )));
+        }
+        out.push(("days", json!(days as u64)));
     }
     Ok(out)
 }
@@ -248,7 +260,7 @@ fn run_proportion(a: &ProportionArgs, ctx: &Ctx) -> Result<i32> {
     check_common(c)?;
     let p1 = a.baseline;
     if !(p1 > 0.0 && p1 < 1.0) {
-        return Err(usage(format!("--baseline must be a rate between 0 and 1 (exclusive), got {p1}")));
+        return Err(usage(format!("--baseline must be a rate between 0 and 1 (exclusive), got {p1:?}")));
     }
     let alpha = c.alpha / f64::from(c.variants - 1);
     let treated = |m: f64| if a.relative { p1 * (1.0 + m) } else { p1 + m };
@@ -257,7 +269,7 @@ fn run_proportion(a: &ProportionArgs, ctx: &Ctx) -> Result<i32> {
         (Some(m), n) => {
             let p2 = treated(m);
             if !(p2 > 0.0 && p2 < 1.0) || m == 0.0 {
-                return Err(usage(format!("--mde {m} puts the treatment rate at {p2}; it must differ from the baseline and stay between 0 and 1")));
+                return Err(usage(format!("--mde {m:?} puts the treatment rate at {p2:?}; it must differ from the baseline and stay between 0 and 1")));
             }
             inputs.push(("mde", json!(m)));
             inputs.push(("relative", json!(a.relative)));
@@ -279,7 +291,7 @@ fn run_proportion(a: &ProportionArgs, ctx: &Ctx) -> Result<i32> {
         }
         (None, Some(n)) => {
             let d = prop_mde(p1, n, alpha, c.power, c.sided, c.ratio).ok_or_else(|| {
-                usage(format!("no increase over {p1} reaches power {} with {n} units per variant", c.power))
+                usage(format!("no increase over {p1:?} reaches power {:?} with {n:?} units per variant", c.power))
             })?;
             inputs.push(("power", json!(c.power)));
             Solution {
@@ -315,11 +327,11 @@ fn run_mean(a: &MeanArgs, ctx: &Ctx) -> Result<i32> {
     let c = &a.common;
     check_common(c)?;
     if !(a.sd > 0.0 && a.sd.is_finite()) {
-        return Err(usage(format!("--sd must be positive, got {}", a.sd)));
+        return Err(usage(format!("--sd must be positive, got {:?}", a.sd)));
     }
     if let Some(b) = a.baseline_mean {
         if !(b != 0.0 && b.is_finite()) {
-            return Err(usage(format!("--baseline-mean must be a non-zero number, got {b}")));
+            return Err(usage(format!("--baseline-mean must be a non-zero number, got {b:?}")));
         }
     }
     let alpha = c.alpha / f64::from(c.variants - 1);
@@ -333,7 +345,7 @@ fn run_mean(a: &MeanArgs, ctx: &Ctx) -> Result<i32> {
         (Some(m), n) => {
             let d = absolute(m);
             if d == 0.0 || !d.is_finite() {
-                return Err(usage(format!("--mde must be a non-zero effect, got {m}")));
+                return Err(usage(format!("--mde must be a non-zero effect, got {m:?}")));
             }
             inputs.push(("mde", json!(m)));
             inputs.push(("mde_absolute", json!(d)));

@@ -134,6 +134,15 @@ fn models(args: &SimulateArgs, exp: &Experiment) -> Result<Vec<MetricModel>> {
     }
     let models = sim::models(exp, &baselines, &lifts, &variant_lifts);
     for (m, model) in exp.metrics.iter().zip(&models) {
+        for (v, variant) in exp.variants.iter().enumerate() {
+            let truth = model.truth(v);
+            if !truth.is_finite() || truth.abs() > 1e150 {
+                return Err(usage(format!(
+                    "{}: a true value of {truth:?} in {} is too large to simulate; lower --baseline or --effect",
+                    m.name, variant.name
+                )));
+            }
+        }
         if model.baseline.is_nan() || model.baseline <= 0.0 {
             return Err(usage(format!("--baseline for {}: the control value must be positive", m.name)));
         }
@@ -229,8 +238,13 @@ fn generate(args: &SimulateArgs, exp: &Experiment, models: &[MetricModel], out: 
     let mut names: Vec<String> = Vec::new();
     let mut slots: Vec<(Option<usize>, Option<usize>)> = Vec::new();
     for (x, y) in &cols {
+        if let Some(n) = [x].into_iter().chain(y.as_ref()).find(|n| *n == "unit" || *n == "variant") {
+            return Err(usage(format!(
+                "a metric reads the column `{n}`, which abx simulate writes for the units and variants; rename the metric's column"
+            )));
+        }
         let mut slot = |n: &String| {
-            if names.contains(n) || n == "unit" || n == "variant" {
+            if names.contains(n) {
                 None
             } else {
                 names.push(n.clone());

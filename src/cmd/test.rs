@@ -326,6 +326,23 @@ fn run_means(a: &MeansArgs, ctx: &Ctx) -> Result<i32> {
     check_alpha(o.alpha)?;
     let control = parse_summary("--control", &a.control)?;
     let treatments = a.treatment.iter().map(|t| parse_summary("--treatment", t)).collect::<Result<Vec<_>>>()?;
+    for t in &treatments {
+        // A test that cannot be computed is refused, never printed as p = 1 or 0.
+        if control.sd == 0.0 && t.sd == 0.0 {
+            return Err(usage(
+                "both arms have sd 0: a t-test needs variance in at least one of them (the difference is exact or meaningless)",
+            ));
+        }
+        let r = two_means(control, *t, o.alpha, a.equal_var, o.alternative, o.relative_ci);
+        if ![r.statistic, r.df, r.p_value, r.ci.low, r.ci.high].iter().all(|x| !x.is_nan())
+            || !r.statistic.is_finite()
+            || ![control.mean, t.mean, control.sd * control.sd, t.sd * t.sd].iter().all(|x| x.is_finite())
+        {
+            return Err(usage(
+                "the numbers are too large to test in double precision (a squared sd or a mean overflows); rescale them (for example to thousands)",
+            ));
+        }
+    }
     let figures: Vec<Figures> = treatments
         .iter()
         .map(|t| {
@@ -379,12 +396,18 @@ fn run_srm(a: &SrmArgs, ctx: &Ctx) -> Result<i32> {
     if let Some(w) = weights.iter().find(|w| **w <= 0.0) {
         return Err(usage(format!("--weights {}: weights must be positive, got {w}", a.weights)));
     }
+    let wsum: f64 = weights.iter().sum();
+    if !wsum.is_finite() || weights.iter().any(|w| w / wsum == 0.0) {
+        return Err(usage(format!(
+            "--weights {}: the weights are too large or too far apart to normalise (a share rounds to 0); give them as shares, such as 1,1",
+            a.weights
+        )));
+    }
     let total: f64 = observed.iter().sum();
     if total == 0.0 {
         return Err(usage(format!("--observed {}: there are no units", a.observed)));
     }
     let chi = chi2_goodness_of_fit(&observed, &weights);
-    let wsum: f64 = weights.iter().sum();
     let mut table = Table::new(&["variant", "observed", "share", "planned"]);
     for (i, (o, w)) in observed.iter().zip(&weights).enumerate() {
         table.push(vec![json!(i + 1), json!(*o as u64), num(o / total), num(w / wsum)]);

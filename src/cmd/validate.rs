@@ -37,7 +37,7 @@ fn check(path: &Path) -> Outcome {
     match spec::load(path) {
         Ok(e) => Outcome::Valid(Box::new(e)),
         Err(AbxError::Spec(mut errs)) if !errs.is_empty() => Outcome::Invalid(errs.remove(0)),
-        Err(e) => Outcome::Unreadable(e.to_string()),
+        Err(e) => Outcome::Unreadable(crate::bounds::clean_message(&e.to_string())),
     }
 }
 

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -45,7 +46,7 @@ impl ColumnType {
 
 fn column_type(dtype: &DataType) -> ColumnType {
     match dtype {
-        DataType::Float32 | DataType::Float64 => ColumnType::Float,
+        t if t.is_float() || t.is_decimal() => ColumnType::Float,
         t if t.is_integer() => ColumnType::Integer,
         DataType::String | DataType::Boolean => ColumnType::Text,
         t if t.is_categorical() || t.is_enum() => ColumnType::Text,
@@ -57,6 +58,14 @@ fn column_type(dtype: &DataType) -> ColumnType {
 /// A file's columns and their types, in file order.
 pub fn schema(path: &Path) -> Result<Vec<(String, ColumnType, String)>, AbxError> {
     let (path, shown, _) = source(path)?;
+    super::guarded(&shown, || schema_of(&path, &shown))
+}
+
+fn schema_of(path: &Path, shown: &str) -> Result<Vec<(String, ColumnType, String)>, AbxError> {
+    let (path, shown) = (path.to_path_buf(), shown.to_string());
+    if is_csv(&path) {
+        super::records::check_header(&path, &shown, super::outcomes::separator(&path))?;
+    }
     let mut lf = scan(&path, &shown, false)?;
     let schema = lf.collect_schema().map_err(|e| polars_err(&shown, e))?;
     Ok(schema.iter().map(|(n, t)| (n.to_string(), column_type(t), t.to_string())).collect())
@@ -187,8 +196,35 @@ fn blank_lines(path: &Path) -> std::io::Result<u64> {
 /// Reads the given columns of `path`, each as asked.
 pub fn read(path: &Path, want: &[(String, Read)]) -> Result<Vec<ColumnData>, AbxError> {
     let (path, shown, _) = source(path)?;
+    super::guarded(&shown, || read_columns(&path, &shown, want))
+}
+
+fn read_columns(path: &Path, shown: &str, want: &[(String, Read)]) -> Result<Vec<ColumnData>, AbxError> {
+    let (path, shown) = (path.to_path_buf(), shown.to_string());
     super::outcomes::check_csv(&path, &shown)?;
-    let lf = scan(&path, &shown, false)?;
+    let mut lf = scan(&path, &shown, false)?;
+    if is_csv(&path) {
+        // Integers are inferred from the first rows; a later 2^64 or 1.5 would
+        // fail the read. drift compares numbers as doubles: read them so.
+        let schema = lf.collect_schema().map_err(|e| polars_err(&shown, e))?;
+        let ints: Vec<Field> = want
+            .iter()
+            .filter(|(n, _)| schema.get(n).is_some_and(|t| t.is_integer()))
+            .map(|(n, _)| Field::new(n.as_str().into(), DataType::Float64))
+            .collect();
+        if !ints.is_empty() {
+            lf = super::outcomes::scan_with(&path, &shown, false, Some(Arc::new(Schema::from_iter(ints))))?;
+        }
+    }
+    // drift holds whole columns (and a sorted copy): a small Parquet file can
+    // hold billions of rows, so their number is checked before any is read.
+    if !is_csv(&path) {
+        let counted = lf.clone().select([len().alias("n")]).collect().map_err(|e| polars_err(&shown, e))?;
+        let rows = counted.column("n").ok().and_then(|c| c.cast(&DataType::UInt64).ok()?.u64().ok()?.get(0));
+        let bytes = rows.unwrap_or(0).saturating_mul(want.len() as u64).saturating_mul(24);
+        crate::bounds::check_memory(bytes, &format!("reading {} rows of {} columns", rows.unwrap_or(0), want.len()))
+            .map_err(|m| AbxError::input(&shown, format!("{m} (read a sample of the rows)")))?;
+    }
     let exprs: Vec<Expr> = want.iter().map(|(n, _)| col(n.as_str())).collect();
     let df = lf.select(exprs).collect().map_err(|e| polars_err(&shown, e))?;
     // polars reads a blank line of a CSV file as a row of nulls; it is no row.

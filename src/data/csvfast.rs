@@ -55,8 +55,7 @@ pub(super) fn reduce<M>(
 where
     M: Fn() -> Accumulator + Sync,
 {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let sep = if matches!(ext.as_str(), "tsv" | "tab") { b'\t' } else { b',' };
+    let sep = super::outcomes::separator(path);
     let file = File::open(path).map_err(|source| AbxError::Read { path: shown.to_string(), source })?;
     let mut chunker = LineChunker::new(file, CHUNK);
     let Some(first) = chunker.next_chunk().map_err(|source| AbxError::Read { path: shown.to_string(), source })? else {

@@ -125,7 +125,12 @@ pub(super) fn polars_err(path: &str, e: PolarsError) -> AbxError {
 /// A polars error without polars' internals: its first paragraph, without
 /// "Consider setting …" hints, query plans or context stacks, quoted short.
 fn polars_words(e: &PolarsError) -> String {
-    let text = e.to_string();
+    library_words(&e.to_string())
+}
+
+/// [`polars_words`] of a message polars (or its Parquet reader) gave, as an
+/// error or as a panic.
+pub(super) fn library_words(text: &str) -> String {
     let mut first = text.split("\n\n").next().unwrap_or("");
     for cut in ["Consider ", "\nResolved plan", "\nThis error occurred", "\n\nhint", "PlRefPath"] {
         if let Some(p) = first.find(cut) {
@@ -133,8 +138,21 @@ fn polars_words(e: &PolarsError) -> String {
         }
     }
     let first = first.trim().trim_end_matches(['.', ',', ';', ':']);
+    let lower = first.to_ascii_lowercase();
+    let damaged =
+        ["thrift", "error {", "source_location", "cannot skip field", "protocol error", "out of specification"];
+    if damaged.iter().any(|d| lower.contains(d)) {
+        return "the Parquet file is damaged or truncated (its metadata or pages cannot be decoded)".into();
+    }
+    if lower.contains("cannot cast list") || lower.contains("cannot cast array") || lower.contains("cannot cast struct")
+    {
+        return "a column holds nested values (lists or structs); abx reads plain numbers and text".into();
+    }
+    if lower.contains("invalid utf8") || lower.contains("invalid utf-8") {
+        return "a text value is not valid UTF-8; save the file as UTF-8".into();
+    }
     let first = if first.is_empty() { "the file could not be read" } else { first };
-    crate::bounds::quote(&first.replace('\n', " "))
+    crate::bounds::quote_n(&first.replace('\n', " "), 300)
 }
 
 /// The field separator of a CSV file by its extension.
@@ -147,19 +165,41 @@ pub(super) fn separator(path: &Path) -> u8 {
     }
 }
 
-/// [`super::records::check_shape`] once per file, for CSV files polars reads.
+/// Refuses, by their first bytes, files abx would misread: compressed data
+/// (polars would panic, abx's reader would see noise) and a CSV whose lines
+/// end in a lone CR (it would read as one long line).
+fn sniff(path: &Path, shown: &str) -> Result<(), AbxError> {
+    let mut head = Vec::with_capacity(64 * 1024);
+    let f = std::fs::File::open(path).map_err(|source| AbxError::Read { path: shown.to_string(), source })?;
+    f.take(64 * 1024).read_to_end(&mut head).map_err(|source| AbxError::Read { path: shown.to_string(), source })?;
+    let compressed = [
+        (&b"\x1f\x8b"[..], "gzip", "zcat"),
+        (&b"\x28\xb5\x2f\xfd"[..], "zstd", "zstdcat"),
+        (&b"BZh"[..], "bzip2", "bzcat"),
+        (&b"\xfd7zXZ\x00"[..], "xz", "xzcat"),
+        (&b"PK\x03\x04"[..], "zip", "unzip -p"),
+    ];
+    if let Some((_, what, cat)) = compressed.iter().find(|(magic, _, _)| head.starts_with(magic)) {
+        return Err(AbxError::input(
+            shown,
+            format!("the file is {what}-compressed; abx reads plain CSV or Parquet: decompress it, or pass --data <({cat} FILE)"),
+        ));
+    }
+    if !is_parquet(path) && memchr::memchr(b'\r', &head).is_some() && memchr::memchr(b'\n', &head).is_none() {
+        return Err(AbxError::input(
+            shown,
+            "the lines end in a lone carriage return (CR, an old Mac format); convert them: tr '\\r' '\\n' < FILE",
+        ));
+    }
+    Ok(())
+}
+
+/// [`super::records::check_shape`] for a CSV file polars is about to read.
 pub(super) fn check_csv(path: &Path, shown: &str) -> Result<(), AbxError> {
-    static CHECKED: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
     if is_parquet(path) {
         return Ok(());
     }
-    let mut done = CHECKED.lock().unwrap_or_else(|e| e.into_inner());
-    if done.iter().any(|p| p == path) {
-        return Ok(());
-    }
-    super::records::check_shape(path, shown, separator(path))?;
-    done.push(path.to_path_buf());
-    Ok(())
+    super::records::check_shape(path, shown, separator(path))
 }
 
 fn is_parquet(path: &Path) -> bool {
@@ -168,14 +208,27 @@ fn is_parquet(path: &Path) -> bool {
 }
 
 pub(super) fn scan(path: &Path, shown: &str, all_strings: bool) -> Result<LazyFrame, AbxError> {
+    scan_with(path, shown, all_strings, None)
+}
+
+/// [`scan`], with CSV columns read as the types `overwrite` gives them.
+pub(super) fn scan_with(
+    path: &Path,
+    shown: &str,
+    all_strings: bool,
+    overwrite: Option<SchemaRef>,
+) -> Result<LazyFrame, AbxError> {
     let p = PlRefPath::new(path.to_string_lossy().as_ref());
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let infer = if all_strings { Some(0) } else { Some(10_000) };
     let lf = if is_parquet(path) {
         LazyFrame::scan_parquet(p, ScanArgsParquet::default())
     } else {
-        let sep = if matches!(ext.as_str(), "tsv" | "tab") { b'\t' } else { b',' };
-        LazyCsvReader::new(p).with_has_header(true).with_separator(sep).with_infer_schema_length(infer).finish()
+        LazyCsvReader::new(p)
+            .with_has_header(true)
+            .with_separator(separator(path))
+            .with_dtype_overwrite(overwrite)
+            .with_infer_schema_length(infer)
+            .finish()
     };
     lf.map_err(|e| polars_err(shown, e))
 }
@@ -205,6 +258,7 @@ pub(super) fn source(path: &Path) -> Result<(std::path::PathBuf, String, bool), 
             return Err(AbxError::input(&shown, "is a directory; give a CSV or Parquet file"));
         }
         if meta.is_file() {
+            sniff(path, &shown)?;
             return Ok((path.to_path_buf(), shown, false));
         }
     }
@@ -239,9 +293,49 @@ pub(super) fn source(path: &Path) -> Result<(std::path::PathBuf, String, bool), 
     };
     copied.map_err(|source| AbxError::Read { path: shown.clone(), source })?;
     let tmp = tmp.into_temp_path();
+    sniff(&tmp, &shown)?;
     let at = tmp.to_path_buf();
     spools.push((path.to_path_buf(), tmp));
     Ok((at, shown, true))
+}
+
+/// With `--events`, a proportion's events must each be 0 or 1 (or missing),
+/// as its rows must be without events: rolled up as "any", a 2 or a -1 would
+/// otherwise pass as 1 or 0.
+fn check_event_binary(lf: &LazyFrame, req: &Request, path: &Path, shown: &str) -> Result<(), AbxError> {
+    for m in req.metrics.iter().filter(|m| m.binary) {
+        for c in std::iter::once(&m.x).chain(m.y.as_ref()) {
+            let v = col(c.as_str()).cast(DataType::Float64);
+            let bad =
+                v.clone().is_not_null().and(v.clone().is_nan().not()).and(v.clone().neq(lit(0.0))).and(v.neq(lit(1.0)));
+            let df = lf
+                .clone()
+                .with_row_index("__row", None)
+                .filter(bad)
+                .select([col("__row"), col(c.as_str()).cast(DataType::Float64).alias("v")])
+                .limit(1)
+                .collect()
+                .map_err(|e| polars_err(shown, e))?;
+            if df.height() > 0 {
+                let row = df.column("__row").ok().and_then(|r| r.cast(&DataType::UInt64).ok()?.u64().ok()?.get(0));
+                let value = df.column("v").ok().and_then(|v| v.f64().ok()?.get(0)).map(|x| x.to_string());
+                let at = match row {
+                    Some(r) if !is_parquet(path) => format!("line {}: ", r + 2),
+                    Some(r) => format!("row {}: ", r + 1),
+                    None => String::new(),
+                };
+                return Err(AbxError::input(
+                    shown,
+                    format!(
+                        "{at}`{c}` of proportion metric `{}` must be 0 or 1 on every event, found `{}`",
+                        m.name,
+                        crate::bounds::quote(value.as_deref().unwrap_or("?"))
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A column name that reads as a variant column (`Variant`, `variant_name`,
@@ -263,7 +357,30 @@ enum Pass {
 /// Reduces `path` ("-": CSV on stdin) to per-group sufficient statistics.
 pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
     let (path, shown, spooled) = source(path)?;
+    super::guarded(&shown, || reduce_source(&path, &shown, spooled, req))
+}
+
+fn reduce_source(path: &Path, shown: &str, spooled: bool, req: &Request) -> Result<Reduced, AbxError> {
+    let (path, shown) = (path.to_path_buf(), shown.to_string());
+    if !is_parquet(&path) {
+        super::records::check_header(&path, &shown, separator(&path))?;
+    }
     let mut lf = scan(&path, &shown, false)?;
+    let schema = lf.collect_schema().map_err(|e| polars_err(&shown, e))?;
+    if !is_parquet(&path) {
+        // polars infers a CSV column's type from its first rows: a metric read
+        // as integers would fail on a later 0.5. Metrics are doubles.
+        let ints: Vec<Field> = req
+            .metrics
+            .iter()
+            .flat_map(|m| std::iter::once(&m.x).chain(m.y.as_ref()))
+            .filter(|c| schema.get(c).is_some_and(|t| t.is_integer()))
+            .map(|c| Field::new(c.as_str().into(), DataType::Float64))
+            .collect();
+        if !ints.is_empty() {
+            lf = scan_with(&path, &shown, false, Some(Arc::new(Schema::from_iter(ints))))?;
+        }
+    }
     let schema = lf.collect_schema().map_err(|e| polars_err(&shown, e))?;
     let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
     let need = |c: &str, what: &str| -> Result<(), AbxError> {
@@ -273,7 +390,7 @@ pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
         let hint = did_you_mean(c, &names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
         Err(AbxError::input(
             &shown,
-            format!("no column `{c}` for {what}{hint}; the columns are: {}", crate::bounds::quote(&names.join(", "))),
+            format!("no column `{c}` for {what}{hint}; the columns are: {}", crate::bounds::list(&names)),
         ))
     };
     // polars renames a repeated header `x` to `x_duplicated_0`; which of the two
@@ -282,10 +399,7 @@ pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
         let (base, _) = n.rsplit_once("_duplicated_")?;
         names.contains(&base).then_some(base)
     }) {
-        return Err(AbxError::input(
-            &shown,
-            format!("the header has two columns named `{dup}`: rename one, so that each column has its own name"),
-        ));
+        return Err(AbxError::input(&shown, super::records::duplicate_message(dup)));
     }
     let mut notes = Vec::new();
 
@@ -356,7 +470,7 @@ pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
             let dtype = schema.get(c).cloned().unwrap_or(DataType::Null);
             // Text that holds only numbers or nothing (a column empty on every
             // row reads as text) is cast; anything else is an error.
-            let numeric = dtype.is_primitive_numeric() || dtype == DataType::Boolean || dtype == DataType::Null;
+            let numeric = dtype.is_numeric() || dtype == DataType::Boolean || dtype == DataType::Null;
             if !numeric && (dtype != DataType::String || find_non_numeric(&path, c, &shown).is_some()) {
                 return Err(first_non_numeric(&path, c, &shown, &dtype));
             }
@@ -376,6 +490,9 @@ pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
                 attributes.push(None);
             }
         }
+    }
+    if req.events {
+        check_event_binary(&lf, req, &path, &shown)?;
     }
     let plan = Plan { req, shown: &shown, path: &path, hashing, variant_column, attributes, spooled };
     let mut out = plan.pass(&lf, Pass::Units, None)?;
@@ -434,6 +551,8 @@ impl Plan<'_> {
                 aggs.push(text(a).max().alias(format!("__attrmax{i}")));
             }
 
+            // A NaN event value is a missing one, as a NaN unit value is.
+            let f64col = |c: &str| f64col(c).cast(DataType::Float64).fill_nan(lit(NULL));
             for (i, m) in req.metrics.iter().enumerate() {
                 let roll = |e: Expr| match m.aggregate {
                     // The sum over the unit's events with a value: 0 when none has one (an
@@ -813,8 +932,12 @@ fn find_non_numeric(path: &Path, column: &str, shown: &str) -> Option<String> {
         return None;
     }
     let row = df.column("row").ok()?.cast(&DataType::UInt64).ok()?.u64().ok()?.get(0)?;
-    let v = df.column("v").ok()?.str().ok()?.get(0)?.to_string();
-    Some(format!("row {} (line {} of a CSV with a header) has `{v}`", row + 1, row + 2))
+    let v = crate::bounds::quote(df.column("v").ok()?.str().ok()?.get(0)?);
+    Some(if is_parquet(path) {
+        format!("row {} has `{v}`", row + 1)
+    } else {
+        format!("row {} (line {} of a CSV with a header) has `{v}`", row + 1, row + 2)
+    })
 }
 
 /// The error for a metric column that is not numeric, naming its first bad row.

@@ -17,12 +17,18 @@ impl<R: Read> CsvBatches<R> {
     pub fn new(reader: R, path: &str) -> Result<Self, AbxError> {
         let mut reader =
             csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(LineLimited::new(reader));
-        let headers = reader
+        let headers: Vec<String> = reader
             .headers()
             .map_err(|e| csv_error(path, e))?
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').to_string())
             .collect();
+        if headers.iter().all(|h| h.is_empty()) {
+            return Err(AbxError::input(path, "the file is empty: it needs a header row naming its columns"));
+        }
+        if let Some(dup) = duplicate(&headers) {
+            return Err(AbxError::input(path, duplicate_message(dup)));
+        }
         Ok(CsvBatches { reader, path: path.to_string(), headers })
     }
 
@@ -54,6 +60,44 @@ impl<R: Read> CsvBatches<R> {
     }
 }
 
+/// The first name that appears twice.
+pub(crate) fn duplicate<S: AsRef<str>>(names: &[S]) -> Option<&str> {
+    let mut seen = std::collections::HashSet::new();
+    names.iter().map(AsRef::as_ref).find(|n| !seen.insert(*n))
+}
+
+pub(crate) fn duplicate_message(name: &str) -> String {
+    format!(
+        "the header has two columns named `{}`: rename one, so that each column has its own name",
+        crate::bounds::quote(name)
+    )
+}
+
+/// polars reads a header `"a""b"` as `a""b`: a quote in a name is refused, not misread.
+fn check_names(headers: &ByteRecord, shown: &str) -> Result<(), AbxError> {
+    match headers.iter().find(|h| h.contains(&b'"')) {
+        Some(h) => Err(AbxError::input(
+            shown,
+            format!(
+                "the column name `{}` holds a quote character; rename the column without it",
+                crate::bounds::quote_bytes(h)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The header of a CSV file polars is about to read, checked by [`check_names`].
+pub(crate) fn check_header(path: &std::path::Path, shown: &str, sep: u8) -> Result<(), AbxError> {
+    let f = std::fs::File::open(path).map_err(|source| AbxError::Read { path: shown.to_string(), source })?;
+    let mut rdr = csv::ReaderBuilder::new().delimiter(sep).has_headers(true).from_reader(LineLimited::new(f));
+    match rdr.byte_headers() {
+        Ok(h) => check_names(h, shown),
+        // The reader proper reports a malformed header.
+        Err(_) => Ok(()),
+    }
+}
+
 /// Checks that every row of the CSV file at `path` has as many fields as its
 /// header and no line is longer than the limit, before polars reads it (polars
 /// fills a short row with nulls, and says "Consider setting
@@ -66,7 +110,7 @@ pub(crate) fn check_shape(path: &std::path::Path, shown: &str, sep: u8) -> Resul
         .has_headers(true)
         .flexible(false)
         .from_reader(LineLimited::new(std::io::BufReader::with_capacity(1 << 20, f)));
-    rdr.byte_headers().map_err(|e| csv_error(shown, e))?;
+    check_names(rdr.byte_headers().map_err(|e| csv_error(shown, e))?, shown)?;
     let mut rec = ByteRecord::new();
     loop {
         match rdr.read_byte_record(&mut rec) {

@@ -226,11 +226,14 @@ pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
+    if let Some(dup) = super::records::duplicate(&headers) {
+        return Err(err(super::records::duplicate_message(dup)));
+    }
     let col = |name: &str| {
         headers.iter().position(|h| h == name).ok_or_else(|| {
             err(format!(
                 "no column `{name}`; a summary has columns variant,metric,n,sum,sum_sq (found: {})",
-                crate::bounds::quote(&headers.join(","))
+                crate::bounds::list(&headers)
             ))
         })
     };

@@ -47,9 +47,18 @@ pub fn write_table(path: &Path, columns: Vec<Col>) -> Result<(), AbxError> {
     write_output(path, &bytes)
 }
 
-/// The columns as CSV (values are plain: no quoting needed for abx's own ids and numbers).
+/// A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
+fn field(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\"")).into()
+    } else {
+        text.into()
+    }
+}
+
+/// The columns as CSV; names and text values are quoted where they need it.
 pub fn write_csv(w: &mut dyn Write, columns: &[Col]) -> std::io::Result<()> {
-    let header: Vec<&str> = columns.iter().map(Col::name).collect();
+    let header: Vec<String> = columns.iter().map(|c| field(c.name()).into_owned()).collect();
     writeln!(w, "{}", header.join(","))?;
     let rows = columns.first().map_or(0, |c| match c {
         Col::Text(_, v) => v.len(),
@@ -62,7 +71,7 @@ pub fn write_csv(w: &mut dyn Write, columns: &[Col]) -> std::io::Result<()> {
                 w.write_all(b",")?;
             }
             match c {
-                Col::Text(_, v) => w.write_all(v[i].as_bytes())?,
+                Col::Text(_, v) => w.write_all(field(&v[i]).as_bytes())?,
                 Col::Number(_, v) => w.write_all(number(v[i], &mut buf).as_bytes())?,
             }
         }

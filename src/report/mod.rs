@@ -127,11 +127,13 @@ pub fn renderer(format: Format) -> Box<dyn Renderer> {
     }
 }
 
-/// A cell as people read it: strings bare, floats to 6 significant digits.
+/// A cell as people read it: strings bare (control characters escaped, so
+/// that a name from a file cannot act on the terminal), floats to 6
+/// significant digits.
 pub fn human(v: &Value) -> String {
     match v {
         Value::Null => "-".into(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => crate::bounds::escape(s),
         Value::Number(n) if n.is_f64() => n.as_f64().map(fmt_sig).unwrap_or_default(),
         other => other.to_string(),
     }

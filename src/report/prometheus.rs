@@ -16,7 +16,8 @@ pub struct Sample {
 }
 
 fn escape(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    // The exposition format's escapes, and other control characters as \u{..}.
+    crate::bounds::escape(&v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n"))
 }
 
 fn number(x: f64) -> String {

@@ -13,7 +13,7 @@ impl Renderer for TableRenderer {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let mut s = String::new();
         if let Some(t) = &report.title {
-            s += &format!("{t}\n");
+            s += &format!("{}\n", crate::bounds::escape_lines(t));
         }
         let width = report.fields.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
         for (k, v) in &report.fields {
@@ -24,11 +24,11 @@ impl Renderer for TableRenderer {
                 s.push('\n');
             }
             if let Some(title) = &t.title {
-                s += &format!("{title}\n");
+                s += &format!("{}\n", crate::bounds::escape_lines(title));
             }
             let mut c = Comfy::new();
             c.load_preset(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
-            c.set_header(t.columns.iter().map(Cell::new));
+            c.set_header(t.columns.iter().map(|h| Cell::new(crate::bounds::escape(h))));
             for row in &t.rows {
                 c.add_row(row.iter().map(|v| {
                     let cell = Cell::new(human(v));
@@ -45,7 +45,7 @@ impl Renderer for TableRenderer {
             s.push('\n');
         }
         for n in &report.notes {
-            s += &format!("{n}\n");
+            s += &format!("{}\n", crate::bounds::escape_lines(n));
         }
         out.write_all(s.as_bytes())
     }

@@ -43,7 +43,7 @@ impl Style {
 /// Renders one diagnostic against the file's source text.
 pub fn render(path: &str, source: &str, d: &Diagnostic, style: Style) -> String {
     let mut out = String::new();
-    let location = format!("{path}:{}:{}:", d.pos.line, d.pos.col);
+    let location = format!("{}:{}:{}:", crate::bounds::escape(path), d.pos.line, d.pos.col);
     let _ = writeln!(
         out,
         "{} {} {}",

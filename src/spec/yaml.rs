@@ -174,11 +174,25 @@ fn size(node: &Node) -> usize {
 /// other than tab and line breaks, and NUL above all, which would otherwise
 /// end the document early), as a diagnostic at its line and column.
 pub fn forbidden_character(src: &str) -> Option<Diagnostic> {
-    let at = src.find(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))?;
+    // A lone CR (an old Mac line ending) breaks lines for YAML but not for
+    // the line numbers of messages and of `--write`: refused too.
+    let lone_cr = src.match_indices('\r').map(|(i, _)| i).find(|&i| src.as_bytes().get(i + 1) != Some(&b'\n'));
+    let control = src.find(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'));
+    let at = match (control, lone_cr) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b)?,
+    };
     let before = &src[..at];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     let c = src[at..].chars().next().unwrap_or('\0');
+    if c == '\r' {
+        return Some(Diagnostic::new(
+            Pos { line, col },
+            1,
+            "a line ends in a lone carriage return (CR); save the file with LF (or CRLF) line endings",
+        ));
+    }
     let what = if c == '\0' { "a NUL byte".to_string() } else { format!("the control character U+{:04X}", c as u32) };
     Some(Diagnostic::new(
         Pos { line, col },

@@ -51,6 +51,11 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     let gamma = virtual_index - prev;
     let (a, b) = (sorted[prev as usize], sorted[prev as usize + 1]);
     let diff = b - a;
+    if !diff.is_finite() {
+        // b - a past the largest double (a near -1.8e308, b near 1.8e308),
+        // where numpy's lerp gives inf: the same point, computed in halves.
+        return 2.0 * (a / 2.0 + (b / 2.0 - a / 2.0) * gamma);
+    }
     // numpy `_lerp`: from the nearer end.
     if gamma >= 0.5 {
         b - diff * (1.0 - gamma)
@@ -113,6 +118,17 @@ pub fn bin_counts_sorted(sorted: &[f64], cuts: &[f64]) -> Vec<u64> {
 /// with `n` values: width ptp / (log2 n + 1), then `linspace(lo, hi, k + 1)`.
 pub fn sturges_edges(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     let (lo, hi) = if lo == hi { (lo - 0.5, hi + 0.5) } else { (lo, hi) };
+    if !(hi - lo).is_finite() {
+        // A span past the largest double (values near ±1.8e308): the same
+        // edges computed in halves, which stay finite.
+        let half = hi / 2.0 - lo / 2.0;
+        let k = (((n as f64).log2() + 1.0).ceil() as usize).max(1);
+        let step = half / k as f64;
+        let mut edges: Vec<f64> = (0..=k).map(|i| 2.0 * (lo / 2.0 + i as f64 * step)).collect();
+        edges[0] = lo;
+        edges[k] = hi;
+        return edges;
+    }
     let width = (hi - lo) / ((n as f64).log2() + 1.0);
     let k = (((hi - lo) / width).ceil() as usize).max(1);
     let step = (hi - lo) / k as f64;
@@ -222,6 +238,13 @@ pub fn moments(x: &[f64]) -> (f64, f64, f64) {
     let n = x.len();
     if n == 0 {
         return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    // Values whose squares or sum would overflow: the moments of x / scale, scaled back.
+    let big = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if big > 1e150 {
+        let scaled: Vec<f64> = x.iter().map(|v| v / big).collect();
+        let (mean, sample, pop) = moments(&scaled);
+        return (mean * big, sample * big, pop * big);
     }
     let mut s = Sum::default();
     for &v in x {
@@ -376,6 +399,17 @@ mod tests {
         let p = missing_psi(10, 1000, 300, 1000);
         assert!(p > 0.25, "{p}");
         assert!(missing_psi(10, 1000, 12, 1000) < 0.01);
+    }
+
+    #[test]
+    fn huge_values_keep_their_moments_and_bins() {
+        let (mean, sd, pop) = moments(&[-1e308, 1e308]);
+        assert_eq!(mean, 0.0);
+        assert!((sd / (2f64.sqrt() * 1e308) - 1.0).abs() < 1e-12, "{sd}");
+        assert!((pop / 1e308 - 1.0).abs() < 1e-12, "{pop}");
+        let edges = sturges_edges(-1.7e308, 1.7e308, 100);
+        assert_eq!(edges.len(), 9);
+        assert!(edges.iter().all(|e| e.is_finite()) && edges.windows(2).all(|w| w[0] < w[1]), "{edges:?}");
     }
 
     #[test]

@@ -85,10 +85,26 @@ pub fn mean_n(es: f64, alpha: f64, power: f64, sided: Sided, ratio: f64) -> Opti
         hi *= 2.0;
         tries += 1;
     }
-    // A tight lower end speeds the solve; fall back to the smallest valid n.
+    // A tight lower end speeds the solve; else the smallest n whose power is
+    // finite (near n = 1 the t distribution has almost no degrees of freedom,
+    // and its quantiles overflow) and below the target.
     let near = (guess * 0.9).max(lo);
-    let start = if f(near) < 0.0 { near } else { lo };
-    brent(f, start, hi, 1e-13)
+    if f(near) < 0.0 {
+        return brent(f, near, hi, 1e-13);
+    }
+    let mut x = lo;
+    for k in 0..80 {
+        let v = f(x);
+        if v.is_finite() {
+            if v >= 0.0 {
+                // Power is reached at (about) the smallest valid size.
+                return Some(x);
+            }
+            return brent(f, x, hi, 1e-13);
+        }
+        x = lo * (1.0 + 1e-6 * 2f64.powi(k));
+    }
+    None
 }
 
 /// The smallest standardized effect detected with `power` at `n` control units.

@@ -581,8 +581,213 @@ fn hostile_profiles_and_summaries_are_refused() {
         let r = run(&["drift", "--reference-profile", &f, "-c", UNITS], Input::None);
         refused(&r, name, words);
     }
+    // A profile past 1 GiB (sparse, so the test writes nothing) is refused unread.
+    let big = d.path().join("big.json");
+    std::fs::File::create(&big).unwrap().set_len((1 << 30) + 1).unwrap();
+    let r = run(&["drift", "--reference-profile", big.to_str().unwrap(), "-c", UNITS], Input::None);
+    refused(&r, "big.json", "larger than 1 GiB");
+    assert!(r.secs < 20.0);
     let f = write(d.path(), "s.csv", "variant,metric,n,sum,sum_sq\ncontrol,total_return,1e400,1,1\n");
     let r = run(&["analyze", "-e", EXP, "--summary", &f], Input::None);
     refused(&r, "s.csv", "line 2");
     let _ = fixture("analyze");
+}
+
+#[test]
+fn compressed_and_cr_only_files_are_named_not_misread() {
+    let d = tmp();
+    for (name, bytes, words) in [
+        ("gz.csv", &b"\x1f\x8b\x08\x00\x00\x00\x00\x00"[..], "gzip-compressed"),
+        ("zst.csv", &b"\x28\xb5\x2f\xfd\x00\x00"[..], "zstd-compressed"),
+        ("mac.csv", &b"variant,total_return,win_rate,max_drawdown\rcontrol,1,2,3\r"[..], "carriage return"),
+    ] {
+        let f = write(d.path(), name, bytes);
+        for args in [vec!["analyze", "-e", EXP, "--data", f.as_str()], vec!["drift", "-r", f.as_str(), "-c", UNITS]] {
+            refused(&run(&args, Input::None), name, words);
+        }
+        refused(&run(&["analyze", "-e", EXP, "--data", "-"], Input::Bytes(bytes)), "<stdin>", words);
+    }
+    let f = write(d.path(), "mac.yaml", "name: x\rvariants: [{name: a}, {name: b}]\r");
+    let r = run(&["validate", &f], Input::None);
+    assert!(r.code == 2 && r.stderr.contains("mac.yaml:1:8:") && r.stderr.contains("carriage return"), "{}", r.stderr);
+}
+
+#[test]
+fn every_parquet_type_reads_and_damaged_files_are_errors() {
+    // Int16, UInt8, Decimal and Float16 metrics, beside date and list columns.
+    let r =
+        run(&["analyze", "-e", "fixtures/hostile/types.yaml", "--data", "fixtures/hostile/types.parquet"], Input::None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    let want: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("hostile/types_expected.json")).unwrap()).unwrap();
+    for m in doc["metrics"].as_array().unwrap() {
+        for v in m["variants"].as_array().unwrap() {
+            let key = format!("{}/{}", m["name"].as_str().unwrap(), v["variant"].as_str().unwrap());
+            let (got, exp) = (v["mean"].as_f64().unwrap(), want[&key].as_f64().unwrap());
+            assert!((got - exp).abs() <= 1e-12 * exp.abs(), "{key}: {got} vs {exp}");
+        }
+    }
+    // The red team's Parquet corpus: odd types, truncations, flipped bytes.
+    let dir = fixture("hostile/parquet");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    files.sort();
+    assert!(files.len() > 50);
+    for f in &files {
+        let p = f.to_str().unwrap();
+        let name = f.file_name().unwrap().to_str().unwrap();
+        for args in
+            [vec!["analyze", "-e", "experiments/followup_timing.yaml", "--data", p], vec!["drift", "-r", p, "-c", p]]
+        {
+            let r = run(&args, Input::None);
+            no_panic(&r);
+            assert!(matches!(r.code, 0..=2), "{args:?}: exit {}: {}", r.code, r.stderr);
+            if r.code == 2 {
+                assert!(r.stderr.contains(name) && r.stderr.len() < 1200, "{args:?}: {}", r.stderr);
+                assert!(!r.stderr.contains("Error {") && !r.stderr.contains("thrift"), "{}", r.stderr);
+            }
+        }
+    }
+}
+
+#[test]
+fn event_values_are_read_as_their_rows_would_be() {
+    let d = tmp();
+    let events = std::fs::read_to_string(fixture("analyze/events.csv")).unwrap();
+    let json = |data: &str| {
+        let f = write(d.path(), "ev.csv", data);
+        let r = run(
+            &["analyze", "-e", "fixtures/analyze/events.yaml", "--data", &f, "--events", "--unit-column", "user_id"],
+            Input::None,
+        );
+        (r.code, r.stderr, serde_json::from_slice::<serde_json::Value>(&r.stdout).ok())
+    };
+    let (code, _, base) = json(&events);
+    assert_eq!(code, 0);
+    // A NaN event value is missing, as an empty one is.
+    let with_empty = events.clone() + "user-1,,,1\n";
+    let with_nan = events.clone() + "user-1,NaN,NaN,1\n";
+    let (a, b) = (json(&with_empty).2.unwrap(), json(&with_nan).2.unwrap());
+    let bytes = |v: &serde_json::Value| serde_json::to_vec(&v["metrics"]).unwrap();
+    assert!(same_readout(&bytes(&a), &bytes(&b)), "NaN events read otherwise than empty ones");
+    assert!(base.is_some());
+    // A proportion's event must be 0 or 1.
+    for bad in ["2", "-1", "0.5"] {
+        let (code, err, _) = json(&(events.clone() + &format!("user-1,5,{bad},1\n")));
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(err.contains("ev.csv") && err.contains("`booked`") && err.contains("0 or 1"), "{err}");
+        assert!(err.contains(&format!("found `{bad}`")), "{err}");
+    }
+}
+
+#[test]
+fn calculators_refuse_what_double_precision_cannot_answer() {
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["test", "srm", "--observed", "100,1000", "--weights", "1e308,1e308"], "too large"),
+        (vec!["test", "means", "--control", "5,1,0", "--treatment", "5,2,0"], "sd 0"),
+        (vec!["test", "means", "--control", "5,1,0", "--treatment", "5,2,0", "--equal-var"], "sd 0"),
+        (vec!["test", "means", "--control", "5,1e308,1e308", "--treatment", "5100,12.6,4.3"], "too large"),
+        (vec!["power", "proportion", "--baseline", "0.1", "--mde", "0.01", "--power", "0.01"], "not above --alpha"),
+        (vec!["power", "proportion", "--baseline", "0.1", "--mde", "0.01", "--daily-units", "1e-320"], "2^53 days"),
+        (vec!["power", "proportion", "--baseline", "0.5", "--n", "1e308"], "at most 2^53"),
+        (vec!["power", "proportion", "--baseline", "0.5", "--mde", "1e308"], "--mde"),
+    ];
+    for (args, words) in cases {
+        let r = run(&args, Input::None);
+        assert_eq!(r.code, 2, "{args:?}: {}", String::from_utf8_lossy(&r.stdout));
+        no_panic(&r);
+        assert!(r.stderr.contains(words) && r.stderr.len() < 400, "{args:?}: {}", r.stderr);
+    }
+    // A large effect is reached at a small n, not "did not converge".
+    for mde in ["4", "5", "10", "100"] {
+        let r = run(&["power", "mean", "--sd", "1", "--mde", mde, "--format", "json"], Input::None);
+        assert_eq!(r.code, 0, "--mde {mde}: {}", r.stderr);
+        let doc: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+        assert!(doc["n_per_variant"].as_u64().unwrap() <= 3, "{doc}");
+    }
+}
+
+#[test]
+fn simulated_files_read_back_whatever_the_names() {
+    let d = tmp();
+    let exp = write(
+        d.path(),
+        "e.yaml",
+        "name: odd\nvariants:\n  - name: control\n  - name: 't,r\"x'\nmetrics:\n  - name: 'a,b'\n  - name: c\n    kind: proportion\n",
+    );
+    let out = d.path().join("sim.csv");
+    let r = run(&["simulate", "-e", &exp, "--units", "2000", "--output", out.to_str().unwrap()], Input::None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&["analyze", "-e", &exp, "--data", out.to_str().unwrap(), "--format", "json"], Input::None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    let n: u64 = doc["metrics"][0]["variants"].as_array().unwrap().iter().map(|v| v["n"].as_u64().unwrap()).sum();
+    assert_eq!(n, 2000);
+    let clash =
+        write(d.path(), "clash.yaml", "name: clash\nvariants: [{name: a}, {name: b}]\nmetrics:\n  - name: unit\n");
+    let r = run(&["simulate", "-e", &clash, "--units", "10", "--output", "-"], Input::None);
+    assert!(r.code == 2 && r.stderr.contains("`unit`"), "{}", r.stderr);
+    let r = run(
+        &[
+            "simulate",
+            "-e",
+            EXP,
+            "--units",
+            "10",
+            "--baseline",
+            "total_return=1e308",
+            "--effect",
+            "total_return=0.5",
+            "--output",
+            "-",
+        ],
+        Input::None,
+    );
+    assert!(r.code == 2 && r.stderr.contains("too large to simulate"), "{}", r.stderr);
+}
+
+#[test]
+fn drift_keeps_numbers_past_the_inferred_type_and_at_the_edge_of_doubles() {
+    let d = tmp();
+    // An integer column with 2^64 far past the rows polars infers its type from.
+    let mut text = String::from("x\n");
+    for i in 0..20_000 {
+        text += &format!("{}\n", i % 1000);
+    }
+    text += "18446744073709551616\n";
+    let f = write(d.path(), "ints.csv", &text);
+    let r = run(&["drift", "-r", &f, "-c", &f, "--format", "json"], Input::None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Values near ±1e308: their sd is not 0, nor is the reference constant.
+    let mut a = String::from("x\n");
+    let mut b = String::from("x\n");
+    for i in 0..200 {
+        a += &format!("{}\n", if i % 2 == 0 { "-1e308" } else { "1e308" });
+        b += &format!("{}e306\n", i % 50);
+    }
+    let (fa, fb) = (write(d.path(), "a.csv", &a), write(d.path(), "b.csv", &b));
+    for binning in ["quantile", "sturges"] {
+        let r = run(&["drift", "-r", &fa, "-c", &fb, "--binning", binning, "--format", "json"], Input::None);
+        assert_eq!(r.code, 1, "{binning}: {}", r.stderr);
+        let doc: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+        let c = &doc["columns"][0];
+        assert!(c["sd_reference"].as_f64().unwrap() > 9e307, "{c}");
+        assert!(!c.to_string().contains("constant"), "{c}");
+    }
+}
+
+#[test]
+fn headers_that_cannot_be_read_as_written_are_refused() {
+    let d = tmp();
+    let f = write(d.path(), "dup_summary.csv", "variant,metric,n,n,sum,sum_sq\ncontrol,total_return,10,10,1,1\n");
+    refused(&run(&["analyze", "-e", EXP, "--summary", &f], Input::None), "dup_summary.csv", "two columns named `n`");
+    let f = write(d.path(), "dup_ids.csv", "user_id,user_id\na,b\n");
+    let r = run(&["assign", "-e", EXP, "--input", &f, "--id-column", "user_id"], Input::None);
+    refused(&r, "dup_ids.csv", "two columns named `user_id`");
+    let f = write(d.path(), "q.csv", format!("{}\n\"control\",1,2,3\n", HEADER.replace("win_rate", "\"win\"\"rate\"")));
+    for args in [vec!["analyze", "-e", EXP, "--data", f.as_str()], vec!["drift", "-r", f.as_str(), "-c", f.as_str()]] {
+        refused(&run(&args, Input::None), "q.csv", "holds a quote");
+    }
+    let f = write(d.path(), "empty.csv", "");
+    refused(&run(&["assign", "-e", EXP, "--input", &f], Input::None), "empty.csv", "the file is empty");
 }

@@ -12,6 +12,8 @@ mod cli_analyze;
 mod cli_analyze_features;
 mod cli_stats;
 mod drift;
+mod fuzz_checks;
+mod fuzz_regressions;
 mod hostile;
 mod oracle;
 mod readme;
