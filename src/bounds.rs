@@ -128,7 +128,7 @@ pub fn available_memory() -> Option<u64> {
     let limited = unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) } == 0 && limit.rlim_cur != libc::RLIM_INFINITY;
     let under_limit = if limited {
         let used = kib("/proc/self/status", "VmSize:").unwrap_or(0);
-        Some((limit.rlim_cur as u64).saturating_sub(used))
+        Some(limit.rlim_cur.saturating_sub(used))
     } else {
         None
     };
@@ -179,16 +179,14 @@ pub fn quote(text: &str) -> String {
 /// [`quote`] with room for `max` characters (a message from a library).
 pub fn quote_n(text: &str, max: usize) -> String {
     let mut out = String::new();
-    let mut shown = 0;
     let mut chars = text.chars();
-    for c in chars.by_ref() {
+    for (shown, c) in chars.by_ref().enumerate() {
         if shown == max {
             let rest = 1 + chars.count();
             out.push_str(&format!("… ({rest} more characters)"));
             return out;
         }
         push_escaped(&mut out, c);
-        shown += 1;
     }
     out
 }

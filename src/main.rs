@@ -46,7 +46,7 @@ fn main() {
         }
     }));
     let ctx = Ctx::detect();
-    let result = std::panic::catch_unwind(|| dispatch(cli, &ctx)).unwrap_or_else(|_| Ok(exit::USAGE));
+    let result = std::panic::catch_unwind(|| dispatch(cli, &ctx)).unwrap_or(Ok(exit::USAGE));
     let code = match result {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => exit::OK,
