@@ -160,6 +160,26 @@ fn approx(bytes: u64) -> String {
     }
 }
 
+/// A whole file of one kind (an experiment file, a drift profile) read with
+/// a bound: a directory, or a file larger than `max` (known by its size,
+/// else found while reading), is an error naming the file.
+pub fn read_file_at_most(path: &std::path::Path, max: u64, kind: &str) -> Result<Vec<u8>, crate::error::AbxError> {
+    use crate::error::AbxError;
+    let shown = path.display().to_string();
+    let read_err = |source| AbxError::Read { path: shown.clone(), source };
+    if path.is_dir() {
+        return Err(AbxError::input(&shown, format!("is a directory; give {kind}")));
+    }
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    if file.metadata().is_ok_and(|m| m.is_file() && m.len() > max) {
+        return Err(AbxError::input(
+            &shown,
+            format!("the file is larger than {}, the most abx reads for {kind}", size(max)),
+        ));
+    }
+    read_at_most(file, max).map_err(read_err)
+}
+
 /// A byte count in words ("1 MiB").
 pub fn size(bytes: u64) -> String {
     match bytes {

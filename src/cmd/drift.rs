@@ -207,20 +207,9 @@ fn no_rows(file: &str, what: &str) -> AbxError {
 }
 
 fn load_profile(path: &Path) -> Result<Profile> {
+    let bytes =
+        crate::bounds::read_file_at_most(path, crate::bounds::MAX_PROFILE_BYTES, "a profile saved by --save-profile")?;
     let shown = path.display().to_string();
-    let read_err = |source| AbxError::Read { path: shown.clone(), source };
-    if path.is_dir() {
-        return Err(AbxError::input(&shown, "is a directory; give a profile saved by --save-profile"));
-    }
-    let file = std::fs::File::open(path).map_err(read_err)?;
-    let max = crate::bounds::MAX_PROFILE_BYTES;
-    if file.metadata().is_ok_and(|m| m.is_file() && m.len() > max) {
-        return Err(AbxError::input(
-            &shown,
-            format!("the file is larger than {}, the largest drift profile abx reads", crate::bounds::size(max)),
-        ));
-    }
-    let bytes = crate::bounds::read_at_most(file, max).map_err(read_err)?;
     Profile::parse(&bytes).map_err(|m| AbxError::input(&shown, m))
 }
 

@@ -74,18 +74,5 @@ pub fn load(path: &Path) -> Result<Experiment, AbxError> {
 
 /// An experiment file's bytes, at most [`crate::bounds::MAX_EXPERIMENT_BYTES`].
 pub fn read_file(path: &Path) -> Result<Vec<u8>, AbxError> {
-    let shown = path.display().to_string();
-    let read_err = |source| AbxError::Read { path: shown.clone(), source };
-    if path.is_dir() {
-        return Err(AbxError::input(&shown, "is a directory; give an experiment file (.yaml)"));
-    }
-    let file = std::fs::File::open(path).map_err(read_err)?;
-    let max = crate::bounds::MAX_EXPERIMENT_BYTES;
-    if file.metadata().is_ok_and(|m| m.is_file() && m.len() > max) {
-        return Err(AbxError::input(
-            &shown,
-            format!("the file is larger than {}: an experiment file is far smaller", crate::bounds::size(max)),
-        ));
-    }
-    crate::bounds::read_at_most(file, crate::bounds::MAX_EXPERIMENT_BYTES).map_err(read_err)
+    crate::bounds::read_file_at_most(path, crate::bounds::MAX_EXPERIMENT_BYTES, "an experiment file (.yaml)")
 }
