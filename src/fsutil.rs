@@ -55,12 +55,41 @@ fn partial_prefix(path: &Path) -> String {
 
 /// Writes an output file: a new file atomically, an existing one by
 /// [`replace_file`] (through links, keeping its mode; read-only refused).
+/// A device, FIFO or socket (`/dev/null`, `/dev/stdout`, `>(cmd)`) is
+/// written to as it is: renaming a file over it would replace the device
+/// itself, which as root breaks `/dev/null` for every program on the machine.
 pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), AbxError> {
-    if std::fs::symlink_metadata(path).is_ok() && std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        replace_file(path, bytes)
-    } else {
-        write_atomic(path, bytes, true)
+    write_output_via(path, bytes, 0)
+}
+
+fn write_output_via(path: &Path, bytes: &[u8], links: usize) -> Result<(), AbxError> {
+    let shown = path.display().to_string();
+    let Ok(own) = std::fs::symlink_metadata(path) else {
+        return write_atomic(path, bytes, true);
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => replace_file(path, bytes),
+        Ok(meta) if meta.is_dir() => Err(AbxError::input(&shown, "is a directory; give a file name to write to")),
+        Ok(_) => write_in_place(path, &shown, bytes),
+        // A dangling symbolic link: the file is created where it points, and the link stays.
+        Err(_) if own.file_type().is_symlink() && links < 40 => {
+            let to = std::fs::read_link(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
+            let to = match path.parent() {
+                Some(dir) if to.is_relative() => dir.join(to),
+                _ => to,
+            };
+            write_output_via(&to, bytes, links + 1)
+        }
+        Err(source) => Err(AbxError::Write { path: shown, source }),
     }
+}
+
+/// Writes to a device or FIFO as `cat > path` would: no temporary file and
+/// no rename, since neither has a content to keep or replace.
+fn write_in_place(path: &Path, shown: &str, bytes: &[u8]) -> Result<(), AbxError> {
+    let write_err = |source| AbxError::Write { path: shown.to_string(), source };
+    let mut f = std::fs::OpenOptions::new().write(true).open(path).map_err(write_err)?;
+    f.write_all(bytes).and_then(|_| f.flush()).map_err(write_err)
 }
 
 /// Replaces the content of the existing file `path` with `bytes`, as an
@@ -72,6 +101,9 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), AbxError> {
     let shown = path.display().to_string();
     let target = std::fs::canonicalize(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
     let meta = std::fs::metadata(&target).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
+    if !meta.is_file() {
+        return Err(AbxError::input(&shown, "is not a regular file, so abx cannot replace its content"));
+    }
     if meta.permissions().readonly() {
         return Err(AbxError::input(
             &shown,
@@ -172,6 +204,40 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains(".abx-partial-"))
             .count();
         assert_eq!(leftovers, 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_fifos_and_dangling_links_are_written_through_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        // A link to /dev/null: the link stays a link and /dev/null a device.
+        let null = dir.path().join("null");
+        std::os::unix::fs::symlink("/dev/null", &null).unwrap();
+        write_output(&null, b"gone").unwrap();
+        assert!(std::fs::symlink_metadata(&null).unwrap().file_type().is_symlink());
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+        // A FIFO: its reader gets the bytes and it stays a FIFO.
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write_output(&fifo, b"through").unwrap();
+        assert_eq!(reader.join().unwrap(), b"through");
+        assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        // A dangling link: the file appears where it points.
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink("target.csv", &dangling).unwrap();
+        write_output(&dangling, b"x").unwrap();
+        assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(dir.path().join("target.csv")).unwrap(), b"x");
+        // A directory is refused.
+        assert!(write_output(dir.path(), b"x").is_err());
+        // The experiment file abx records into must be a regular file.
+        assert!(replace_file(&fifo, b"x").is_err());
     }
 
     #[cfg(unix)]

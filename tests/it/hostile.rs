@@ -791,3 +791,32 @@ fn headers_that_cannot_be_read_as_written_are_refused() {
     let f = write(d.path(), "empty.csv", "");
     refused(&run(&["assign", "-e", EXP, "--input", &f], Input::None), "empty.csv", "the file is empty");
 }
+
+/// Output to a device or a FIFO goes through it: abx never renames a file
+/// over it (as root, that replaced /dev/null itself for the whole machine).
+#[test]
+fn outputs_to_devices_and_fifos_are_written_through() {
+    use std::os::unix::fs::FileTypeExt;
+    let d = tempfile::tempdir().unwrap();
+    let null = d.path().join("null");
+    std::os::unix::fs::symlink("/dev/null", &null).unwrap();
+    let null_s = null.to_str().unwrap();
+    let sim = ["simulate", "-e", EXP, "--units", "200", "--seed", "1", "--output"];
+    for args in [[&sim[..], &[null_s]].concat(), vec!["drift", "-r", UNITS, "--save-profile", null_s]] {
+        let r = run(&args, Input::None);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert!(std::fs::symlink_metadata(&null).unwrap().file_type().is_symlink(), "{args:?}");
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device(), "{args:?}");
+    }
+    let fifo = d.path().join("profile");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let f2 = fifo.clone();
+    let reader = std::thread::spawn(move || std::fs::read(f2).unwrap());
+    let r = run(&["drift", "-r", UNITS, "--save-profile", fifo.to_str().unwrap()], Input::None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got = reader.join().unwrap();
+    assert!(serde_json::from_slice::<serde_json::Value>(&got).is_ok(), "the profile came through the FIFO whole");
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    let leftovers = std::fs::read_dir(d.path()).unwrap().filter(|e| e.is_ok()).count();
+    assert_eq!(leftovers, 2, "no temporary file is left beside them");
+}
