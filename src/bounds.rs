@@ -163,21 +163,26 @@ fn approx(bytes: u64) -> String {
 /// A whole file of one kind (an experiment file, a drift profile) read with
 /// a bound: a directory, or a file larger than `max` (known by its size,
 /// else found while reading), is an error naming the file.
-pub fn read_file_at_most(path: &std::path::Path, max: u64, kind: &str) -> Result<Vec<u8>, crate::error::AbxError> {
-    use crate::error::AbxError;
+pub fn read_file_at_most(path: &std::path::Path, max: u64, kind: &str) -> Result<Vec<u8>, FileReadError> {
     let shown = path.display().to_string();
-    let read_err = |source| AbxError::Read { path: shown.clone(), source };
+    let read_err = |source| FileReadError::Io { path: shown.clone(), source };
     if path.is_dir() {
-        return Err(AbxError::input(&shown, format!("is a directory; give {kind}")));
+        return Err(FileReadError::Refused { path: shown, message: format!("is a directory; give {kind}") });
     }
     let file = std::fs::File::open(path).map_err(read_err)?;
     if file.metadata().is_ok_and(|m| m.is_file() && m.len() > max) {
-        return Err(AbxError::input(
-            &shown,
-            format!("the file is larger than {}, the most abx reads for {kind}", size(max)),
-        ));
+        let message = format!("the file is larger than {}, the most abx reads for {kind}", size(max));
+        return Err(FileReadError::Refused { path: shown, message });
     }
     read_at_most(file, max).map_err(read_err)
+}
+
+/// Why [`read_file_at_most`] gave no bytes: the system's error, or abx's
+/// refusal before reading (a directory, a file over the limit).
+#[derive(Debug)]
+pub enum FileReadError {
+    Io { path: String, source: io::Error },
+    Refused { path: String, message: String },
 }
 
 /// A byte count in words ("1 MiB").

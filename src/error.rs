@@ -2,20 +2,10 @@
 
 use std::io;
 
-use crate::spec::SpecError;
+use crate::bounds::FileReadError;
+use crate::experiment::{InvalidExperiment, LoadError};
 
-/// Process exit codes (see ../shared/CONTRACT.md).
-pub mod exit {
-    pub const OK: i32 = 0;
-    /// `abx verdict`: keep_control. `abx drift`: drift found.
-    pub const FAILURE: i32 = 1;
-    /// Usage or input error.
-    pub const USAGE: i32 = 2;
-    /// `abx verdict`: continue.
-    pub const CONTINUE: i32 = 3;
-    /// `abx verdict`: invalid.
-    pub const INVALID: i32 = 4;
-}
+pub use crate::exit::ExitStatus;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AbxError {
@@ -39,7 +29,7 @@ pub enum AbxError {
     },
     /// One or more experiment files with problems; rendered as diagnostics.
     #[error("{} experiment file(s) have problems", .0.len())]
-    Spec(Vec<SpecError>),
+    Experiment(Vec<InvalidExperiment>),
     /// Writing results to stdout failed (a closed pipe is not an error).
     #[error("cannot write to stdout: {0}")]
     Output(#[from] io::Error),
@@ -50,10 +40,10 @@ impl AbxError {
         AbxError::Input { path: path.into(), message: message.into() }
     }
 
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_status(&self) -> ExitStatus {
         match self {
-            AbxError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
-            _ => exit::USAGE,
+            AbxError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Ok,
+            _ => ExitStatus::Usage,
         }
     }
 
@@ -86,6 +76,24 @@ pub fn describe_io(e: &io::Error) -> String {
                 Some(p) => text[..p].to_string(),
                 None => text,
             }
+        }
+    }
+}
+
+impl From<FileReadError> for AbxError {
+    fn from(e: FileReadError) -> Self {
+        match e {
+            FileReadError::Io { path, source } => AbxError::Read { path, source },
+            FileReadError::Refused { path, message } => AbxError::Input { path, message },
+        }
+    }
+}
+
+impl From<LoadError> for AbxError {
+    fn from(e: LoadError) -> Self {
+        match e {
+            LoadError::Read(e) => e.into(),
+            LoadError::Invalid(e) => AbxError::Experiment(vec![e]),
         }
     }
 }

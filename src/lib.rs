@@ -1,6 +1,6 @@
 //! abx: a command-line toolkit for online experiments (A/B tests).
 //!
-//! - [`spec`]: experiment files (the only code that touches YAML);
+//! - [`experiment`]: experiment files (the only code that touches YAML);
 //! - [`assign`]: hashing and bucketing;
 //! - [`data`]: reading input data;
 //! - [`analysis`]: readouts and the verdict, from sufficient statistics;
@@ -11,14 +11,17 @@
 pub mod analysis;
 pub mod assign;
 pub mod bounds;
+#[cfg(feature = "cli")]
 pub mod cmd;
 pub mod data;
 pub mod drift;
 pub mod error;
+pub mod exit;
+pub mod experiment;
 pub mod fsutil;
+pub mod numfmt;
 pub mod report;
 pub mod sim;
-pub mod spec;
 
 pub use error::{AbxError, Result};
 pub mod stats;

@@ -3,7 +3,8 @@
 use std::io::Write;
 
 use abx::cmd::{dispatch, Cli, Ctx};
-use abx::error::{exit, AbxError};
+use abx::error::AbxError;
+use abx::exit::ExitStatus;
 use clap::Parser;
 
 // polars allocates heavily from many threads; mimalloc is what its own
@@ -24,9 +25,9 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; a closed stdout is ignored.
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let status = if e.use_stderr() { ExitStatus::Usage } else { ExitStatus::Ok };
             let _ = e.print();
-            std::process::exit(code);
+            std::process::exit(status.code());
         }
     };
     // A panic is a bug, and never the answer: inside a polars read it becomes
@@ -46,11 +47,11 @@ fn main() {
         }
     }));
     let ctx = Ctx::detect();
-    let result = std::panic::catch_unwind(|| dispatch(cli, &ctx)).unwrap_or(Ok(exit::USAGE));
+    let result = std::panic::catch_unwind(|| dispatch(cli, &ctx)).unwrap_or(Ok(ExitStatus::Usage));
     let code = match result {
         Ok(code) => code,
-        Err(e) if e.is_broken_pipe() => exit::OK,
-        Err(AbxError::Spec(errors)) => {
+        Err(e) if e.is_broken_pipe() => ExitStatus::Ok,
+        Err(AbxError::Experiment(errors)) => {
             let mut stderr = std::io::stderr().lock();
             for err in &errors {
                 let _ = writeln!(stderr, "{}", err.render(ctx.style()));
@@ -61,14 +62,14 @@ fn main() {
                 "error: the experiment file has {n} problem{}; check it with `abx validate`",
                 if n == 1 { "" } else { "s" }
             );
-            exit::USAGE
+            ExitStatus::Usage
         }
         Err(e) => {
             let label = if ctx.color { "\x1b[1;31merror:\x1b[0m" } else { "error:" };
             let _ = writeln!(std::io::stderr(), "{label} {}", abx::bounds::clean_message(&e.to_string()));
-            e.exit_code()
+            e.exit_status()
         }
     };
     abx::data::outcomes::remove_spools();
-    std::process::exit(code);
+    std::process::exit(code.code());
 }

@@ -27,17 +27,16 @@ use std::collections::HashMap;
 
 use serde::{Serialize, Serializer};
 
-use crate::data::summary::Moments;
-use crate::spec::Metric;
-pub use crate::spec::{Correction, Method};
-use crate::spec::{Decision, Direction, Experiment, MetricKind};
+use crate::experiment::Metric;
+pub use crate::experiment::{Correction, Method};
+use crate::experiment::{Decision, Direction, Experiment, MetricKind};
 use crate::stats::dist::{norm_ppf, t_isf};
 use crate::stats::gbstats::{self, Arm, Prior, Sums};
 use crate::stats::htest::{
     chi2_goodness_of_fit, fieller_set, score_interval_diff, score_interval_ratio, two_means, two_proportions, Counts,
     RelativeCi, RelativeSet, Summary,
 };
-use crate::stats::multiple::{benjamini_hochberg, bonferroni, holm};
+use crate::stats::moments::Moments;
 use crate::stats::{Alternative, Interval};
 
 /// Which comparisons a correction adjusts together.
@@ -469,9 +468,8 @@ fn compare(m: &Metric, c: Moments, t: Moments, (control, name): (&str, &str), op
     let base = raw_a.unadjusted;
     let j = &mut out.test;
     let positive_base = base > 0.0 && base.is_finite();
-    let base_note = || {
-        format!("the control mean of {} is {}, so a relative lift is not defined", m.name, crate::report::fmt_sig(base))
-    };
+    let base_note =
+        || format!("the control mean of {} is {}, so a relative lift is not defined", m.name, crate::numfmt::sig(base));
     match opts.method {
         Method::Frequentist => {
             j.name = match test {
@@ -520,8 +518,8 @@ fn compare(m: &Metric, c: Moments, t: Moments, (control, name): (&str, &str), op
             } else if let Some([low, high]) = j.lift_rays {
                 j.lift_note = Some(format!(
                     "control's mean is not clearly away from 0, so the relative interval is two rays: at most {} and at least {}",
-                    crate::report::fmt_sig(low),
-                    crate::report::fmt_sig(high)
+                    crate::numfmt::sig(low),
+                    crate::numfmt::sig(high)
                 ));
             } else if j.lift_ci.is_none() {
                 j.lift_note =
@@ -575,12 +573,7 @@ fn compare(m: &Metric, c: Moments, t: Moments, (control, name): (&str, &str), op
 
 /// Corrections within each family, then each comparison's judgement.
 fn judge(metrics: &mut [MetricResult], opts: &Options) {
-    let adjust = |p: &[f64]| match opts.correction {
-        Correction::None => p.to_vec(),
-        Correction::Bonferroni => bonferroni(p),
-        Correction::Holm => holm(p),
-        Correction::Bh => benjamini_hochberg(p),
-    };
+    let adjust = |p: &[f64]| crate::stats::multiple::adjust(opts.correction, p);
     // The families: (metric, comparison) indices adjusted together.
     let mut families: Vec<Vec<(usize, usize)>> = Vec::new();
     for (mi, m) in metrics.iter().enumerate() {
@@ -657,7 +650,7 @@ fn judge_one(c: &mut Comparison, direction: Direction, opts: &Options, needed: f
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{parse_str, Experiment};
+    use crate::experiment::{parse_str, Experiment};
     use proptest::prelude::*;
 
     fn experiment(kind: &str) -> Experiment {

@@ -25,8 +25,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Analysis, Comparison, Method, MetricResult, SRM_P};
-use crate::error::exit;
-use crate::spec::{Correction, Direction, Experiment, Status};
+use crate::exit::ExitStatus;
+use crate::experiment::{Correction, Direction, Experiment, Status};
+use crate::numfmt::{p_value, signed_percent};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -38,13 +39,13 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The contract's exit codes.
-    pub fn exit_code(self) -> i32 {
+    /// The contract's exit statuses.
+    pub fn exit_status(self) -> ExitStatus {
         match self {
-            Outcome::Promote => exit::OK,
-            Outcome::KeepControl => exit::FAILURE,
-            Outcome::Continue => exit::CONTINUE,
-            Outcome::Invalid => exit::INVALID,
+            Outcome::Promote => ExitStatus::Ok,
+            Outcome::KeepControl => ExitStatus::Failure,
+            Outcome::Continue => ExitStatus::Continue,
+            Outcome::Invalid => ExitStatus::Invalid,
         }
     }
 
@@ -156,7 +157,7 @@ pub struct Verdict {
 
 fn finish(mut v: Verdict, outcome: Outcome) -> Verdict {
     v.verdict = outcome;
-    v.exit_code = outcome.exit_code();
+    v.exit_code = outcome.exit_status().code();
     v
 }
 
@@ -295,7 +296,7 @@ pub fn decide(exp: &Experiment, analysis: &Analysis, today: NaiveDate) -> Result
         if let Some(c) = c {
             v.reasons.push(format!("{} beats control on {}: {}{}", c.variant, primary.name, effect(&c), method_note));
             if let Some(m) = d.min_lift {
-                v.reasons.push(format!("lift {} clears min_lift {}", pct(sign * c.lift), margin(m)));
+                v.reasons.push(format!("lift {} clears min_lift {}", signed_percent(sign * c.lift), margin(m)));
             }
             for g in &c.guardrails {
                 v.reasons.push(guardrail_reason(g));
@@ -336,7 +337,7 @@ fn refuse_relative(exp: &Experiment, analysis: &Analysis, primary: &MetricResult
         return Err(format!(
             "the primary metric {} has a control mean of {}: the {} method judges the relative lift (treatment / control - 1), which is not defined for a control mean that is not positive; use `method: frequentist`, which judges the difference",
             primary.name,
-            crate::report::fmt_sig(base),
+            crate::numfmt::sig(base),
             serde_json::to_value(analysis.method).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
         ));
     }
@@ -345,7 +346,7 @@ fn refuse_relative(exp: &Experiment, analysis: &Analysis, primary: &MetricResult
             "`min_lift` ({}) is a relative lift, and the primary metric {} has a control mean of {}: a relative lift is not defined for a mean that is not positive; remove `min_lift` to decide on the difference",
             margin(m),
             primary.name,
-            crate::report::fmt_sig(base)
+            crate::numfmt::sig(base)
         ));
     }
     for g in exp.guardrails() {
@@ -355,7 +356,7 @@ fn refuse_relative(exp: &Experiment, analysis: &Analysis, primary: &MetricResult
             return Err(format!(
                 "guardrail {} has a control mean of {}: its margin {} is relative (a share of control's mean), which is not defined for a mean that is not positive",
                 g.metric,
-                crate::report::fmt_sig(base),
+                crate::numfmt::sig(base),
                 margin(g.margin)
             ));
         }
@@ -468,43 +469,14 @@ fn guardrail_check(metric: &str, margin: f64, direction: Direction, c: &Comparis
     g
 }
 
-/// A relative figure as a signed percentage, e.g. +12.4%.
-pub fn pct(x: f64) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let digits = if x.abs() >= 0.001 || x == 0.0 { 1 } else { 3 };
-    format!("{:+.*}%", digits, x * 100.0)
-}
-
-/// A p-value compactly: 0.0123, 3e-6.
-pub fn fmt_p(p: f64) -> String {
-    if !p.is_finite() {
-        "n/a".into()
-    } else if p == 0.0 {
-        // Below the smallest double: say so rather than "0e0".
-        "< 1e-300".into()
-    } else if p >= 0.001 {
-        let s = format!("{p:.3}");
-        if p >= 0.01 {
-            s
-        } else {
-            format!("{p:.4}")
-        }
-    } else {
-        let e = format!("{p:.0e}");
-        e.replace("e-0", "e-")
-    }
-}
-
 fn effect(c: &Candidate) -> String {
     let ci = if c.relative {
-        format!("{} [{}, {}]", pct(c.lift), pct(c.lift_ci_low), pct(c.lift_ci_high))
+        format!("{} [{}, {}]", signed_percent(c.lift), signed_percent(c.lift_ci_low), signed_percent(c.lift_ci_high))
     } else {
         let f = |x: f64| match x {
             x if !x.is_finite() => "n/a".to_string(),
-            x if x > 0.0 => format!("+{}", crate::report::fmt_sig(x)),
-            x => crate::report::fmt_sig(x),
+            x if x > 0.0 => format!("+{}", crate::numfmt::sig(x)),
+            x => crate::numfmt::sig(x),
         };
         format!(
             "difference {} [{}, {}] (a relative lift is not defined here)",
@@ -514,7 +486,7 @@ fn effect(c: &Candidate) -> String {
         )
     };
     match (c.p_value_adjusted, c.chance_to_win) {
-        (Some(p), _) => format!("{ci}, p = {}", fmt_p(p)),
+        (Some(p), _) => format!("{ci}, p = {}", p_value(p)),
         (None, Some(w)) => {
             format!("{ci}, chance to win {:.1}%, risk {}", w * 100.0, c.risk.map_or("n/a".into(), margin))
         }
@@ -548,11 +520,11 @@ fn guardrail_reason(g: &GuardrailCheck) -> String {
         );
     }
     let within = if g.ok { "within" } else { "beyond" };
-    format!("{} guardrail: worst case {} {within} margin {}", g.metric, pct(g.worst_case), margin(g.margin))
+    format!("{} guardrail: worst case {} {within} margin {}", g.metric, signed_percent(g.worst_case), margin(g.margin))
 }
 
 fn margin(m: f64) -> String {
-    format!("{}%", crate::report::fmt_sig(m * 100.0))
+    format!("{}%", crate::numfmt::sig(m * 100.0))
 }
 
 fn why_not(c: &Candidate, primary: &MetricResult, min_lift: Option<f64>, note: &str) -> String {
@@ -575,7 +547,7 @@ fn why_not(c: &Candidate, primary: &MetricResult, min_lift: Option<f64>, note: &
     if !c.meets_min_lift {
         return format!(
             "{v} beats control on {m}: {e}{note}, but the lift {} is below min_lift {}",
-            pct(sign * c.lift),
+            signed_percent(sign * c.lift),
             margin(min_lift.unwrap_or(0.0))
         );
     }
@@ -585,7 +557,12 @@ fn why_not(c: &Candidate, primary: &MetricResult, min_lift: Option<f64>, note: &
         .filter(|g| !g.ok)
         .map(|g| match g.measured {
             true => {
-                format!("{} worsens by up to {} beyond its margin {}", g.metric, pct(g.worst_case), margin(g.margin))
+                format!(
+                    "{} worsens by up to {} beyond its margin {}",
+                    g.metric,
+                    signed_percent(g.worst_case),
+                    margin(g.margin)
+                )
             }
             false => format!(
                 "{} could not be measured ({}), so it is not shown to hold",
@@ -617,8 +594,8 @@ fn srm_reason(analysis: &Analysis, units: &[(String, u64)], total: u64) -> Strin
         "SRM: {} has {:.1}% of units, planned {}%, p = {}: the split is broken, fix the assignment before reading results",
         units[i].0,
         units[i].1 as f64 / total as f64 * 100.0,
-        crate::report::fmt_sig(analysis.srm.expected_share[i] * 100.0),
-        fmt_p(analysis.srm.p_value)
+        crate::numfmt::sig(analysis.srm.expected_share[i] * 100.0),
+        p_value(analysis.srm.p_value)
     )
 }
 
@@ -628,11 +605,11 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(pct(0.124), "+12.4%");
-        assert_eq!(pct(-0.0123), "-1.2%");
-        assert_eq!(fmt_p(3e-6), "3e-6");
-        assert_eq!(fmt_p(0.0123), "0.012");
-        assert_eq!(fmt_p(0.00123), "0.0012");
-        assert_eq!(fmt_p(0.5), "0.500");
+        assert_eq!(signed_percent(0.124), "+12.4%");
+        assert_eq!(signed_percent(-0.0123), "-1.2%");
+        assert_eq!(p_value(3e-6), "3e-6");
+        assert_eq!(p_value(0.0123), "0.012");
+        assert_eq!(p_value(0.00123), "0.0012");
+        assert_eq!(p_value(0.5), "0.500");
     }
 }

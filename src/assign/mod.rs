@@ -10,7 +10,7 @@ pub mod targeting;
 
 use sha2::{Digest, Sha256};
 
-use crate::spec::{Experiment, Status};
+use crate::experiment::{Experiment, Status};
 
 /// 2^64 as an f64 (exact).
 pub const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;

@@ -7,7 +7,7 @@
 
 use std::cmp::Ordering;
 
-use crate::spec::{CondValue, Condition, Op};
+use crate::experiment::{CondValue, Condition, Op};
 
 fn compare(attr: &str, v: &CondValue) -> Option<Ordering> {
     match v.number {

@@ -8,16 +8,19 @@ use clap::Args;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use super::util::{input_name, open_fraction, open_input, usage};
 use super::{spinner, Ctx};
 use crate::analysis::{analyze, Analysis, Comparison, Correction, Family, Method, MetricResult, Options, SRM_P};
 use crate::assign::Bucketer;
 use crate::data::outcomes::{reduce, MetricInput, Reduced, Request, VariantSource};
 use crate::data::summary::{read_summary, Moments, SummaryMetric, SummaryRows};
-use crate::error::{exit, AbxError, Result};
+use crate::error::{AbxError, Result};
+use crate::exit::ExitStatus;
+use crate::experiment::{self, Direction, Experiment, MetricKind, Status};
+use crate::numfmt::{count, json_number, sig, sig_percent};
 use crate::report::prometheus::{self, Sample};
 use crate::report::OutputFormat;
-use crate::report::{fmt_sig, Format, Report, Table};
-use crate::spec::{self, Direction, Experiment, MetricKind, Status};
+use crate::report::{Format, Report, Table};
 use crate::stats::gbstats::Prior;
 
 /// The whole readout: the analysis of all units, notes on the input, and the
@@ -144,10 +147,6 @@ pub struct AnalyzeArgs {
     pub format: Option<OutputFormat>,
 }
 
-fn usage(msg: impl Into<String>) -> AbxError {
-    AbxError::Usage(msg.into())
-}
-
 /// The file's decision settings, overridden by the flags.
 fn options(args: &AnalyzeArgs, exp: &Experiment) -> Result<Options> {
     let mut o = Options::from_decision(&exp.decision);
@@ -155,10 +154,7 @@ fn options(args: &AnalyzeArgs, exp: &Experiment) -> Result<Options> {
         o.method = m;
     }
     if let Some(a) = args.alpha {
-        if !(a > 0.0 && a < 1.0) {
-            return Err(usage(format!("--alpha must be between 0 and 1, got {a}")));
-        }
-        o.alpha = a;
+        o.alpha = open_fraction("--alpha", a)?;
     }
     if let Some(t) = args.sequential_tuning {
         if !(t > 0.0 && t.is_finite()) {
@@ -262,14 +258,14 @@ fn coverage(
     Ok(rows.into_iter().map(|(k, (m, _))| (k, m)).collect())
 }
 
-pub fn run(args: &AnalyzeArgs, ctx: &Ctx) -> Result<i32> {
-    let exp = spec::load(&args.input.experiment)?;
+pub fn run(args: &AnalyzeArgs, ctx: &Ctx) -> Result<ExitStatus> {
+    let exp = experiment::load(&args.input.experiment)?;
     let opts = options(args, &exp)?;
     let readout = readout(&args.input, &args.by, &opts, &exp, ctx)?;
     if readout.overall.srm.mismatch {
         ctx.warn(&format!(
             "sample ratio mismatch (p = {}): the split differs from the plan; the results below are not trustworthy",
-            fmt_sig(readout.overall.srm.p_value)
+            sig(readout.overall.srm.p_value)
         ));
     }
     for m in &readout.overall.metrics {
@@ -294,7 +290,7 @@ pub fn run(args: &AnalyzeArgs, ctx: &Ctx) -> Result<i32> {
             std::io::Write::write_all(&mut std::io::stdout().lock(), &buf)?;
         }
     }
-    Ok(exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 /// The metric inputs of an experiment: columns, caps, roll-ups.
@@ -329,22 +325,9 @@ fn summary_metrics(exp: &Experiment) -> Vec<SummaryMetric> {
         .collect()
 }
 
-fn shown(path: &std::path::Path) -> String {
-    if path.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        path.display().to_string()
-    }
-}
-
 /// Reads a --summary file (or stdin).
 fn summary_rows(exp: &Experiment, summary: &std::path::Path, ctx: &Ctx) -> Result<(SummaryRows, String)> {
-    let name = shown(summary);
-    let reader: Box<dyn std::io::Read> = if summary.as_os_str() == "-" {
-        Box::new(std::io::stdin())
-    } else {
-        Box::new(std::fs::File::open(summary).map_err(|source| AbxError::Read { path: name.clone(), source })?)
-    };
+    let (reader, name) = open_input(summary)?;
     let rows = read_summary(reader, &name, &summary_metrics(exp))?;
     let mut other: Vec<&str> = rows.keys().map(|(_, m)| m.as_str()).filter(|m| exp.metric(m).is_none()).collect();
     other.sort_unstable();
@@ -398,7 +381,7 @@ fn reduce_data(
         return Err(usage("--by takes at most 3 columns"));
     }
     let inputs = if lenient { Vec::new() } else { metric_inputs(exp) };
-    let name = shown(data);
+    let name = input_name(data);
     let pb = spinner(ctx, &name);
     let (bucketer, refused) = bucketer_for(args, exp, lenient);
     let variants: Vec<String> = exp.variants.iter().map(|v| v.name.clone()).collect();
@@ -418,9 +401,7 @@ fn reduce_data(
         by,
         events: args.events,
         metrics: &inputs,
-        progress: Some(Arc::new(move |rows| {
-            progress_bar.set_message(format!("reading {what}: {} rows", fmt_rows(rows)))
-        })),
+        progress: Some(Arc::new(move |rows| progress_bar.set_message(format!("reading {what}: {} rows", count(rows))))),
     };
     let reduced = reduce(data, &req);
     drop(pb);
@@ -509,14 +490,6 @@ pub fn readout(args: &InputArgs, by: &[String], opts: &Options, exp: &Experiment
     }
 }
 
-fn fmt_rows(rows: u64) -> String {
-    if rows >= 1_000_000 {
-        format!("{:.1}M", rows as f64 / 1e6)
-    } else {
-        rows.to_string()
-    }
-}
-
 /// One segment's values, its sufficient statistics and its units per variant.
 type SegmentStats = (Vec<String>, HashMap<(String, String), Moments>, HashMap<String, u64>);
 
@@ -590,7 +563,12 @@ fn from_reduced(
             out.push(SegmentReadout { segment, analysis: analyze(exp, &stats, Some(&units), opts) });
         }
     }
-    let caps = exp.metrics.iter().zip(&reduced.caps).filter_map(|(m, c)| c.map(|c| (m.name.clone(), num(c)))).collect();
+    let caps = exp
+        .metrics
+        .iter()
+        .zip(&reduced.caps)
+        .filter_map(|(m, c)| c.map(|c| (m.name.clone(), json_number(c))))
+        .collect();
     let input = InputNotes {
         rows_without_variant: reduced.no_variant,
         assigned_by_bucketing: reduced.assigned,
@@ -600,18 +578,6 @@ fn from_reduced(
         caps,
     };
     Ok(Readout { overall, input: Some(input), segments: out })
-}
-
-fn num(x: f64) -> Value {
-    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
-}
-
-fn pct(x: f64) -> String {
-    if x.is_finite() {
-        format!("{}%", fmt_sig(x * 100.0))
-    } else {
-        "-".into()
-    }
 }
 
 fn correction_name(c: Correction) -> &'static str {
@@ -625,7 +591,7 @@ fn correction_name(c: Correction) -> &'static str {
 
 /// What judges each kind of metric under the readout's method.
 fn method_line(a: &Analysis) -> String {
-    let level = fmt_sig((1.0 - a.alpha) * 100.0);
+    let level = sig((1.0 - a.alpha) * 100.0);
     let kinds = |k: MetricKind, cuped: bool| {
         a.metrics.iter().any(|m| m.kind == k && m.comparisons.iter().any(|c| c.theta.is_some()) == cuped)
     };
@@ -648,8 +614,8 @@ fn method_line(a: &Analysis) -> String {
         ),
         Method::Bayesian => format!(
             "bayesian: the lift's posterior (gbstats); ▲ when the chance to win reaches {}% and the risk is at most {}%, the interval is the posterior's at the level of that chance",
-            fmt_sig(a.chance_to_win_threshold.unwrap_or(f64::NAN) * 100.0),
-            fmt_sig(a.max_risk.unwrap_or(f64::NAN) * 100.0)
+            sig(a.chance_to_win_threshold.unwrap_or(f64::NAN) * 100.0),
+            sig(a.max_risk.unwrap_or(f64::NAN) * 100.0)
         ),
     };
     let family = match a.correction_family {
@@ -707,16 +673,16 @@ fn csv_rows(a: &Analysis, lead: &[Value], t: &mut Table) {
     for m in &a.metrics {
         for v in &m.variants {
             let c = m.comparisons.iter().find(|c| c.variant == v.variant);
-            let f = |g: &dyn Fn(&Comparison) -> f64| c.map_or(Value::Null, |c| num(g(c)));
-            let o = |g: &dyn Fn(&Comparison) -> Option<f64>| c.and_then(g).map_or(Value::Null, num);
+            let f = |g: &dyn Fn(&Comparison) -> f64| c.map_or(Value::Null, |c| json_number(g(c)));
+            let o = |g: &dyn Fn(&Comparison) -> Option<f64>| c.and_then(g).map_or(Value::Null, json_number);
             let b = |g: &dyn Fn(&Comparison) -> bool| c.map_or(Value::Null, |c| json!(g(c)));
             let mut row = lead.to_vec();
             row.extend([
                 json!(m.name),
                 json!(v.variant),
                 json!(v.n),
-                num(v.mean),
-                num(v.sd),
+                json_number(v.mean),
+                json_number(v.sd),
                 f(&|c| c.diff),
                 f(&|c| c.ci_low),
                 f(&|c| c.ci_high),
@@ -781,7 +747,7 @@ pub fn readout_report(r: &Readout, format: Format) -> Report {
             let mut row: Vec<Value> = s.segment.values().cloned().collect();
             row.push(json!(s.analysis.srm.observed.iter().sum::<u64>()));
             let p = s.analysis.srm.p_value;
-            row.push(json!(if s.analysis.srm.mismatch { format!("{} MISMATCH", fmt_sig(p)) } else { fmt_sig(p) }));
+            row.push(json!(if s.analysis.srm.mismatch { format!("{} MISMATCH", sig(p)) } else { sig(p) }));
             t.push(row);
         }
         out.tables
@@ -805,7 +771,7 @@ pub fn readout_report(r: &Readout, format: Format) -> Report {
 }
 
 fn human_num(v: &Value) -> String {
-    v.as_f64().map_or_else(|| v.to_string(), fmt_sig)
+    v.as_f64().map_or_else(|| v.to_string(), sig)
 }
 
 /// The Prometheus samples of an analysis.
@@ -894,10 +860,10 @@ pub fn report(a: &Analysis, format: Format) -> Report {
     let srm_text = if srm.mismatch {
         format!(
             "MISMATCH, p = {} < {SRM_P}: the split differs from the plan, do not trust these results",
-            fmt_sig(srm.p_value)
+            sig(srm.p_value)
         )
     } else {
-        format!("ok (chi2 = {}, p = {})", fmt_sig(srm.statistic), fmt_sig(srm.p_value))
+        format!("ok (chi2 = {}, p = {})", sig(srm.statistic), sig(srm.p_value))
     };
     let fields = vec![("SRM".to_string(), json!(srm_text))];
     let mut tables = Vec::new();
@@ -918,7 +884,7 @@ pub fn report(a: &Analysis, format: Format) -> Report {
 /// One metric's table: its judging test's figures only, headed by what they are.
 fn metric_table(a: &Analysis, m: &MetricResult) -> Table {
     let level = m.comparisons.first().map_or(1.0 - a.alpha, |c| c.test.level);
-    let lvl = format!("{}%", fmt_sig(level * 100.0));
+    let lvl = format!("{}%", sig(level * 100.0));
     let adjusted = a.correction != Correction::None;
     let with_missing = m.variants.iter().any(|v| v.missing > 0);
     let mut cols: Vec<String> = vec!["variant".into(), "n".into()];
@@ -957,7 +923,7 @@ fn metric_table(a: &Analysis, m: &MetricResult) -> Table {
         if with_missing {
             row.push(json!(v.missing));
         }
-        row.push(num(v.mean));
+        row.push(json_number(v.mean));
         let Some(c) = c else {
             row.push(json!("(control)"));
             while row.len() < cols.len() {
@@ -971,29 +937,29 @@ fn metric_table(a: &Analysis, m: &MetricResult) -> Table {
             (false, _, _) => "-".to_string(),
             (true, None, _) if j.lift_rays.is_some() => {
                 let [low, high] = j.lift_rays.unwrap_or_default();
-                format!("{} (-∞, {}] ∪ [{}, ∞)", pct(c.lift), pct(low), pct(high))
+                format!("{} (-∞, {}] ∪ [{}, ∞)", sig_percent(c.lift), sig_percent(low), sig_percent(high))
             }
             (true, None, Some(_)) if m.variants[0].mean.is_nan() || m.variants[0].mean <= 0.0 => "n/a".to_string(),
-            (true, ci, _) => format!("{} {}", pct(c.lift), interval_text(ci, pct)),
+            (true, ci, _) => format!("{} {}", sig_percent(c.lift), interval_text(ci, sig_percent)),
         };
-        let diff = if c.diff.is_finite() { fmt_sig(c.diff) } else { "-".into() };
-        let diff_ci = if j.measurable { format!("{diff} {}", interval_text(j.diff_ci, fmt_sig)) } else { diff };
+        let diff = if c.diff.is_finite() { sig(c.diff) } else { "-".into() };
+        let diff_ci = if j.measurable { format!("{diff} {}", interval_text(j.diff_ci, sig)) } else { diff };
         match a.method {
             Method::Frequentist => {
                 row.push(json!(diff_ci));
                 row.push(json!(lift));
-                row.push(j.p_value_adjusted.map_or(json!("-"), num));
+                row.push(j.p_value_adjusted.map_or(json!("-"), json_number));
             }
             Method::Sequential => {
-                row.push(num(c.diff));
+                row.push(json_number(c.diff));
                 row.push(json!(lift));
-                row.push(j.p_value_adjusted.map_or(json!("-"), num));
+                row.push(j.p_value_adjusted.map_or(json!("-"), json_number));
             }
             Method::Bayesian => {
-                row.push(num(c.diff));
+                row.push(json_number(c.diff));
                 row.push(json!(lift));
-                row.push(json!(j.chance_to_win.map_or("-".into(), pct)));
-                row.push(json!(j.risk.map_or("-".into(), pct)));
+                row.push(json!(j.chance_to_win.map_or("-".into(), sig_percent)));
+                row.push(json!(j.risk.map_or("-".into(), sig_percent)));
             }
         }
         row.push(json!(mark(c)));
@@ -1002,7 +968,7 @@ fn metric_table(a: &Analysis, m: &MetricResult) -> Table {
     let dir = if m.direction == Direction::Increase { "higher is better" } else { "lower is better" };
     let kind = serde_json::to_value(m.kind).ok().and_then(|k| k.as_str().map(String::from)).unwrap_or_default();
     let primary = if m.primary { ", primary" } else { "" };
-    let reductions: Vec<String> = m.comparisons.iter().filter_map(|c| c.variance_reduction).map(pct).collect();
+    let reductions: Vec<String> = m.comparisons.iter().filter_map(|c| c.variance_reduction).map(sig_percent).collect();
     let cuped = if reductions.is_empty() {
         String::new()
     } else {

@@ -1,23 +1,24 @@
 //! `abx assign`: put each unit in a variant, deterministically and stickily,
 //! at stream speed (see the contract's bucketing in [`crate::assign`]).
 
-use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 
+use super::util::open_input;
 use super::{Ctx, Spinner};
 use crate::assign::{bucket_of, sha256_unit, targeting, Bucketer, TWO_POW_64};
 use crate::data::lines::{lines, Chunk, LineChunker};
 use crate::data::pipeline::{self, Encoded, HeadFirst};
 use crate::data::records::CsvBatches;
-use crate::error::{exit, AbxError, Result};
+use crate::error::{AbxError, Result};
+use crate::exit::ExitStatus;
+use crate::experiment::{self, Experiment, LoadError, Status};
 use crate::report::{
     self, csv::may_need_quotes, csv::write_field, json::write_str, markdown::write_cell, Format, Report, Table,
 };
-use crate::spec::{self, Experiment, Status};
 
 /// Bytes per chunk of input lines, and chunks per parallel batch: three
 /// batches in flight keep memory to a few MiB whatever the input size.
@@ -281,14 +282,14 @@ fn load_experiments(paths: &[PathBuf]) -> Result<Vec<Experiment>> {
     let mut exps = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
-        match spec::load(p) {
+        match experiment::load(p) {
             Ok(e) => exps.push(e),
-            Err(AbxError::Spec(errs)) => errors.extend(errs),
-            Err(e) => return Err(e),
+            Err(LoadError::Invalid(e)) => errors.push(e),
+            Err(e) => return Err(e.into()),
         }
     }
     if !errors.is_empty() {
-        return Err(AbxError::Spec(errors));
+        return Err(AbxError::Experiment(errors));
     }
     for (i, e) in exps.iter().enumerate() {
         if exps[..i].iter().any(|o| o.name == e.name) {
@@ -328,7 +329,7 @@ fn not_live(e: &Experiment) -> Option<String> {
     }
 }
 
-pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<i32> {
+pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let exps = load_experiments(&args.experiments)?;
     warn_status(ctx, &exps);
     if args.explain {
@@ -358,7 +359,7 @@ pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<i32> {
     }
     out.write_all(&tail)?;
     out.flush()?;
-    Ok(exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 fn warn_targeting_without_attributes(ctx: &Ctx, enc: &Encoder) -> Vec<bool> {
@@ -379,7 +380,7 @@ fn warn_targeting_without_attributes(ctx: &Ctx, enc: &Encoder) -> Vec<bool> {
         .collect()
 }
 
-fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], mut out: io::Stdout) -> Result<i32> {
+fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], mut out: io::Stdout) -> Result<ExitStatus> {
     let eligible = warn_targeting_without_attributes(ctx, enc);
     let mut results = Vec::new();
     let mut rows: Vec<(String, Vec<Assigned>)> = Vec::new();
@@ -429,7 +430,7 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], mut out:
         out.write_all(&buf)?;
     }
     out.flush()?;
-    Ok(exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 /// Runs the ordered parallel pipeline with a progress spinner on a terminal.
@@ -488,15 +489,6 @@ fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], out: &
     Ok(rows)
 }
 
-fn open_input(path: &PathBuf) -> Result<(Box<dyn Read + Send>, String)> {
-    if path.as_os_str() == "-" {
-        return Ok((Box::new(io::stdin()), "<stdin>".into()));
-    }
-    let shown = path.display().to_string();
-    let f = File::open(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
-    Ok((Box::new(io::BufReader::with_capacity(256 * 1024, f)), shown))
-}
-
 /// For each experiment, the --input column of each targeting condition's attribute.
 fn attribute_columns(ctx: &Ctx, enc: &Encoder, headers: &[String], source: &str) -> Vec<Vec<Option<usize>>> {
     enc.exps
@@ -524,7 +516,7 @@ fn assign_csv(
     args: &AssignArgs,
     ctx: &Ctx,
     enc: &Encoder,
-    path: &PathBuf,
+    path: &std::path::Path,
     head: &[u8],
     out: &mut io::Stdout,
 ) -> Result<u64> {
@@ -627,7 +619,7 @@ fn explain_subjects(args: &AssignArgs) -> Result<Vec<Subject>> {
         .collect())
 }
 
-fn explain(args: &AssignArgs, ctx: &Ctx, exps: &[Experiment]) -> Result<i32> {
+fn explain(args: &AssignArgs, ctx: &Ctx, exps: &[Experiment]) -> Result<ExitStatus> {
     let format = match args.format {
         Some(AssignFormat::Json | AssignFormat::Jsonl) => Format::Json,
         Some(AssignFormat::Markdown) => Format::Markdown,
@@ -648,7 +640,7 @@ fn explain(args: &AssignArgs, ctx: &Ctx, exps: &[Experiment]) -> Result<i32> {
     }
     let report = if reports.len() == 1 { reports.remove(0) } else { Report::concat(reports) };
     ctx.emit(&report, format)?;
-    Ok(exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 fn explain_one(exp: &Experiment, b: &Bucketer, s: &Subject) -> Report {

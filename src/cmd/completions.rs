@@ -6,7 +6,8 @@ use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
 use super::{Cli, Ctx};
-use crate::error::{exit, Result};
+use crate::error::Result;
+use crate::exit::ExitStatus;
 
 #[derive(Debug, Args)]
 #[command(
@@ -26,9 +27,9 @@ pub fn script(shell: Shell) -> Vec<u8> {
     buf
 }
 
-pub fn run(args: &CompletionsArgs, _ctx: &Ctx) -> Result<i32> {
+pub fn run(args: &CompletionsArgs, _ctx: &Ctx) -> Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     out.write_all(&script(args.shell))?;
     out.flush()?;
-    Ok(exit::OK)
+    Ok(ExitStatus::Ok)
 }

@@ -7,18 +7,21 @@ use clap::Args;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
+use super::util::usage;
 use super::{spinner, Ctx};
 use crate::data::columns::{self, ColumnData, ColumnType, Read, Values};
 use crate::drift::profile::Profile;
 use crate::drift::{
-    categories_of_sorted, compare, dataset, few_distinct, pct, Binning, ColumnDrift, CurColumn, CurValues,
-    DatasetDrift, Kind, Method, NumericRef, RefColumn, RefValues, Rules, Settings,
+    categories_of_sorted, compare, dataset, few_distinct, Binning, ColumnDrift, CurColumn, CurValues, DatasetDrift,
+    Kind, Method, NumericRef, RefColumn, RefValues, Rules, Settings,
 };
-use crate::error::{exit, AbxError, Result};
+use crate::error::{AbxError, Result};
+use crate::exit::ExitStatus;
+use crate::experiment::did_you_mean;
 use crate::fsutil::write_output;
+use crate::numfmt::{share_percent, sig};
 use crate::report::prometheus::{self, Sample};
-use crate::report::{fmt_sig, Format, OutputFormat, Report, Table};
-use crate::spec::did_you_mean;
+use crate::report::{Format, OutputFormat, Report, Table};
 
 #[derive(Debug, Args)]
 #[command(
@@ -98,10 +101,6 @@ struct Reference {
     columns: Vec<RefColumn>,
     /// From a profile whose numeric sketches are approximate.
     profile: bool,
-}
-
-fn usage(msg: impl Into<String>) -> AbxError {
-    AbxError::Usage(msg.into())
 }
 
 fn check_args(args: &DriftArgs) -> Result<Rules> {
@@ -319,7 +318,7 @@ fn profile_schema(p: &Profile) -> Vec<(String, ColumnType, String)> {
         .collect()
 }
 
-pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
+pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let rules = check_args(args)?;
     let settings = Settings { bins: args.bins, binning: args.binning };
     let mut forced: HashSet<String> = args.categorical.iter().cloned().collect();
@@ -405,7 +404,7 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
         ));
     }
     let (Some(cur_path), Some(_)) = (args.current.as_deref(), cur_schema.as_deref()) else {
-        return Ok(exit::OK);
+        return Ok(ExitStatus::Ok);
     };
 
     // The current data.
@@ -463,7 +462,7 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<i32> {
             std::io::Write::write_all(&mut std::io::stdout().lock(), &buf)?;
         }
     }
-    Ok(if verdict.drift { exit::FAILURE } else { exit::OK })
+    Ok(if verdict.drift { ExitStatus::Failure } else { ExitStatus::Ok })
 }
 
 struct Output<'a> {
@@ -485,29 +484,27 @@ impl Output<'_> {
     fn rule(&self) -> String {
         let r = &self.rules;
         let main = match r.method {
-            Method::Psi => format!("PSI >= {}", fmt_sig(r.threshold)),
-            Method::Ks => format!(
-                "KS p-value < {} (numeric), PSI >= {} (categorical)",
-                fmt_sig(r.threshold),
-                fmt_sig(r.psi_threshold)
-            ),
+            Method::Psi => format!("PSI >= {}", sig(r.threshold)),
+            Method::Ks => {
+                format!("KS p-value < {} (numeric), PSI >= {} (categorical)", sig(r.threshold), sig(r.psi_threshold))
+            }
             Method::Wasserstein => format!(
                 "normed Wasserstein >= {} (numeric), PSI >= {} (categorical)",
-                fmt_sig(r.threshold),
-                fmt_sig(r.psi_threshold)
+                sig(r.threshold),
+                sig(r.psi_threshold)
             ),
             Method::Js => format!(
                 "Jensen-Shannon >= {} (categorical), PSI >= {} (numeric)",
-                fmt_sig(r.threshold),
-                fmt_sig(r.psi_threshold)
+                sig(r.threshold),
+                sig(r.psi_threshold)
             ),
             Method::Chi2 => format!(
                 "chi-square p-value < {} (categorical), PSI >= {} (numeric)",
-                fmt_sig(r.threshold),
-                fmt_sig(r.psi_threshold)
+                sig(r.threshold),
+                sig(r.psi_threshold)
             ),
         };
-        format!("{main}; missing share PSI >= {}; a type change", fmt_sig(r.psi_threshold))
+        format!("{main}; missing share PSI >= {}; a type change", sig(r.psi_threshold))
     }
 
     fn json(&self) -> Value {
@@ -603,10 +600,10 @@ impl Output<'_> {
             ("rule".to_string(), json!(self.rule())),
         ];
         if let Some(s) = self.rules.drift_share {
-            fields.push(("drift share needed".to_string(), json!(pct(s))));
+            fields.push(("drift share needed".to_string(), json!(share_percent(s))));
         }
         fields.push(("verdict".to_string(), json!(verdict)));
-        let sig = |x: Option<f64>| x.map_or(Value::Null, |x| json!(fmt_sig(x)));
+        let cell = |x: Option<f64>| x.map_or(Value::Null, |x| json!(sig(x)));
         let mut t = Table::new(&[
             "column",
             "kind",
@@ -622,9 +619,9 @@ impl Output<'_> {
         ]);
         for c in self.columns {
             let missing = if c.missing_reference == c.missing_current {
-                pct(c.missing_reference)
+                share_percent(c.missing_reference)
             } else {
-                format!("{} -> {}", pct(c.missing_reference), pct(c.missing_current))
+                format!("{} -> {}", share_percent(c.missing_reference), share_percent(c.missing_current))
             };
             t.push(vec![
                 json!(c.column),
@@ -635,13 +632,13 @@ impl Output<'_> {
                     Kind::Empty => "empty",
                 }),
                 json!(missing),
-                sig(c.psi),
-                sig(c.ks_statistic),
-                sig(c.ks_p_value),
-                sig(c.wasserstein),
-                sig(c.wasserstein_normed),
-                sig(c.js_distance),
-                sig(c.chi2_p_value),
+                cell(c.psi),
+                cell(c.ks_statistic),
+                cell(c.ks_p_value),
+                cell(c.wasserstein),
+                cell(c.wasserstein_normed),
+                cell(c.js_distance),
+                cell(c.chi2_p_value),
                 json!(if c.drift { "DRIFT" } else { "" }),
             ]);
         }
@@ -662,8 +659,8 @@ impl Output<'_> {
                 notes.push(format!(
                     "{}: KS and W1 from the profile's sketch (KS D within {}, W1 within {})",
                     c.column,
-                    fmt_sig(a.ks_statistic_error),
-                    fmt_sig(a.wasserstein_error)
+                    sig(a.ks_statistic_error),
+                    sig(a.wasserstein_error)
                 ));
             }
         }

@@ -7,7 +7,8 @@ use clap::Args;
 use serde_json::json;
 
 use super::Ctx;
-use crate::error::{exit, AbxError, Result};
+use crate::error::{AbxError, Result};
+use crate::exit::ExitStatus;
 use crate::fsutil::write_atomic;
 use crate::report::{Format, Report};
 
@@ -28,7 +29,7 @@ pub struct InitArgs {
     pub format: Option<Format>,
 }
 
-pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
+pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let folder = args.dir.join("experiments");
     std::fs::create_dir_all(&folder)
         .map_err(|source| AbxError::Write { path: folder.display().to_string(), source })?;
@@ -58,5 +59,5 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
         }
     }
     ctx.info(&format!("created {shown}; check it with `abx validate {shown}`"));
-    Ok(exit::OK)
+    Ok(ExitStatus::Ok)
 }

@@ -8,6 +8,7 @@ pub mod init;
 pub mod power;
 pub mod simulate;
 pub mod test;
+pub(crate) mod util;
 pub mod validate;
 pub mod verdict;
 
@@ -16,8 +17,9 @@ use std::io::{self, IsTerminal, Write};
 use clap::{Parser, Subcommand};
 
 use crate::error::Result;
+use crate::exit::ExitStatus;
+use crate::experiment::Style;
 use crate::report::{renderer, Format, Report};
-use crate::spec::Style;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -107,7 +109,7 @@ impl Ctx {
 }
 
 /// Runs the parsed command and returns its exit code.
-pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<i32> {
+pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<ExitStatus> {
     match cli.command {
         Command::Validate(args) => validate::run(&args, ctx),
         Command::Init(args) => init::run(&args, ctx),

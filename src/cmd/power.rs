@@ -3,9 +3,12 @@
 use clap::{Args, Subcommand};
 use serde_json::{json, Map, Value};
 
+use super::util::usage;
 use super::Ctx;
-use crate::error::{exit, AbxError, Result};
-use crate::report::{fmt_sig, Format, Report, Table};
+use crate::error::{AbxError, Result};
+use crate::exit::ExitStatus;
+use crate::numfmt::sig;
+use crate::report::{Format, Report, Table};
 use crate::stats::power::{mean_mde, mean_n, mean_power, prop_mde, prop_n, prop_power};
 use crate::stats::Sided;
 
@@ -95,17 +98,9 @@ pub struct MeanArgs {
     pub common: Common,
 }
 
-fn usage(msg: impl Into<String>) -> AbxError {
-    AbxError::Usage(msg.into())
-}
-
 fn check_common(c: &Common) -> Result<()> {
-    if !(c.alpha > 0.0 && c.alpha < 1.0) {
-        return Err(usage(format!("--alpha must be between 0 and 1, got {:?}", c.alpha)));
-    }
-    if !(c.power > 0.0 && c.power < 1.0) {
-        return Err(usage(format!("--power must be between 0 and 1, got {:?}", c.power)));
-    }
+    super::util::open_fraction("--alpha", c.alpha)?;
+    super::util::open_fraction("--power", c.power)?;
     if c.power <= c.alpha {
         return Err(usage(format!(
             "--power {:?} is not above --alpha {:?}: a test has power alpha with no effect at all, so no design is needed for that",
@@ -161,7 +156,7 @@ const MAX_UNITS: f64 = 9_007_199_254_740_992.0;
 fn too_many(n: f64) -> AbxError {
     usage(format!(
         "the design needs more than 2^53 (about 9.0e15) units (about {} units); no experiment can reach it: raise --mde or alpha, bring --ratio nearer 1, or lower --power",
-        fmt_sig(n)
+        sig(n)
     ))
 }
 
@@ -197,7 +192,7 @@ fn finish(
     mut inputs: Vec<(&'static str, Value)>,
     sol: Solution,
     curve: Option<Vec<(f64, f64)>>,
-) -> Result<i32> {
+) -> Result<ExitStatus> {
     let mut doc = Map::new();
     let mut fields = Vec::new();
     inputs.push(("alpha", json!(c.alpha)));
@@ -225,7 +220,7 @@ fn finish(
                 return Err(too_many(*n));
             }
             let width = if max > 0.0 { (n / max * 40.0).round() as usize } else { 0 };
-            t.push(vec![json!(fmt_sig(*mde)), json!(n.ceil() as u64), json!("█".repeat(width.max(1)))]);
+            t.push(vec![json!(sig(*mde)), json!(n.ceil() as u64), json!("█".repeat(width.max(1)))]);
             list.push(json!({"mde": mde, "n_per_variant": n.ceil() as u64, "n_exact": n}));
         }
         doc.insert("curve".into(), Value::Array(list));
@@ -240,7 +235,7 @@ fn finish(
     }
     report.json = Value::Object(doc);
     ctx.emit(&report, Format::resolve(c.format, ctx.stdout_tty))?;
-    Ok(exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 /// MDE values for --curve: half to double the given one, 11 points.
@@ -248,14 +243,14 @@ fn curve_points(mde: f64) -> Vec<f64> {
     (0..11).map(|i| mde * 0.5 * 4f64.powf(i as f64 / 10.0)).collect()
 }
 
-pub fn run(args: &PowerArgs, ctx: &Ctx) -> Result<i32> {
+pub fn run(args: &PowerArgs, ctx: &Ctx) -> Result<ExitStatus> {
     match &args.kind {
         PowerKind::Proportion(a) => run_proportion(a, ctx),
         PowerKind::Mean(a) => run_mean(a, ctx),
     }
 }
 
-fn run_proportion(a: &ProportionArgs, ctx: &Ctx) -> Result<i32> {
+fn run_proportion(a: &ProportionArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let c = &a.common;
     check_common(c)?;
     let p1 = a.baseline;
@@ -323,7 +318,7 @@ fn unreachable_usage<T>() -> Result<T> {
     Err(usage("give --mde to solve for the sample size, or --n to solve for the MDE"))
 }
 
-fn run_mean(a: &MeanArgs, ctx: &Ctx) -> Result<i32> {
+fn run_mean(a: &MeanArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let c = &a.common;
     check_common(c)?;
     if !(a.sd > 0.0 && a.sd.is_finite()) {

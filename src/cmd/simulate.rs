@@ -9,14 +9,17 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::{json, Value};
 
+use super::util::usage;
 use super::Ctx;
 use crate::analysis::Method;
 use crate::bounds;
 use crate::data::write::{write_csv, write_table, Col};
-use crate::error::{exit, AbxError, Result};
-use crate::report::{fmt_sig, Format, Report, Table};
+use crate::error::{AbxError, Result};
+use crate::exit::ExitStatus;
+use crate::experiment::{self, Experiment, MetricKind};
+use crate::numfmt::sig;
+use crate::report::{Format, Report, Table};
 use crate::sim::{self, MetricModel, Rate, Study, StudyResult};
-use crate::spec::{self, Experiment, MetricKind};
 
 #[derive(Debug, Args)]
 #[command(
@@ -74,10 +77,6 @@ pub struct SimulateArgs {
     /// Output format of a study [default: table on a terminal, else json]
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<Format>,
-}
-
-fn usage(msg: impl Into<String>) -> AbxError {
-    AbxError::Usage(msg.into())
 }
 
 fn pair<'a>(s: &'a str, flag: &str) -> Result<(&'a str, f64)> {
@@ -153,7 +152,7 @@ fn models(args: &SimulateArgs, exp: &Experiment) -> Result<Vec<MetricModel>> {
                     return Err(usage(format!(
                         "{}: a rate of {} in {} is not a probability; lower --baseline or --effect",
                         m.name,
-                        fmt_sig(p),
+                        sig(p),
                         exp.variants[v].name
                     )));
                 }
@@ -163,9 +162,9 @@ fn models(args: &SimulateArgs, exp: &Experiment) -> Result<Vec<MetricModel>> {
     Ok(models)
 }
 
-pub fn run(args: &SimulateArgs, ctx: &Ctx) -> Result<i32> {
-    let exp = spec::load(&args.experiment)?;
-    if exp.status() != crate::spec::Status::Running {
+pub fn run(args: &SimulateArgs, ctx: &Ctx) -> Result<ExitStatus> {
+    let exp = experiment::load(&args.experiment)?;
+    if exp.status() != crate::experiment::Status::Running {
         ctx.warn(&format!(
             "experiment `{}` is {}: simulating it as it runs (units assigned by its ranges)",
             exp.name,
@@ -214,7 +213,7 @@ pub fn run(args: &SimulateArgs, ctx: &Ctx) -> Result<i32> {
             let result = sim::study(&exp, &models, &study);
             let format = Format::resolve(args.format, ctx.stdout_tty);
             ctx.emit(&study_report(&result, args.aa), format)?;
-            Ok(exit::OK)
+            Ok(ExitStatus::Ok)
         }
         (None, None) => Err(usage(
             "give --output FILE to write synthetic data, or --runs R to run a simulation study (with --aa for A/A)",
@@ -222,7 +221,13 @@ pub fn run(args: &SimulateArgs, ctx: &Ctx) -> Result<i32> {
     }
 }
 
-fn generate(args: &SimulateArgs, exp: &Experiment, models: &[MetricModel], out: &Path, ctx: &Ctx) -> Result<i32> {
+fn generate(
+    args: &SimulateArgs,
+    exp: &Experiment,
+    models: &[MetricModel],
+    out: &Path,
+    ctx: &Ctx,
+) -> Result<ExitStatus> {
     let mut drop = vec![0.0; exp.variants.len()];
     for d in &args.drop {
         let (v, x) = pair(d, "--drop")?;
@@ -283,12 +288,12 @@ fn generate(args: &SimulateArgs, exp: &Experiment, models: &[MetricModel], out: 
         write_table(out, columns)?;
         ctx.info(&format!("wrote {} units of {} to {} (seed {})", units.len(), exp.name, out.display(), args.seed));
     }
-    Ok(exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 fn rate_cells(r: &Rate) -> Vec<Value> {
     vec![
-        json!(format!("{}%", fmt_sig(r.rate * 100.0))),
+        json!(format!("{}%", sig(r.rate * 100.0))),
         json!(format!("[{:.2}%, {:.2}%]", r.ci_low * 100.0, r.ci_high * 100.0)),
     ]
 }
@@ -306,18 +311,18 @@ fn study_report(r: &StudyResult, aa: bool) -> Report {
         ..Report::default()
     };
     let lifts: Vec<String> =
-        r.true_lifts.iter().map(|(v, l)| format!("{v} {}", crate::analysis::verdict::pct(*l))).collect();
+        r.true_lifts.iter().map(|(v, l)| format!("{v} {}", crate::numfmt::signed_percent(*l))).collect();
     rep.fields = vec![
         ("primary".into(), json!(r.primary)),
         ("true lift".into(), json!(lifts.join(", "))),
         ("alpha".into(), json!(r.alpha)),
     ];
-    let sig = if aa { "false positives" } else { "significant" };
+    let rate = if aa { "false positives" } else { "significant" };
     let mut cols = vec!["method".to_string()];
     let any = if r.looks > 1 { " (any look)" } else { "" };
-    cols.extend([format!("{sig}{any}"), "95% CI".into()]);
+    cols.extend([format!("{rate}{any}"), "95% CI".into()]);
     if r.looks > 1 {
-        cols.extend([format!("{sig} (last look)"), "95% CI".into()]);
+        cols.extend([format!("{rate} (last look)"), "95% CI".into()]);
     }
     cols.extend(["promoted".to_string(), "95% CI".into(), "lift CI coverage".into(), "95% CI".into()]);
     let mut t = Table { title: None, columns: cols, rows: Vec::new() };
@@ -334,7 +339,7 @@ fn study_report(r: &StudyResult, aa: bool) -> Report {
     rep.tables.push(t);
     rep.notes.push(format!(
         "difference CI coverage (Welch / z, all methods): {}% [{:.2}%, {:.2}%]",
-        fmt_sig(r.diff_coverage.rate * 100.0),
+        sig(r.diff_coverage.rate * 100.0),
         r.diff_coverage.ci_low * 100.0,
         r.diff_coverage.ci_high * 100.0
     ));

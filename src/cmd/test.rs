@@ -3,13 +3,16 @@
 use clap::{Args, Subcommand};
 use serde_json::{json, Map, Value};
 
+use super::util::usage;
 use super::Ctx;
-use crate::error::{exit, AbxError, Result};
+use crate::error::Result;
+use crate::exit::ExitStatus;
+use crate::numfmt::{json_number, sig_or_infinity};
 use crate::report::{Format, Report, Table};
 use crate::stats::htest::{
     chi2_goodness_of_fit, chi2_independence, two_means, two_proportions, Counts, RelativeCi, Summary,
 };
-use crate::stats::multiple::holm;
+use crate::stats::multiple::{adjust, Correction};
 use crate::stats::Alternative;
 
 #[derive(Debug, Args)]
@@ -98,10 +101,6 @@ pub struct SrmArgs {
     pub format: Option<Format>,
 }
 
-fn usage(msg: impl Into<String>) -> AbxError {
-    AbxError::Usage(msg.into())
-}
-
 fn number(flag: &str, text: &str, s: &str) -> Result<f64> {
     let v: f64 = s.trim().parse().map_err(|_| usage(format!("{flag} {text}: `{}` is not a number", s.trim())))?;
     if !v.is_finite() {
@@ -154,27 +153,6 @@ pub fn parse_summary(flag: &str, text: &str) -> Result<Summary> {
     Ok(Summary { n, mean, sd })
 }
 
-fn check_alpha(alpha: f64) -> Result<()> {
-    if alpha > 0.0 && alpha < 1.0 {
-        Ok(())
-    } else {
-        Err(usage(format!("--alpha must be between 0 and 1, got {alpha}")))
-    }
-}
-
-/// A number for people: 6 significant digits, infinities as ∞.
-fn sig(x: f64) -> String {
-    if x.is_infinite() {
-        return if x > 0.0 { "∞".into() } else { "-∞".into() };
-    }
-    crate::report::fmt_sig(x)
-}
-
-/// A number as JSON; non-finite values are null (contract).
-fn num(x: f64) -> Value {
-    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
-}
-
 fn alternative_name(a: Alternative) -> &'static str {
     match a {
         Alternative::TwoSided => "two-sided",
@@ -183,7 +161,7 @@ fn alternative_name(a: Alternative) -> &'static str {
     }
 }
 
-pub fn run(args: &TestArgs, ctx: &Ctx) -> Result<i32> {
+pub fn run(args: &TestArgs, ctx: &Ctx) -> Result<ExitStatus> {
     match &args.kind {
         TestKind::Proportions(a) => run_proportions(a, ctx),
         TestKind::Means(a) => run_means(a, ctx),
@@ -204,20 +182,20 @@ fn comparisons_report(title: &str, figures: Vec<Figures>, opts: &Options, mut to
     };
     let p: Vec<f64> =
         figures.iter().map(|f| f.iter().find(|(k, _)| *k == "p_value").map_or(f64::NAN, |x| x.1)).collect();
-    let p_holm = holm(&p);
+    let p_holm = adjust(Correction::Holm, &p);
     let mut list = Vec::new();
     for (i, (name, f)) in names.iter().zip(&figures).enumerate() {
         let mut o = Map::new();
         o.insert("variant".into(), json!(name));
         for (k, v) in f {
-            o.insert(k.to_string(), num(*v));
+            o.insert(k.to_string(), json_number(*v));
         }
-        o.insert("p_value_holm".into(), num(p_holm[i]));
+        o.insert("p_value_holm".into(), json_number(p_holm[i]));
         list.push(Value::Object(o));
     }
     if let Some(first) = figures.first() {
         for (k, v) in first {
-            top.insert(k.to_string(), num(*v));
+            top.insert(k.to_string(), json_number(*v));
         }
     }
     top.insert("alpha".into(), json!(opts.alpha));
@@ -238,7 +216,9 @@ fn comparisons_report(title: &str, figures: Vec<Figures>, opts: &Options, mut to
     } else {
         ("mean_control", "mean_treatment")
     };
-    let with_ci = |est: f64, lo: f64, hi: f64| format!("{} [{}, {}]", sig(est), sig(lo), sig(hi));
+    let with_ci = |est: f64, lo: f64, hi: f64| {
+        format!("{} [{}, {}]", sig_or_infinity(est), sig_or_infinity(lo), sig_or_infinity(hi))
+    };
     let mut cols = vec!["variant", control_key, treatment_key, "diff [CI]", "lift [CI]", "statistic", "p_value"];
     if figures.len() > 1 {
         cols.push("p_value_holm");
@@ -247,15 +227,15 @@ fn comparisons_report(title: &str, figures: Vec<Figures>, opts: &Options, mut to
     for (i, (name, f)) in names.iter().zip(&figures).enumerate() {
         let mut row = vec![
             json!(name),
-            num(get(f, control_key)),
-            num(get(f, treatment_key)),
+            json_number(get(f, control_key)),
+            json_number(get(f, treatment_key)),
             json!(with_ci(get(f, "diff"), get(f, "ci_low"), get(f, "ci_high"))),
             json!(with_ci(get(f, "lift"), get(f, "lift_ci_low"), get(f, "lift_ci_high"))),
-            num(get(f, "statistic")),
-            num(get(f, "p_value")),
+            json_number(get(f, "statistic")),
+            json_number(get(f, "p_value")),
         ];
         if figures.len() > 1 {
-            row.push(num(p_holm[i]));
+            row.push(json_number(p_holm[i]));
         }
         table.push(row);
     }
@@ -263,7 +243,7 @@ fn comparisons_report(title: &str, figures: Vec<Figures>, opts: &Options, mut to
     let mut notes = vec![format!(
         "{} test, {}% CIs, relative lift CI by the {} method",
         alternative_name(opts.alternative),
-        crate::report::fmt_sig(level),
+        crate::numfmt::sig(level),
         match opts.relative_ci {
             RelativeCi::Delta => "delta",
             RelativeCi::Fieller => "Fieller",
@@ -275,9 +255,9 @@ fn comparisons_report(title: &str, figures: Vec<Figures>, opts: &Options, mut to
     Report { title: Some(title.into()), tables: vec![table], notes, json: Value::Object(top), ..Report::default() }
 }
 
-fn run_proportions(a: &ProportionsArgs, ctx: &Ctx) -> Result<i32> {
+fn run_proportions(a: &ProportionsArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let o = &a.options;
-    check_alpha(o.alpha)?;
+    super::util::open_fraction("--alpha", o.alpha)?;
     let control = parse_counts("--control", &a.control)?;
     let treatments = a.treatment.iter().map(|t| parse_counts("--treatment", t)).collect::<Result<Vec<_>>>()?;
     let figures: Vec<Figures> = treatments
@@ -305,25 +285,25 @@ fn run_proportions(a: &ProportionsArgs, ctx: &Ctx) -> Result<i32> {
         let mut arms = vec![control];
         arms.extend(&treatments);
         let chi = chi2_independence(&arms);
-        top.insert("chi2".into(), num(chi.statistic));
-        top.insert("chi2_p_value".into(), num(chi.p_value));
+        top.insert("chi2".into(), json_number(chi.statistic));
+        top.insert("chi2_p_value".into(), json_number(chi.p_value));
         top.insert("dof".into(), json!(chi.dof as u64));
         title = format!(
             "two-proportion z-tests against control; chi-square over all {} arms: chi2 = {}, dof = {}, p = {}",
             arms.len(),
-            crate::report::fmt_sig(chi.statistic),
+            crate::numfmt::sig(chi.statistic),
             chi.dof,
-            crate::report::fmt_sig(chi.p_value)
+            crate::numfmt::sig(chi.p_value)
         );
     }
     let report = comparisons_report(&title, figures, o, top);
     ctx.emit(&report, Format::resolve(o.format, ctx.stdout_tty))?;
-    Ok(exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
-fn run_means(a: &MeansArgs, ctx: &Ctx) -> Result<i32> {
+fn run_means(a: &MeansArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let o = &a.options;
-    check_alpha(o.alpha)?;
+    super::util::open_fraction("--alpha", o.alpha)?;
     let control = parse_summary("--control", &a.control)?;
     let treatments = a.treatment.iter().map(|t| parse_summary("--treatment", t)).collect::<Result<Vec<_>>>()?;
     for t in &treatments {
@@ -368,14 +348,14 @@ fn run_means(a: &MeansArgs, ctx: &Ctx) -> Result<i32> {
     let title = if a.equal_var { "Student's t-test (pooled variance)" } else { "Welch's t-test" };
     let report = comparisons_report(title, figures, o, top);
     ctx.emit(&report, Format::resolve(o.format, ctx.stdout_tty))?;
-    Ok(exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 fn list(flag: &str, text: &str) -> Result<Vec<f64>> {
     text.split(',').map(|s| number(flag, text, s)).collect()
 }
 
-fn run_srm(a: &SrmArgs, ctx: &Ctx) -> Result<i32> {
+fn run_srm(a: &SrmArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let observed = list("--observed", &a.observed)?;
     let weights = list("--weights", &a.weights)?;
     if observed.len() < 2 {
@@ -410,15 +390,15 @@ fn run_srm(a: &SrmArgs, ctx: &Ctx) -> Result<i32> {
     let chi = chi2_goodness_of_fit(&observed, &weights);
     let mut table = Table::new(&["variant", "observed", "share", "planned"]);
     for (i, (o, w)) in observed.iter().zip(&weights).enumerate() {
-        table.push(vec![json!(i + 1), json!(*o as u64), num(o / total), num(w / wsum)]);
+        table.push(vec![json!(i + 1), json!(*o as u64), json_number(o / total), json_number(w / wsum)]);
     }
     let flagged = chi.p_value < 0.001;
     let report = Report {
         title: Some("sample ratio mismatch: chi-square goodness of fit".into()),
         fields: vec![
-            ("statistic".into(), num(chi.statistic)),
+            ("statistic".into(), json_number(chi.statistic)),
             ("dof".into(), json!(chi.dof as u64)),
-            ("p_value".into(), num(chi.p_value)),
+            ("p_value".into(), json_number(chi.p_value)),
         ],
         tables: vec![table],
         notes: vec![if flagged {
@@ -427,8 +407,8 @@ fn run_srm(a: &SrmArgs, ctx: &Ctx) -> Result<i32> {
             "no sample ratio mismatch at p < 0.001".into()
         }],
         json: json!({
-            "statistic": num(chi.statistic),
-            "p_value": num(chi.p_value),
+            "statistic": json_number(chi.statistic),
+            "p_value": json_number(chi.p_value),
             "dof": chi.dof as u64,
             "srm": flagged,
             "observed": observed,
@@ -436,5 +416,5 @@ fn run_srm(a: &SrmArgs, ctx: &Ctx) -> Result<i32> {
         }),
     };
     ctx.emit(&report, Format::resolve(a.format, ctx.stdout_tty))?;
-    Ok(exit::OK)
+    Ok(ExitStatus::Ok)
 }

@@ -7,9 +7,10 @@ use clap::Args;
 use serde_json::{json, Value};
 
 use super::Ctx;
-use crate::error::{exit, AbxError, Result};
+use crate::error::{AbxError, Result};
+use crate::exit::ExitStatus;
+use crate::experiment::{self, Diagnostic, Experiment, InvalidExperiment, LoadError};
 use crate::report::{Format, Report, Table};
-use crate::spec::{self, Diagnostic, Experiment, SpecError};
 
 #[derive(Debug, Args)]
 #[command(
@@ -29,15 +30,15 @@ pub struct ValidateArgs {
 
 enum Outcome {
     Valid(Box<Experiment>),
-    Invalid(SpecError),
+    Invalid(InvalidExperiment),
     Unreadable(String),
 }
 
 fn check(path: &Path) -> Outcome {
-    match spec::load(path) {
+    match experiment::load(path) {
         Ok(e) => Outcome::Valid(Box::new(e)),
-        Err(AbxError::Spec(mut errs)) if !errs.is_empty() => Outcome::Invalid(errs.remove(0)),
-        Err(e) => Outcome::Unreadable(crate::bounds::clean_message(&e.to_string())),
+        Err(LoadError::Invalid(e)) => Outcome::Invalid(e),
+        Err(LoadError::Read(e)) => Outcome::Unreadable(crate::bounds::clean_message(&AbxError::from(e).to_string())),
     }
 }
 
@@ -45,7 +46,7 @@ fn problem_json(d: &Diagnostic) -> Value {
     json!({"line": d.pos.line, "column": d.pos.col, "message": d.message, "help": d.help})
 }
 
-pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<i32> {
+pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let mut table = Table::new(&["file", "experiment", "variants", "metrics", "result"]);
     let mut files = Vec::new();
     let mut bad_files = 0;
@@ -103,5 +104,5 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<i32> {
         )
     });
     ctx.emit(&report, Format::resolve(args.format, ctx.stdout_tty))?;
-    Ok(if bad_files == 0 { exit::OK } else { exit::USAGE })
+    Ok(if bad_files == 0 { ExitStatus::Ok } else { ExitStatus::Usage })
 }

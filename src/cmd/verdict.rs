@@ -8,12 +8,14 @@ use serde_json::{json, Value};
 
 use super::analyze::{readout, units_per_variant, InputArgs};
 use super::Ctx;
-use crate::analysis::verdict::{decide, lifecycle, pct, Outcome, Verdict};
+use crate::analysis::verdict::{decide, lifecycle, Outcome, Verdict};
 use crate::analysis::{Correction, Method, Options};
 use crate::error::{AbxError, Result};
+use crate::exit::ExitStatus;
+use crate::experiment::{self, edit, Experiment, Status};
 use crate::fsutil::replace_file;
+use crate::numfmt::signed_percent;
 use crate::report::{Format, Report, Table};
-use crate::spec::{self, edit, Experiment, Status};
 
 #[derive(Debug, Args)]
 #[command(
@@ -66,17 +68,14 @@ pub struct VerdictArgs {
     pub format: Option<Format>,
 }
 
-pub fn run(args: &VerdictArgs, ctx: &Ctx) -> Result<i32> {
-    let mut exp = spec::load(&args.input.experiment)?;
+pub fn run(args: &VerdictArgs, ctx: &Ctx) -> Result<ExitStatus> {
+    let mut exp = experiment::load(&args.input.experiment)?;
     let d = &mut exp.decision;
     if let Some(m) = args.method {
         d.method = m;
     }
     if let Some(a) = args.alpha {
-        if !(a > 0.0 && a < 1.0) {
-            return Err(AbxError::Usage(format!("--alpha must be between 0 and 1, got {a}")));
-        }
-        d.alpha = a;
+        d.alpha = super::util::open_fraction("--alpha", a)?;
     }
     if let Some(c) = args.correction {
         d.correction = c;
@@ -100,7 +99,7 @@ pub fn run(args: &VerdictArgs, ctx: &Ctx) -> Result<i32> {
     }
     let format = Format::resolve(args.format, ctx.stdout_tty);
     ctx.emit(&report(&verdict, format), format)?;
-    Ok(verdict.exit_code)
+    Ok(verdict.verdict.exit_status())
 }
 
 /// `--write`: on promote, the in-place edit of the experiment file.
@@ -114,7 +113,7 @@ fn record(path: &Path, exp: &Experiment, v: &Verdict, today: NaiveDate, ctx: &Ct
         ctx.warn(&format!("{shown} already records `promoted: {variant}`"));
         return Ok(());
     }
-    let bytes = crate::spec::read_file(path)?;
+    let bytes = crate::experiment::read_file(path)?;
     let source = String::from_utf8(bytes).map_err(|_| AbxError::input(&shown, "the file is not valid UTF-8"))?;
     let edited = edit::set_promoted(&shown, &source, variant, Some(today)).map_err(|m| AbxError::input(&shown, m))?;
     replace_file(path, edited.as_bytes())?;
@@ -175,13 +174,15 @@ fn report(v: &Verdict, format: Format) -> Report {
             .iter()
             .map(|g| match (g.measured, g.ok) {
                 (false, _) => format!("{} not measured", g.metric),
-                (true, ok) => format!("{} {} {}", g.metric, pct(g.worst_case), if ok { "ok" } else { "BROKEN" }),
+                (true, ok) => {
+                    format!("{} {} {}", g.metric, signed_percent(g.worst_case), if ok { "ok" } else { "BROKEN" })
+                }
             })
             .collect();
         t.push(vec![
             json!(c.variant),
-            json!(pct(c.lift)),
-            json!(format!("[{}, {}]", pct(c.lift_ci_low), pct(c.lift_ci_high))),
+            json!(signed_percent(c.lift)),
+            json!(format!("[{}, {}]", signed_percent(c.lift_ci_low), signed_percent(c.lift_ci_high))),
             c.p_value_adjusted.map_or(Value::Null, |p| json!(p)),
             c.chance_to_win.map_or(Value::Null, |p| json!(p)),
             json!(if guards.is_empty() { "-".to_string() } else { guards.join("; ") }),

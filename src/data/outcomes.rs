@@ -18,12 +18,12 @@ use std::sync::{Arc, Mutex};
 use polars::prelude::*;
 use polars_arrow::array::{Array, Utf8ViewArray};
 
-use super::summary::Moments;
 use crate::assign::targeting;
 use crate::assign::Bucketer;
 use crate::error::AbxError;
-use crate::spec::{did_you_mean, Aggregate, Cap, Condition};
+use crate::experiment::{did_you_mean, Aggregate, Cap, Condition};
 use crate::stats::drift::quantile_sorted;
+use crate::stats::moments::Moments;
 
 /// One metric's columns and how to treat them.
 #[derive(Debug, Clone)]

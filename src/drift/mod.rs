@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::data::columns::number_label;
+use crate::numfmt::{share_percent, sig};
 
 use crate::stats::drift::{
     bin_counts_sorted, categorical, evidently_shares, histogram_sorted, ks_and_wasserstein, missing_psi, moments, psi,
@@ -21,7 +22,8 @@ use crate::stats::kolmogorov::ks_2samp_pvalue;
 pub const MAX_INTEGER_CATEGORIES: usize = 10;
 
 /// How numeric PSI bins are cut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Binning {
     /// Reference quantiles (deciles with the default --bins 10), as the contract defines PSI
@@ -32,7 +34,8 @@ pub enum Binning {
 }
 
 /// The statistic that decides whether a column drifted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// PSI >= threshold (default 0.25), numeric and categorical columns
@@ -418,28 +421,11 @@ fn compare_categories(out: &mut ColumnDrift, r: &HashMap<String, u64>, c: &HashM
     out.new_categories = Some(new);
 }
 
-/// A share as a percentage: one decimal, two below 0.1%, `-` when undefined.
-pub fn pct(x: f64) -> String {
-    if x.is_nan() {
-        return "-".into();
-    }
-    let p = 100.0 * x;
-    if p != 0.0 && p.abs() < 0.1 {
-        format!("{p:.2}%")
-    } else {
-        format!("{p:.1}%")
-    }
-}
-
-fn g(x: f64) -> String {
-    crate::report::fmt_sig(x)
-}
-
 /// Applies the decision rules to a compared column.
 fn decide(out: &mut ColumnDrift, rules: &Rules) {
     let psi_rule = |out: &mut ColumnDrift, t: f64| {
         if let Some(p) = out.psi.filter(|&p| p >= t) {
-            out.reasons.push(format!("PSI {} >= {}", g(p), g(t)));
+            out.reasons.push(format!("PSI {} >= {}", sig(p), sig(t)));
         }
     };
     match out.kind {
@@ -449,22 +435,22 @@ fn decide(out: &mut ColumnDrift, rules: &Rules) {
             Method::Psi => psi_rule(out, rules.threshold),
             Method::Ks => {
                 if let Some(p) = out.ks_p_value.filter(|&p| p < rules.threshold) {
-                    out.reasons.push(format!("KS p-value {} < {}", g(p), g(rules.threshold)));
+                    out.reasons.push(format!("KS p-value {} < {}", sig(p), sig(rules.threshold)));
                 }
             }
             Method::Wasserstein => {
                 if let Some(w) = out.wasserstein_normed.filter(|&w| w >= rules.threshold) {
-                    out.reasons.push(format!("normed Wasserstein {} >= {}", g(w), g(rules.threshold)));
+                    out.reasons.push(format!("normed Wasserstein {} >= {}", sig(w), sig(rules.threshold)));
                 }
             }
             Method::Js => {
                 if let Some(j) = out.js_distance.filter(|&j| j >= rules.threshold) {
-                    out.reasons.push(format!("Jensen-Shannon distance {} >= {}", g(j), g(rules.threshold)));
+                    out.reasons.push(format!("Jensen-Shannon distance {} >= {}", sig(j), sig(rules.threshold)));
                 }
             }
             Method::Chi2 => {
                 if let Some(p) = out.chi2_p_value.filter(|&p| p < rules.threshold) {
-                    out.reasons.push(format!("chi-square p-value {} < {}", g(p), g(rules.threshold)));
+                    out.reasons.push(format!("chi-square p-value {} < {}", sig(p), sig(rules.threshold)));
                 }
             }
         },
@@ -473,10 +459,10 @@ fn decide(out: &mut ColumnDrift, rules: &Rules) {
     if out.missing_psi >= rules.psi_threshold {
         out.reasons.push(format!(
             "missing values {} -> {} (PSI {} >= {})",
-            pct(out.missing_reference),
-            pct(out.missing_current),
-            g(out.missing_psi),
-            g(rules.psi_threshold)
+            share_percent(out.missing_reference),
+            share_percent(out.missing_current),
+            sig(out.missing_psi),
+            sig(rules.psi_threshold)
         ));
     }
     out.drift = !out.reasons.is_empty();

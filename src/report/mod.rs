@@ -11,7 +11,8 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Aligned table for people
     Table,
@@ -31,7 +32,8 @@ impl Format {
 }
 
 /// `--format`: the common formats plus Prometheus' text format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum OutputFormat {
     /// Aligned tables for people
     Table,
@@ -134,38 +136,7 @@ pub fn human(v: &Value) -> String {
     match v {
         Value::Null => "-".into(),
         Value::String(s) => crate::bounds::escape(s),
-        Value::Number(n) if n.is_f64() => n.as_f64().map(fmt_sig).unwrap_or_default(),
+        Value::Number(n) if n.is_f64() => n.as_f64().map(crate::numfmt::sig).unwrap_or_default(),
         other => other.to_string(),
-    }
-}
-
-/// A float to 6 significant digits, without trailing zeros.
-pub fn fmt_sig(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return x.to_string();
-    }
-    let mag = x.abs().log10().floor() as i32;
-    if !(-4..6).contains(&mag) {
-        return format!("{x:.5e}");
-    }
-    let decimals = (5 - mag).max(0) as usize;
-    let s = format!("{x:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn significant_digits() {
-        assert_eq!(fmt_sig(0.123456789), "0.123457");
-        assert_eq!(fmt_sig(1234.5), "1234.5");
-        assert_eq!(fmt_sig(0.25), "0.25");
-        assert_eq!(fmt_sig(1e-9), "1.00000e-9");
     }
 }

@@ -24,9 +24,9 @@ use serde::Serialize;
 use crate::analysis::verdict::{decide, Outcome};
 use crate::analysis::{analyze, Method, Options};
 use crate::assign::Bucketer;
-use crate::data::summary::Moments;
-use crate::spec::{Experiment, MetricKind};
+use crate::experiment::{Experiment, MetricKind};
 use crate::stats::dist::norm_ppf;
+use crate::stats::moments::Moments;
 
 /// Log-sd of lognormal metrics (coefficient of variation about 0.53).
 pub const SIGMA: f64 = 0.5;

@@ -7,7 +7,8 @@ use super::dist::{chi2_sf, norm_cdf, norm_isf, norm_sf, t_cdf, t_isf, t_sf};
 use super::{Alternative, Interval};
 
 /// How the CI of the relative lift is computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum RelativeCi {
     /// Delta method (first-order Taylor), as GrowthBook

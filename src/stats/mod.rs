@@ -6,6 +6,7 @@ pub mod drift;
 pub mod gbstats;
 pub mod htest;
 pub mod kolmogorov;
+pub mod moments;
 pub mod multiple;
 pub mod power;
 pub mod solve;
@@ -13,7 +14,8 @@ pub mod solve;
 use serde::Serialize;
 
 /// The alternative hypothesis, about treatment minus control.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum Alternative {
     /// treatment differs from control
@@ -25,7 +27,8 @@ pub enum Alternative {
 }
 
 /// Sidedness of a power calculation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Sided {
     Two,

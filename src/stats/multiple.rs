@@ -1,6 +1,30 @@
 //! Multiple-testing adjustments of p-values (statsmodels' multipletests).
 //! NaN p-values stay NaN and count in m.
 
+use serde::Serialize;
+
+/// A multiple-testing correction (statsmodels' `method` names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "lowercase")]
+pub enum Correction {
+    None,
+    Bonferroni,
+    Holm,
+    /// Benjamini-Hochberg false discovery rate
+    Bh,
+}
+
+/// The adjusted p-values of `p` under `correction`.
+pub fn adjust(correction: Correction, p: &[f64]) -> Vec<f64> {
+    match correction {
+        Correction::None => p.to_vec(),
+        Correction::Bonferroni => bonferroni(p),
+        Correction::Holm => holm(p),
+        Correction::Bh => benjamini_hochberg(p),
+    }
+}
+
 fn order(p: &[f64]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..p.len()).collect();
     idx.sort_by(|&a, &b| p[a].total_cmp(&p[b]));

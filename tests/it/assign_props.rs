@@ -3,7 +3,7 @@
 use crate::common;
 
 use abx::assign::Bucketer;
-use abx::spec::{parse_str, Experiment};
+use abx::experiment::{parse_str, Experiment};
 use proptest::prelude::*;
 
 fn experiment(salt: &str, weights: &[f64], allocation: f64) -> Experiment {

@@ -127,7 +127,7 @@ fn library_matches_frozen_vectors() {
     for c in load() {
         let (unit, salt) = (c["unit"].as_str().unwrap(), c["salt"].as_str().unwrap());
         let yaml = common::experiment_yaml("vec", salt, &weights_of(&c), c["allocation"].as_f64().unwrap());
-        let exp = abx::spec::parse_str("vec.yaml", &yaml).unwrap();
+        let exp = abx::experiment::parse_str("vec.yaml", &yaml).unwrap();
         let b = abx::assign::Bucketer::new(&exp);
         let (v, x) = b.assign(unit.as_bytes());
         assert_eq!(x.to_bits(), c["x"].as_f64().unwrap().to_bits(), "{unit}:{salt}");

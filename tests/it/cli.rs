@@ -91,17 +91,17 @@ fn shipped_experiments_are_valid() {
 
 #[test]
 fn shipped_experiments_have_the_promised_designs() {
-    let load = |n: &str| abx::spec::load(&common::root().join(format!("experiments/{n}.yaml"))).unwrap();
+    let load = |n: &str| abx::experiment::load(&common::root().join(format!("experiments/{n}.yaml"))).unwrap();
     let p = load("prompt_engineering_test");
     assert_eq!(p.variants.len(), 4);
     assert_eq!(p.primary.as_deref(), Some("total_return"));
     assert!(p.metric("win_rate").is_some());
-    assert_eq!(p.metric("max_drawdown").unwrap().direction, abx::spec::Direction::Decrease);
+    assert_eq!(p.metric("max_drawdown").unwrap().direction, abx::experiment::Direction::Decrease);
     assert_eq!(p.decision.guardrails[0].metric, "max_drawdown");
     assert_eq!(load("iteration_config").variants.len(), 3);
     assert_eq!(load("strategy_complexity").targeting[0].attribute, "user_level");
     assert_eq!(load("backtest_window").variants.len(), 3);
-    assert_eq!(load("followup_timing").metric("booked").unwrap().kind, abx::spec::MetricKind::Proportion);
+    assert_eq!(load("followup_timing").metric("booked").unwrap().kind, abx::experiment::MetricKind::Proportion);
     assert_eq!(load("llm_version_rollout").allocation, 0.1);
 }
 

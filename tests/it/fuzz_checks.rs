@@ -10,7 +10,7 @@ use abx::drift::profile::Profile;
 /// The experiment loader and validator: any bytes give an experiment or
 /// diagnostics that render and name the file, never a panic or a hang.
 pub fn experiment(data: &[u8]) {
-    match abx::spec::parse_bytes("fuzz.yaml", data) {
+    match abx::experiment::parse_bytes("fuzz.yaml", data) {
         Ok(exp) => {
             // What the commands do next with a valid experiment.
             let _ = serde_json::to_string(&exp);
@@ -19,7 +19,7 @@ pub fn experiment(data: &[u8]) {
         }
         Err(e) => {
             assert!(!e.diagnostics.is_empty());
-            let text = e.render(abx::spec::Style { color: false });
+            let text = e.render(abx::experiment::Style { color: false });
             assert!(text.contains("fuzz.yaml:"));
         }
     }
@@ -100,14 +100,14 @@ pub fn drift_profile(data: &[u8]) {
 /// edit is refused with a message, never half done).
 pub fn yaml_edit(data: &[u8]) {
     let Ok(source) = std::str::from_utf8(data) else { return };
-    let Ok(exp) = abx::spec::parse_str("e.yaml", source) else { return };
+    let Ok(exp) = abx::experiment::parse_str("e.yaml", source) else { return };
     let variant = exp.variants.last().unwrap().name.clone();
     let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1);
-    let Ok(edited) = abx::spec::edit::set_promoted("e.yaml", source, &variant, day) else { return };
-    let after = abx::spec::parse_str("e.yaml", &edited)
+    let Ok(edited) = abx::experiment::edit::set_promoted("e.yaml", source, &variant, day) else { return };
+    let after = abx::experiment::parse_str("e.yaml", &edited)
         .unwrap_or_else(|e| panic!("the edited file does not parse: {:?}\n---\n{edited}", e.diagnostics));
     let mut want = exp.clone();
-    want.status = Some(abx::spec::Status::Promoted);
+    want.status = Some(abx::experiment::Status::Promoted);
     want.promoted = Some(variant);
     want.promoted_at = day;
     assert_eq!(

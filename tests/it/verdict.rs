@@ -291,8 +291,8 @@ fn close(a: &Value, b: &Value) {
     }
 }
 
-fn load(name: &str) -> abx::spec::Experiment {
-    abx::spec::load(&common::fixture(&format!("verdict/{name}"))).unwrap()
+fn load(name: &str) -> abx::experiment::Experiment {
+    abx::experiment::load(&common::fixture(&format!("verdict/{name}"))).unwrap()
 }
 
 /// The validity bar at a small scale (the full scale is in README, by

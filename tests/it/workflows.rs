@@ -127,7 +127,7 @@ fn a_mark_never_stands_beside_an_interval_of_another_test() {
     assert!(lift > 0.0, "{c}");
     let (_, table, _) = abx_in(&dir, &[&args[..], &["--format", "markdown"]].concat(), "");
     let row = table.lines().find(|l| l.starts_with("| treatment")).unwrap();
-    assert!(row.contains("▲ better") && row.contains(&format!("[{}%", abx::report::fmt_sig(lift * 100.0))), "{row}");
+    assert!(row.contains("▲ better") && row.contains(&format!("[{}%", abx::numfmt::sig(lift * 100.0))), "{row}");
     // Sequential: the table's p is the always-valid one, and says so.
     let seq = [&args[..], &["--method", "sequential"]].concat();
     let (_, md, _) = abx_in(&dir, &[&seq[..], &["--format", "markdown"]].concat(), "");
@@ -137,7 +137,7 @@ fn a_mark_never_stands_beside_an_interval_of_another_test() {
     assert!(md.contains("| p, always valid"), "{md}");
     assert!(!md.contains("fixed-horizon"), "{md}");
     let row = md.lines().find(|l| l.starts_with("| treatment")).unwrap();
-    let shown = abx::report::fmt_sig(c["test"]["p_value_adjusted"].as_f64().unwrap());
+    let shown = abx::numfmt::sig(c["test"]["p_value_adjusted"].as_f64().unwrap());
     assert!(row.contains(&format!("| {shown} |")), "{row} vs {shown}");
     assert_eq!(c["test"]["p_value"], c["lift_p_value"]);
     one_story(c, 0.05);

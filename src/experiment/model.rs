@@ -168,7 +168,8 @@ impl Metric {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Fixed-horizon t-test (gbstats' frequentist engine)
@@ -179,15 +180,7 @@ pub enum Method {
     Bayesian,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Correction {
-    None,
-    Bonferroni,
-    Holm,
-    /// Benjamini-Hochberg false discovery rate
-    Bh,
-}
+pub use crate::stats::multiple::Correction;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Decision {
