@@ -11,6 +11,7 @@ mod cli;
 mod cli_analyze;
 mod cli_analyze_features;
 mod cli_stats;
+mod commands;
 mod drift;
 mod fuzz_checks;
 mod fuzz_regressions;

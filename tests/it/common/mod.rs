@@ -5,16 +5,66 @@ pub mod sha256;
 
 use std::path::PathBuf;
 
+/// One run of the abx binary, built as uv's tests build theirs: from the
+/// repository root (or `dir`), in a fixed environment (no colour, no terminal
+/// width, UTC, the C locale), with optional stdin.
+pub struct Abx {
+    cmd: assert_cmd::Command,
+}
+
+/// What a run gave.
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Abx {
+    pub fn new(args: &[&str]) -> Abx {
+        let mut cmd = assert_cmd::Command::cargo_bin("abx").unwrap();
+        cmd.current_dir(root())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("TZ", "UTC")
+            .env("LC_ALL", "C")
+            .env_remove("COLUMNS");
+        Abx { cmd }
+    }
+
+    pub fn dir(mut self, dir: &std::path::Path) -> Abx {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Abx {
+        self.cmd.write_stdin(input.into());
+        self
+    }
+
+    pub fn run(mut self) -> Output {
+        let out = self.cmd.output().unwrap();
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+}
+
+impl Output {
+    /// Exit code, stdout and stderr as one text, for a whole-command snapshot.
+    pub fn transcript(&self) -> String {
+        format!("exit code: {}\n----- stdout -----\n{}\n----- stderr -----\n{}", self.code, self.stdout, self.stderr)
+    }
+
+    pub fn tuple(self) -> (i32, String, String) {
+        (self.code, self.stdout, self.stderr)
+    }
+}
+
 /// Runs the abx binary from the repository root: (exit code, stdout, stderr).
 pub fn abx(args: &[&str]) -> (i32, String, String) {
-    let out = assert_cmd::Command::cargo_bin("abx")
-        .unwrap()
-        .current_dir(root())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    Abx::new(args).run().tuple()
 }
 
 pub fn root() -> PathBuf {
@@ -38,15 +88,7 @@ pub mod scipy_refs;
 
 /// Runs the abx binary in `dir` with `stdin`: (exit code, stdout, stderr).
 pub fn abx_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> (i32, String, String) {
-    let out = assert_cmd::Command::cargo_bin("abx")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .write_stdin(stdin)
-        .output()
-        .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    Abx::new(args).dir(dir).stdin(stdin).run().tuple()
 }
 
 /// DuckDB's command-line engine: $ABX_DUCKDB, else `duckdb` on PATH, else the
