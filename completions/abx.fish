@@ -36,13 +36,13 @@ complete -c abx -n "__fish_abx_needs_command" -f -a "drift" -d 'Detect drift bet
 complete -c abx -n "__fish_abx_needs_command" -f -a "power" -d 'Sample size, power or minimum detectable effect for an experiment'
 complete -c abx -n "__fish_abx_needs_command" -f -a "test" -d 'Hypothesis tests from summary numbers: proportions, means, sample ratio'
 complete -c abx -n "__fish_abx_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c abx -n "__fish_abx_using_subcommand validate" -s f -l format -d 'Output format of the summary [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+complete -c abx -n "__fish_abx_using_subcommand validate" -s f -l format -d 'Output format of the summary [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
 complete -c abx -n "__fish_abx_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c abx -n "__fish_abx_using_subcommand init" -s f -l format -d 'Output format [default: the created path alone; json gives {"created": PATH}]' -r -f -a "table\t'Aligned table for people'
+complete -c abx -n "__fish_abx_using_subcommand init" -s f -l format -d 'Output format [default: the created path alone; json gives {"created": PATH}]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
@@ -105,7 +105,7 @@ bonferroni\t''
 holm\t''
 bh\t'Benjamini-Hochberg false discovery rate'"
 complete -c abx -n "__fish_abx_using_subcommand verdict" -l as-of -d 'The date compared with the experiment\'s `end` [default: today]' -r
-complete -c abx -n "__fish_abx_using_subcommand verdict" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+complete -c abx -n "__fish_abx_using_subcommand verdict" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
@@ -128,7 +128,7 @@ complete -c abx -n "__fish_abx_using_subcommand simulate" -l peek -d 'Look after
 complete -c abx -n "__fish_abx_using_subcommand simulate" -l method -d 'Methods to study [default: all three]' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
 sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
 bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"
-complete -c abx -n "__fish_abx_using_subcommand simulate" -s f -l format -d 'Output format of a study [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+complete -c abx -n "__fish_abx_using_subcommand simulate" -s f -l format -d 'Output format of a study [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
@@ -173,7 +173,7 @@ complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcomman
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l n -d 'Units per variant: solve for power (with --mde) or for the MDE (without)' -r
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l ratio -d 'Allocation ratio: treatment units per control unit' -r
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l daily-units -d 'Eligible units per day, to add the run time in days' -r
-complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
@@ -192,7 +192,7 @@ complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcomman
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l n -d 'Units per variant: solve for power (with --mde) or for the MDE (without)' -r
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l ratio -d 'Allocation ratio: treatment units per control unit' -r
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l daily-units -d 'Eligible units per day, to add the run time in days' -r
-complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
@@ -212,7 +212,7 @@ greater\t'treatment is larger than control'
 less\t'treatment is smaller than control'"
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -l relative-ci -d 'Method of the relative lift\'s confidence interval' -r -f -a "delta\t'Delta method (first-order Taylor), as GrowthBook'
 fieller\t'Fieller\'s theorem (exact for a ratio of normals), as Statsig'"
-complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
@@ -226,7 +226,7 @@ greater\t'treatment is larger than control'
 less\t'treatment is smaller than control'"
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -l relative-ci -d 'Method of the relative lift\'s confidence interval' -r -f -a "delta\t'Delta method (first-order Taylor), as GrowthBook'
 fieller\t'Fieller\'s theorem (exact for a ratio of normals), as Statsig'"
-complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
@@ -235,7 +235,7 @@ complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -l observed -d 'Units observed per variant, comma-separated' -r
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -l weights -d 'Planned weights per variant, comma-separated (normalised)' -r
-complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned table for people'
+complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"

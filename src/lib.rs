@@ -23,5 +23,7 @@ pub mod numfmt;
 pub mod report;
 pub mod sim;
 
-pub use error::{AbxError, Result};
 pub mod stats;
+pub mod views;
+
+pub use error::{AbxError, Result};

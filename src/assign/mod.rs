@@ -6,6 +6,7 @@
 //! 3. variant i covers [s_i, s_i + allocation * w_i), s_i = w_0 + ... + w_(i-1),
 //!    with w normalised in file order; x in no range: not exposed.
 
+pub mod explain;
 pub mod targeting;
 
 use sha2::{Digest, Sha256};
@@ -161,6 +162,15 @@ impl Bucketer {
             Live::Promoted(i) => Some(i),
         };
         (v, x)
+    }
+}
+
+/// Why an experiment exposes no unit now (draft, stopped), if it does not.
+pub fn not_live(e: &Experiment) -> Option<String> {
+    match e.status() {
+        Status::Draft => Some("is a draft (status: draft); it exposes no unit until `status: running`".into()),
+        Status::Stopped => Some("is stopped (status: stopped); it exposes no unit any more".into()),
+        Status::Running | Status::Promoted => None,
     }
 }
 

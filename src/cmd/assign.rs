@@ -5,19 +5,20 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::util::open_input;
 use super::{Ctx, Spinner};
-use crate::assign::{bucket_of, sha256_unit, targeting, Bucketer, TWO_POW_64};
+use crate::assign::explain::Explanations;
+use crate::assign::{bucket_of, not_live, targeting, Bucketer};
 use crate::data::lines::{lines, Chunk, LineChunker};
+use crate::data::open_input;
 use crate::data::pipeline::{self, Encoded, HeadFirst};
 use crate::data::records::CsvBatches;
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
-use crate::experiment::{self, Experiment, LoadError, Status};
+use crate::experiment::{self, Experiment, LoadError};
 use crate::report::{
-    self, csv::may_need_quotes, csv::write_field, json::write_str, markdown::write_cell, Format, Report, Table,
+    self, csv::may_need_quotes, csv::write_field, json::write_str, markdown::write_cell, Format, Table, View,
 };
 
 /// Bytes per chunk of input lines, and chunks per parallel batch: three
@@ -320,15 +321,6 @@ fn warn_status(ctx: &Ctx, exps: &[Experiment]) {
     }
 }
 
-/// Why an experiment exposes no unit now (draft, stopped), if it does not.
-fn not_live(e: &Experiment) -> Option<String> {
-    match e.status() {
-        Status::Draft => Some("is a draft (status: draft); it exposes no unit until `status: running`".into()),
-        Status::Stopped => Some("is stopped (status: stopped); it exposes no unit any more".into()),
-        Status::Running | Status::Promoted => None,
-    }
-}
-
 pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let exps = load_experiments(&args.experiments)?;
     warn_status(ctx, &exps);
@@ -409,9 +401,8 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], mut out:
             }
             table.push(row);
         }
-        let report = Report { tables: vec![table], ..Report::default() };
         let mut buf = head.to_vec();
-        report::renderer(Format::Table).render(&report, &mut buf)?;
+        report::table::render(&View { tables: vec![table], ..View::default() }, &mut buf)?;
         out.write_all(&buf)?;
     } else {
         let mut buf = head.to_vec();
@@ -631,115 +622,13 @@ fn explain(args: &AssignArgs, ctx: &Ctx, exps: &[Experiment]) -> Result<ExitStat
     if subjects.is_empty() {
         return Err(AbxError::Usage("--explain needs at least one unit (--id ID)".into()));
     }
-    let mut reports = Vec::new();
+    let mut all = Vec::new();
     for exp in exps {
         let b = Bucketer::new(exp);
         for s in &subjects {
-            reports.push(explain_one(exp, &b, s));
+            all.push(crate::assign::explain::explain(exp, &b, &s.unit, s.attributes.as_deref()));
         }
     }
-    let report = if reports.len() == 1 { reports.remove(0) } else { Report::concat(reports) };
-    ctx.emit(&report, format)?;
+    ctx.emit(&Explanations(all), format)?;
     Ok(ExitStatus::Ok)
-}
-
-fn explain_one(exp: &Experiment, b: &Bucketer, s: &Subject) -> Report {
-    let unit = s.unit.as_bytes();
-    let digest = sha256_unit(unit, exp.salt.as_bytes());
-    let hex: String = digest.iter().map(|x| format!("{x:02x}")).collect();
-    let prefix = u64::from_be_bytes(digest[..8].try_into().unwrap_or_default());
-    let x = prefix as f64 / TWO_POW_64;
-    let weights = exp.normalized_weights();
-
-    let (eligible, targeting_text, failed) = match (&s.attributes, exp.targeting.is_empty()) {
-        (_, true) => (true, "no targeting".to_string(), None),
-        (attrs, false) => {
-            let get =
-                |name: &str| attrs.as_ref().and_then(|a| a.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()));
-            match exp.targeting.iter().find(|c| !targeting::holds(c, get(&c.attribute))) {
-                None => (true, format!("eligible: all {} conditions hold", exp.targeting.len()), None),
-                Some(c) => {
-                    let seen =
-                        get(&c.attribute).filter(|v| !v.is_empty()).map_or("missing".to_string(), |v| format!("`{v}`"));
-                    let why =
-                        format!("ineligible: `{}` does not hold ({} is {seen})", targeting::describe(c), c.attribute);
-                    (false, why, Some(targeting::describe(c)))
-                }
-            }
-        }
-    };
-    let by_range = b.variant_at(x);
-    let variant = if eligible { b.assign(unit).0 } else { None };
-    let reason = if let Some(why) = not_live(exp) {
-        format!("the experiment {why}, so the unit gets no variant")
-    } else if !eligible {
-        format!("{targeting_text}, so the unit gets no variant")
-    } else if let Some(p) = b.promoted() {
-        format!("the experiment is promoted: every eligible unit gets `{}`", exp.variants[p].name)
-    } else if let Some(i) = by_range {
-        let r = b.ranges()[i];
-        format!("x = {x} lies in [{}, {}), the range of `{}`", r.start, r.end, exp.variants[i].name)
-    } else {
-        format!(
-            "x = {x} lies in no variant's range: with allocation {} only that share of each variant's slice is exposed, so the unit is not exposed",
-            exp.allocation
-        )
-    };
-
-    let mut table = Table::new(&["variant", "weight", "share", "start", "end", "holds x"]);
-    let mut ranges_json = Vec::new();
-    for (i, (v, r)) in exp.variants.iter().zip(b.ranges()).enumerate() {
-        let holds = by_range == Some(i);
-        table.push(vec![
-            json!(v.name),
-            json!(v.weight),
-            json!(weights[i]),
-            json!(r.start.to_string()),
-            json!(r.end.to_string()),
-            json!(if holds { "<- x" } else { "" }),
-        ]);
-        ranges_json
-            .push(json!({"variant": v.name, "weight": v.weight, "share": weights[i], "start": r.start, "end": r.end}));
-    }
-    let variant_name = variant.map(|i| exp.variants[i].name.clone());
-    let fields = vec![
-        ("experiment".to_string(), json!(exp.name)),
-        ("unit".into(), json!(s.unit)),
-        ("hash input".into(), json!(format!("{}:{}", s.unit, exp.salt))),
-        ("sha256".into(), json!(hex)),
-        ("first 8 bytes".into(), json!(format!("0x{}", &hex[..16]))),
-        ("as integer".into(), json!(prefix.to_string())),
-        ("x = int / 2^64".into(), json!(x.to_string())),
-        ("bucket".into(), json!(bucket_of(x))),
-        ("allocation".into(), json!(exp.allocation)),
-        ("status".into(), json!(exp.status().name())),
-        ("targeting".into(), json!(targeting_text)),
-        ("variant".into(), variant_name.clone().map_or(json!("(none)"), Value::String)),
-    ];
-    let json = json!({
-        "experiment": exp.name,
-        "unit": s.unit,
-        "salt": exp.salt,
-        "hash_input": format!("{}:{}", s.unit, exp.salt),
-        "sha256": hex,
-        "prefix_hex": &hex[..16],
-        "prefix": prefix,
-        "x": x,
-        "bucket": bucket_of(x),
-        "allocation": exp.allocation,
-        "eligible": eligible,
-        "failed_condition": failed,
-        "status": exp.status().name(),
-        "promoted": exp.promoted,
-        "ranges": ranges_json,
-        "variant": variant_name,
-        "reason": reason,
-    });
-    Report {
-        title: Some(format!("{} / {}", exp.name, s.unit)),
-        fields,
-        tables: vec![table.titled("ranges")],
-        notes: vec![reason],
-        json,
-    }
 }

@@ -5,23 +5,21 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use rayon::prelude::*;
-use serde_json::{json, Value};
 
 use super::util::usage;
 use super::{spinner, Ctx};
 use crate::data::columns::{self, ColumnData, ColumnType, Read, Values};
 use crate::drift::profile::Profile;
+use crate::drift::report::{DriftReport, Skipped};
 use crate::drift::{
-    categories_of_sorted, compare, dataset, few_distinct, Binning, ColumnDrift, CurColumn, CurValues, DatasetDrift,
-    Kind, Method, NumericRef, RefColumn, RefValues, Rules, Settings,
+    categories_of_sorted, compare, dataset, few_distinct, Binning, ColumnDrift, CurColumn, CurValues, Kind, Method,
+    NumericRef, RefColumn, RefValues, Rules, Settings,
 };
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::experiment::did_you_mean;
 use crate::fsutil::write_output;
-use crate::numfmt::{share_percent, sig};
-use crate::report::prometheus::{self, Sample};
-use crate::report::{Format, OutputFormat, Report, Table};
+use crate::report::Format;
 
 #[derive(Debug, Args)]
 #[command(
@@ -85,14 +83,11 @@ pub struct DriftArgs {
     pub drift_share: Option<f64>,
     /// Output format [default: table on a terminal, else json]
     #[arg(long, short = 'f', value_enum)]
-    pub format: Option<OutputFormat>,
+    pub format: Option<Format>,
 }
 
 /// A file's columns: name, type, polars' name of the type.
 type Schema = [(String, ColumnType, String)];
-
-/// A Prometheus gauge per column: name, help, value.
-type Gauge = (&'static str, &'static str, fn(&ColumnDrift) -> Option<f64>);
 
 /// The reference side: from the data or from a profile.
 struct Reference {
@@ -440,312 +435,31 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<ExitStatus> {
         })
         .collect();
     let verdict = dataset(&results, &rules);
-    let out = Output {
-        args,
-        rules,
-        reference: &reference,
-        cur_file: &cur_file,
-        cur_rows,
-        sel: &sel,
-        columns: &results,
-        verdict: &verdict,
-    };
     for c in results.iter().filter(|c| c.kind == Kind::TypeMismatch) {
         ctx.warn(&format!("column `{}`: {}", c.column, c.reasons.join("; ")));
     }
-
-    match args.format.map_or_else(|| Some(Format::resolve(None, ctx.stdout_tty)), |f| f.common()) {
-        Some(format) => ctx.emit(&out.report(format), format)?,
-        None => {
-            let mut buf = Vec::new();
-            prometheus::render(&out.samples(), &mut buf)?;
-            std::io::Write::write_all(&mut std::io::stdout().lock(), &buf)?;
-        }
-    }
-    Ok(if verdict.drift { ExitStatus::Failure } else { ExitStatus::Ok })
-}
-
-struct Output<'a> {
-    args: &'a DriftArgs,
-    rules: Rules,
-    reference: &'a Reference,
-    cur_file: &'a str,
-    cur_rows: u64,
-    sel: &'a Selection,
-    columns: &'a [ColumnDrift],
-    verdict: &'a DatasetDrift,
-}
-
-fn num(x: Option<f64>) -> Value {
-    x.and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
-}
-
-impl Output<'_> {
-    fn rule(&self) -> String {
-        let r = &self.rules;
-        let main = match r.method {
-            Method::Psi => format!("PSI >= {}", sig(r.threshold)),
-            Method::Ks => {
-                format!("KS p-value < {} (numeric), PSI >= {} (categorical)", sig(r.threshold), sig(r.psi_threshold))
-            }
-            Method::Wasserstein => format!(
-                "normed Wasserstein >= {} (numeric), PSI >= {} (categorical)",
-                sig(r.threshold),
-                sig(r.psi_threshold)
-            ),
-            Method::Js => format!(
-                "Jensen-Shannon >= {} (categorical), PSI >= {} (numeric)",
-                sig(r.threshold),
-                sig(r.psi_threshold)
-            ),
-            Method::Chi2 => format!(
-                "chi-square p-value < {} (categorical), PSI >= {} (numeric)",
-                sig(r.threshold),
-                sig(r.psi_threshold)
-            ),
-        };
-        format!("{main}; missing share PSI >= {}; a type change", sig(r.psi_threshold))
-    }
-
-    fn json(&self) -> Value {
-        json!({
-            "drift": self.verdict.drift,
-            "reference": self.reference.shown,
-            "reference_is_profile": self.args.reference_profile.is_some(),
-            "current": self.cur_file,
-            "rows_reference": self.reference.rows,
-            "rows_current": self.cur_rows,
-            "method": self.rules.method,
-            "threshold": self.rules.threshold,
-            "psi_threshold": self.rules.psi_threshold,
-            "bins": self.args.bins,
-            "binning": self.args.binning,
-            "drift_share_threshold": self.rules.drift_share,
-            "columns_checked": self.verdict.columns_checked,
-            "columns_drifted": self.verdict.columns_drifted,
-            "drift_share": self.verdict.drift_share,
-            "columns": self.columns,
-            "only_in_reference": self.sel.only_in_reference,
-            "only_in_current": self.sel.only_in_current,
-            "skipped": self.sel.skipped.iter().map(|(c, why)| json!({"column": c, "reason": why})).collect::<Vec<_>>(),
-        })
-    }
-
-    fn wide_table(&self) -> Table {
-        let mut t = Table::new(&[
-            "column",
-            "kind",
-            "drift",
-            "n_reference",
-            "n_current",
-            "missing_reference",
-            "missing_current",
-            "psi",
-            "ks_statistic",
-            "ks_p_value",
-            "wasserstein",
-            "wasserstein_normed",
-            "js_distance",
-            "chi2_p_value",
-            "mean_reference",
-            "mean_current",
-            "sd_reference",
-            "sd_current",
-            "new_categories",
-            "reasons",
-        ]);
-        for c in self.columns {
-            t.push(vec![
-                json!(c.column),
-                json!(c.kind),
-                json!(c.drift),
-                json!(c.n_reference),
-                json!(c.n_current),
-                num(Some(c.missing_reference)),
-                num(Some(c.missing_current)),
-                num(c.psi),
-                num(c.ks_statistic),
-                num(c.ks_p_value),
-                num(c.wasserstein),
-                num(c.wasserstein_normed),
-                num(c.js_distance),
-                num(c.chi2_p_value),
-                num(c.mean_reference),
-                num(c.mean_current),
-                num(c.sd_reference),
-                num(c.sd_current),
-                json!(c.new_categories.as_deref().unwrap_or_default().join(";")),
-                json!(c.reasons.join("; ")),
-            ]);
-        }
-        t
-    }
-
-    fn report(&self, format: Format) -> Report {
-        if format == Format::Json {
-            return Report { json: self.json(), ..Report::default() };
-        }
-        if format == Format::Csv {
-            return Report { tables: vec![self.wide_table()], json: Value::Null, ..Report::default() };
-        }
-        let v = self.verdict;
-        let verdict = if v.drift {
-            format!("DRIFT: {} of {} columns drifted", v.columns_drifted, v.columns_checked)
-        } else {
-            format!("no drift ({} of {} columns drifted)", v.columns_drifted, v.columns_checked)
-        };
-        let mut fields = vec![
-            ("reference".to_string(), json!(format!("{} ({} rows)", self.reference.shown, self.reference.rows))),
-            ("current".to_string(), json!(format!("{} ({} rows)", self.cur_file, self.cur_rows))),
-            ("rule".to_string(), json!(self.rule())),
-        ];
-        if let Some(s) = self.rules.drift_share {
-            fields.push(("drift share needed".to_string(), json!(share_percent(s))));
-        }
-        fields.push(("verdict".to_string(), json!(verdict)));
-        let cell = |x: Option<f64>| x.map_or(Value::Null, |x| json!(sig(x)));
-        let mut t = Table::new(&[
-            "column",
-            "kind",
-            "missing",
-            "PSI",
-            "KS D",
-            "KS p",
-            "W1",
-            "W1 normed",
-            "JS",
-            "chi2 p",
-            "drift",
-        ]);
-        for c in self.columns {
-            let missing = if c.missing_reference == c.missing_current {
-                share_percent(c.missing_reference)
-            } else {
-                format!("{} -> {}", share_percent(c.missing_reference), share_percent(c.missing_current))
-            };
-            t.push(vec![
-                json!(c.column),
-                json!(match c.kind {
-                    Kind::Numeric => "numeric",
-                    Kind::Categorical => "categorical",
-                    Kind::TypeMismatch => "type changed",
-                    Kind::Empty => "empty",
-                }),
-                json!(missing),
-                cell(c.psi),
-                cell(c.ks_statistic),
-                cell(c.ks_p_value),
-                cell(c.wasserstein),
-                cell(c.wasserstein_normed),
-                cell(c.js_distance),
-                cell(c.chi2_p_value),
-                json!(if c.drift { "DRIFT" } else { "" }),
-            ]);
-        }
-        let mut notes = Vec::new();
-        for c in self.columns {
-            if c.drift {
-                notes.push(format!("{}: {}", c.column, c.reasons.join("; ")));
-            }
-            if let Some(new) = c.new_categories.as_ref().filter(|n| !n.is_empty()) {
-                let shown: Vec<&str> = new.iter().take(10).map(String::as_str).collect();
-                let more = if new.len() > 10 { format!(" and {} more", new.len() - 10) } else { String::new() };
-                notes.push(format!("{}: new categories {}{more}", c.column, shown.join(", ")));
-            }
-            for n in &c.notes {
-                notes.push(format!("{}: {n}", c.column));
-            }
-            if let Some(a) = &c.approximate {
-                notes.push(format!(
-                    "{}: KS and W1 from the profile's sketch (KS D within {}, W1 within {})",
-                    c.column,
-                    sig(a.ks_statistic_error),
-                    sig(a.wasserstein_error)
-                ));
-            }
-        }
-        if !self.sel.only_in_reference.is_empty() {
-            notes.push(format!(
-                "only in the reference, not compared: {}",
-                crate::bounds::list(&self.sel.only_in_reference)
-            ));
-        }
-        if !self.sel.only_in_current.is_empty() {
-            notes.push(format!(
-                "only in the current data, not compared: {}",
-                crate::bounds::list(&self.sel.only_in_current)
-            ));
-        }
-        for (c, why) in &self.sel.skipped {
-            notes.push(format!("{c}: skipped, {why}"));
-        }
-        if self.reference.profile {
-            notes.push(
-                "reference from a profile: PSI, moments and categories are exact; KS and W1 are approximate".into(),
-            );
-        }
-        Report { title: Some("Drift: current vs reference".into()), fields, tables: vec![t], notes, json: Value::Null }
-    }
-
-    fn samples(&self) -> Vec<Sample> {
-        let mut out = Vec::new();
-        let label = |c: &str| vec![("column".to_string(), c.to_string())];
-        let gauges: [Gauge; 7] = [
-            ("drift_psi", "Population stability index of the column.", |c| c.psi),
-            ("drift_ks_statistic", "Two-sample Kolmogorov-Smirnov statistic.", |c| c.ks_statistic),
-            ("drift_ks_p_value", "Two-sample Kolmogorov-Smirnov p-value.", |c| c.ks_p_value),
-            ("drift_wasserstein", "Wasserstein-1 distance.", |c| c.wasserstein),
-            ("drift_wasserstein_normed", "Wasserstein-1 over the reference's standard deviation.", |c| {
-                c.wasserstein_normed
-            }),
-            ("drift_js_distance", "Jensen-Shannon distance (base 2) over categories.", |c| c.js_distance),
-            ("drift_chi2_p_value", "Chi-square p-value of current counts against reference shares.", |c| {
-                c.chi2_p_value
-            }),
-        ];
-        for (name, help, get) in gauges {
-            for c in self.columns {
-                if let Some(v) = get(c) {
-                    out.push(Sample { name, help, kind: "gauge", labels: label(&c.column), value: v });
-                }
-            }
-        }
-        for c in self.columns {
-            for (dataset, share) in [("reference", c.missing_reference), ("current", c.missing_current)] {
-                let mut l = label(&c.column);
-                l.push(("dataset".to_string(), dataset.to_string()));
-                out.push(Sample {
-                    name: "drift_missing_share",
-                    help: "Share of missing values (null, NaN, inf).",
-                    kind: "gauge",
-                    labels: l,
-                    value: share,
-                });
-            }
-        }
-        for c in self.columns {
-            out.push(Sample {
-                name: "drift_column_drifted",
-                help: "1 when the column drifted.",
-                kind: "gauge",
-                labels: label(&c.column),
-                value: f64::from(u8::from(c.drift)),
-            });
-        }
-        out.push(Sample {
-            name: "drift_columns_drifted",
-            help: "Columns that drifted.",
-            kind: "gauge",
-            labels: Vec::new(),
-            value: self.verdict.columns_drifted as f64,
-        });
-        out.push(Sample {
-            name: "drift_dataset_drifted",
-            help: "1 when the data drifted.",
-            kind: "gauge",
-            labels: Vec::new(),
-            value: f64::from(u8::from(self.verdict.drift)),
-        });
-        out
-    }
+    let report = DriftReport {
+        drift: verdict.drift,
+        reference: reference.shown.clone(),
+        reference_is_profile: args.reference_profile.is_some(),
+        current: cur_file,
+        rows_reference: reference.rows,
+        rows_current: cur_rows,
+        method: rules.method,
+        threshold: rules.threshold,
+        psi_threshold: rules.psi_threshold,
+        bins: args.bins,
+        binning: args.binning,
+        drift_share_threshold: rules.drift_share,
+        columns_checked: verdict.columns_checked,
+        columns_drifted: verdict.columns_drifted,
+        drift_share: verdict.drift_share,
+        columns: results,
+        only_in_reference: sel.only_in_reference,
+        only_in_current: sel.only_in_current,
+        skipped: sel.skipped.into_iter().map(|(column, reason)| Skipped { column, reason }).collect(),
+        approximate_reference: reference.profile,
+    };
+    ctx.emit(&report, Format::resolve(args.format, ctx.stdout_tty))?;
+    Ok(if report.drift { ExitStatus::Failure } else { ExitStatus::Ok })
 }

@@ -10,7 +10,7 @@ use super::Ctx;
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::fsutil::write_atomic;
-use crate::report::{Format, Report};
+use crate::report::{Document, Format};
 
 /// The scaffolded experiment, with every field commented.
 pub const TEMPLATE: &str = include_str!("../../templates/example.yaml");
@@ -25,7 +25,7 @@ pub struct InitArgs {
     #[arg(default_value = ".", value_name = "DIR")]
     pub dir: PathBuf,
     /// Output format [default: the created path alone; json gives {"created": PATH}]
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = super::util::formats())]
     pub format: Option<Format>,
 }
 
@@ -50,10 +50,10 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<ExitStatus> {
             out.flush()?;
         }
         Some(format) => {
-            let report = Report {
+            let report = Document {
                 fields: vec![("created".into(), json!(shown))],
                 json: json!({"created": shown}),
-                ..Report::default()
+                ..Document::default()
             };
             ctx.emit(&report, format)?;
         }

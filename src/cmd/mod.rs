@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand};
 use crate::error::Result;
 use crate::exit::ExitStatus;
 use crate::experiment::Style;
-use crate::report::{renderer, Format, Report};
+use crate::report::{Format, Output};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -86,10 +86,10 @@ impl Ctx {
         Style { color: self.color }
     }
 
-    /// Renders a report to stdout.
-    pub fn emit(&self, report: &Report, format: Format) -> Result<()> {
+    /// Writes a result to stdout in `format`.
+    pub fn emit<T: Output + ?Sized>(&self, result: &T, format: Format) -> Result<()> {
         let mut buf = Vec::new();
-        renderer(format).render(report, &mut buf)?;
+        crate::report::render(result, format, &mut buf)?;
         let mut out = io::stdout().lock();
         out.write_all(&buf)?;
         out.flush()?;

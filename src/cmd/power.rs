@@ -8,7 +8,7 @@ use super::Ctx;
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::numfmt::sig;
-use crate::report::{Format, Report, Table};
+use crate::report::{Document, Format, Table};
 use crate::stats::power::{mean_mde, mean_n, mean_power, prop_mde, prop_n, prop_power};
 use crate::stats::Sided;
 
@@ -70,7 +70,7 @@ pub struct Common {
     #[arg(long)]
     pub curve: bool,
     /// Output format [default: table on a terminal, else json]
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = super::util::formats())]
     pub format: Option<Format>,
 }
 
@@ -210,7 +210,7 @@ fn finish(
         doc.insert(k.to_string(), v.clone());
         fields.push((k.replace('_', " "), v));
     }
-    let mut report = Report { title: Some(title), fields, ..Report::default() };
+    let mut report = Document { title: Some(title), fields, ..Document::default() };
     if let Some(points) = curve {
         let max = points.iter().map(|p| p.1).fold(0.0, f64::max);
         let mut t = Table::new(&["mde", "n_per_variant", ""]).titled("units per variant by MDE");

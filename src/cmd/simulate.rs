@@ -18,7 +18,7 @@ use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::experiment::{self, Experiment, MetricKind};
 use crate::numfmt::sig;
-use crate::report::{Format, Report, Table};
+use crate::report::{Document, Format, Table};
 use crate::sim::{self, MetricModel, Rate, Study, StudyResult};
 
 #[derive(Debug, Args)]
@@ -75,7 +75,7 @@ pub struct SimulateArgs {
     #[arg(long, value_enum, value_delimiter = ',')]
     pub method: Vec<Method>,
     /// Output format of a study [default: table on a terminal, else json]
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = super::util::formats())]
     pub format: Option<Format>,
 }
 
@@ -298,17 +298,17 @@ fn rate_cells(r: &Rate) -> Vec<Value> {
     ]
 }
 
-fn study_report(r: &StudyResult, aa: bool) -> Report {
+fn study_report(r: &StudyResult, aa: bool) -> Document {
     let json = serde_json::to_value(r).unwrap_or(Value::Null);
     let kind = if aa { "A/A" } else { "simulated" };
     let looks = if r.looks > 1 { format!(", {} daily looks", r.looks) } else { String::new() };
-    let mut rep = Report {
+    let mut rep = Document {
         title: Some(format!(
             "{} {kind} experiments of {}: {} units each{looks}, seed {}",
             r.runs, r.experiment, r.units, r.seed
         )),
         json,
-        ..Report::default()
+        ..Document::default()
     };
     let lifts: Vec<String> =
         r.true_lifts.iter().map(|(v, l)| format!("{v} {}", crate::numfmt::signed_percent(*l))).collect();

@@ -8,7 +8,7 @@ use super::Ctx;
 use crate::error::Result;
 use crate::exit::ExitStatus;
 use crate::numfmt::{json_number, sig_or_infinity};
-use crate::report::{Format, Report, Table};
+use crate::report::{Document, Format, Table};
 use crate::stats::htest::{
     chi2_goodness_of_fit, chi2_independence, two_means, two_proportions, Counts, RelativeCi, Summary,
 };
@@ -57,7 +57,7 @@ pub struct Options {
     #[arg(long, value_enum, default_value_t = RelativeCi::Delta)]
     pub relative_ci: RelativeCi,
     /// Output format [default: table on a terminal, else json]
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = super::util::formats())]
     pub format: Option<Format>,
 }
 
@@ -97,7 +97,7 @@ pub struct SrmArgs {
     #[arg(long, value_name = "W1,W2,...")]
     pub weights: String,
     /// Output format [default: table on a terminal, else json]
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = super::util::formats())]
     pub format: Option<Format>,
 }
 
@@ -175,7 +175,7 @@ type Figures = Vec<(&'static str, f64)>;
 /// The report of several comparisons against one control: the first is also
 /// given at the top level (the contract's fields), all are in `comparisons`
 /// with Holm-adjusted p-values.
-fn comparisons_report(title: &str, figures: Vec<Figures>, opts: &Options, mut top: Map<String, Value>) -> Report {
+fn comparisons_report(title: &str, figures: Vec<Figures>, opts: &Options, mut top: Map<String, Value>) -> Document {
     let names: Vec<String> = match figures.len() {
         1 => vec!["treatment".to_string()],
         k => (1..=k).map(|i| format!("treatment_{i}")).collect(),
@@ -252,7 +252,7 @@ fn comparisons_report(title: &str, figures: Vec<Figures>, opts: &Options, mut to
     if figures.len() > 1 {
         notes.push("p_value_holm: Holm-adjusted across the treatments".into());
     }
-    Report { title: Some(title.into()), tables: vec![table], notes, json: Value::Object(top), ..Report::default() }
+    Document { title: Some(title.into()), tables: vec![table], notes, json: Value::Object(top), ..Document::default() }
 }
 
 fn run_proportions(a: &ProportionsArgs, ctx: &Ctx) -> Result<ExitStatus> {
@@ -393,7 +393,7 @@ fn run_srm(a: &SrmArgs, ctx: &Ctx) -> Result<ExitStatus> {
         table.push(vec![json!(i + 1), json!(*o as u64), json_number(o / total), json_number(w / wsum)]);
     }
     let flagged = chi.p_value < 0.001;
-    let report = Report {
+    let report = Document {
         title: Some("sample ratio mismatch: chi-square goodness of fit".into()),
         fields: vec![
             ("statistic".into(), json_number(chi.statistic)),

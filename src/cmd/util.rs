@@ -1,10 +1,18 @@
 //! What several commands share, in one place (as xsv's `util`): the usage
-//! error, the range checks of flags, the input opener.
+//! error, the range checks of flags, the `--format` values, and the input
+//! flags of `abx analyze` and `abx verdict` with the readout they give.
 
-use std::io::Read;
-use std::path::Path;
+use std::path::PathBuf;
+use std::sync::Arc;
 
+use clap::Args;
+
+use super::Ctx;
+use crate::analysis::readout::{Hooks, Readout, Source};
+use crate::analysis::Options;
 use crate::error::{AbxError, Result};
+use crate::experiment::Experiment;
+use crate::report::Format;
 
 /// A bad combination of flags or values: exit 2 with `msg`.
 pub(crate) fn usage(msg: impl Into<String>) -> AbxError {
@@ -21,26 +29,93 @@ pub(crate) fn open_fraction(flag: &str, x: f64) -> Result<f64> {
     }
 }
 
-/// The name errors give an input: `<stdin>` for `-`, else the path.
-pub(crate) fn input_name(path: &Path) -> String {
-    if path.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        path.display().to_string()
+/// `--format` of a command without a Prometheus form: every other format.
+pub(crate) fn formats() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::ValueEnum;
+    let values =
+        Format::value_variants().iter().filter(|f| **f != Format::Prometheus).filter_map(|f| f.to_possible_value());
+    // Only the listed values reach the map, and each names a format.
+    clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(values), |s: String| {
+        Format::from_str(&s, false).unwrap_or(Format::Json)
+    })
+}
+
+/// Where the outcomes come from: shared by `abx analyze` and `abx verdict`.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Experiment file
+    #[arg(short = 'e', long = "experiment", value_name = "FILE")]
+    pub experiment: PathBuf,
+    /// Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric
+    #[arg(long, value_name = "FILE", conflicts_with = "summary", required_unless_present = "summary")]
+    pub data: Option<PathBuf>,
+    /// Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy; "-": stdin)
+    #[arg(long, value_name = "FILE.csv")]
+    pub summary: Option<PathBuf>,
+    /// The --data column that holds the variant [default: variant]; a column named here must exist
+    #[arg(long, value_name = "COLUMN")]
+    pub variant_column: Option<String>,
+    /// The --data column that holds the unit id: with --events, events are rolled up per unit; without a variant column, units are assigned by the experiment's bucketing
+    #[arg(long, value_name = "COLUMN")]
+    pub unit_column: Option<String>,
+    /// Assign units by the experiment's bucketing of --unit-column (as `abx assign` does, targeting read from the data's columns), even if the data has a variant column
+    #[arg(long, requires = "unit_column", conflicts_with = "variant_column")]
+    pub bucketing: bool,
+    /// With bucketing, assign units by the ranges the experiment has while running, whatever its status now (for data collected while it ran)
+    #[arg(long)]
+    pub as_running: bool,
+    /// --data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max, mean or any) first
+    #[arg(long, requires = "unit_column")]
+    pub events: bool,
+    /// Ignore rows of variants that the experiment does not have
+    #[arg(long)]
+    pub ignore_unknown_variants: bool,
+}
+
+impl InputArgs {
+    /// The library's description of the input.
+    pub(crate) fn source(&self) -> Source {
+        Source {
+            experiment: self.experiment.clone(),
+            data: self.data.clone(),
+            summary: self.summary.clone(),
+            variant_column: self.variant_column.clone(),
+            unit_column: self.unit_column.clone(),
+            bucketing: self.bucketing,
+            as_running: self.as_running,
+            events: self.events,
+            ignore_unknown_variants: self.ignore_unknown_variants,
+        }
     }
 }
 
-/// An input stream and the name errors give it: `-` is stdin, anything else
-/// a file (which must exist and not be a directory), buffered. The readers
-/// that parse it bound its lines ([`crate::bounds::LineLimited`]).
-pub(crate) fn open_input(path: &Path) -> Result<(Box<dyn Read + Send>, String)> {
-    let shown = input_name(path);
-    if path.as_os_str() == "-" {
-        return Ok((Box::new(std::io::stdin()), shown));
-    }
-    if path.is_dir() {
-        return Err(AbxError::input(&shown, "is a directory; give a file"));
-    }
-    let file = std::fs::File::open(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
-    Ok((Box::new(std::io::BufReader::with_capacity(256 * 1024, file)), shown))
+/// Warnings to stderr, and a spinner with the rows read while `--data` is read.
+fn with_hooks<T>(input: &InputArgs, ctx: &Ctx, f: impl FnOnce(&Hooks) -> Result<T>) -> Result<T> {
+    let warn = |m: &str| ctx.warn(m);
+    let what = input.data.as_deref().map(crate::data::input_name).unwrap_or_default();
+    let pb = input.data.as_ref().map(|_| super::spinner(ctx, &what));
+    let rows_read = pb.as_ref().map(|pb| {
+        let bar = pb.bar();
+        let rows: crate::data::outcomes::Progress = Arc::new(move |rows| {
+            bar.set_message(format!("reading {what}: {} rows", crate::numfmt::count(rows)));
+        });
+        rows
+    });
+    f(&Hooks { warn: &warn, rows_read })
+}
+
+/// The readout of the input `input` names (`abx analyze`, `abx verdict`).
+pub(crate) fn readout(
+    input: &InputArgs,
+    by: &[String],
+    opts: &Options,
+    exp: &Experiment,
+    ctx: &Ctx,
+) -> Result<Readout> {
+    with_hooks(input, ctx, |hooks| crate::analysis::readout::readout(&input.source(), by, opts, exp, hooks))
+}
+
+/// The units per variant in the input (a verdict the lifecycle decides).
+pub(crate) fn units_per_variant(input: &InputArgs, exp: &Experiment, ctx: &Ctx) -> Result<Vec<(String, u64)>> {
+    with_hooks(input, ctx, |hooks| crate::analysis::readout::units_per_variant(&input.source(), exp, hooks))
 }

@@ -10,7 +10,7 @@ use super::Ctx;
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::experiment::{self, Diagnostic, Experiment, InvalidExperiment, LoadError};
-use crate::report::{Format, Report, Table};
+use crate::report::{Document, Format, Table};
 
 #[derive(Debug, Args)]
 #[command(
@@ -24,7 +24,7 @@ pub struct ValidateArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Output format of the summary [default: table on a terminal, else json]
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = super::util::formats())]
     pub format: Option<Format>,
 }
 
@@ -92,7 +92,7 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<ExitStatus> {
     }
     let _ = std::io::stderr().write_all(&stderr);
     let mut report =
-        Report { json: json!({"valid": bad_files == 0, "files": files}), tables: vec![table], ..Report::default() };
+        Document { json: json!({"valid": bad_files == 0, "files": files}), tables: vec![table], ..Document::default() };
     let n = args.files.len();
     report.notes.push(if bad_files == 0 {
         format!("{n} file{} valid", if n == 1 { "" } else { "s" })

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use clap::Args;
 use serde_json::{json, Value};
 
-use super::analyze::{readout, units_per_variant, InputArgs};
+use super::util::{readout, units_per_variant, InputArgs};
 use super::Ctx;
 use crate::analysis::verdict::{decide, lifecycle, Outcome, Verdict};
 use crate::analysis::{Correction, Method, Options};
@@ -15,7 +15,7 @@ use crate::exit::ExitStatus;
 use crate::experiment::{self, edit, Experiment, Status};
 use crate::fsutil::replace_file;
 use crate::numfmt::signed_percent;
-use crate::report::{Format, Report, Table};
+use crate::report::{Document, Format, Table};
 
 #[derive(Debug, Args)]
 #[command(
@@ -64,7 +64,7 @@ pub struct VerdictArgs {
     #[arg(long)]
     pub write: bool,
     /// Output format [default: table on a terminal, else json]
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = super::util::formats())]
     pub format: Option<Format>,
 }
 
@@ -131,9 +131,9 @@ fn banner(v: &Verdict) -> String {
     }
 }
 
-fn report(v: &Verdict, format: Format) -> Report {
+fn report(v: &Verdict, format: Format) -> Document {
     let json = serde_json::to_value(v).unwrap_or(Value::Null);
-    let mut r = Report { json, ..Report::default() };
+    let mut r = Document { json, ..Document::default() };
     match format {
         Format::Csv => {
             let mut t = Table::new(&["verdict", "variant", "reason"]);

@@ -4,6 +4,7 @@
 //! counts, and the decision rules. No I/O here: `cmd::drift` reads the files.
 
 pub mod profile;
+pub mod report;
 
 use std::collections::HashMap;
 

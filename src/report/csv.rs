@@ -3,34 +3,31 @@
 
 use std::io::{self, Write};
 
-use super::{Renderer, Report, Table};
+use super::{Table, View};
 
-pub struct CsvRenderer;
-
-impl Renderer for CsvRenderer {
-    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let mut tables: Vec<Table> = Vec::new();
-        if !report.fields.is_empty() {
-            let mut t = Table::new(&["field", "value"]);
-            for (k, v) in &report.fields {
-                t.push(vec![serde_json::Value::String(k.clone()), v.clone()]);
-            }
-            tables.push(t);
+/// Writes `report`.
+pub fn render(report: &View, out: &mut dyn Write) -> io::Result<()> {
+    let mut tables: Vec<Table> = Vec::new();
+    if !report.fields.is_empty() {
+        let mut t = Table::new(&["field", "value"]);
+        for (k, v) in &report.fields {
+            t.push(vec![serde_json::Value::String(k.clone()), v.clone()]);
         }
-        tables.extend(report.tables.iter().cloned());
-        let mut buf = Vec::new();
-        for (i, t) in tables.iter().enumerate() {
-            if i > 0 {
-                buf.push(b'\n');
-            }
-            write_row(&mut buf, t.columns.iter().map(|c| c.as_bytes()), b',');
-            for row in &t.rows {
-                let cells: Vec<String> = row.iter().map(cell).collect();
-                write_row(&mut buf, cells.iter().map(|c| c.as_bytes()), b',');
-            }
-        }
-        out.write_all(&buf)
+        tables.push(t);
     }
+    tables.extend(report.tables.iter().cloned());
+    let mut buf = Vec::new();
+    for (i, t) in tables.iter().enumerate() {
+        if i > 0 {
+            buf.push(b'\n');
+        }
+        write_row(&mut buf, t.columns.iter().map(|c| c.as_bytes()), b',');
+        for row in &t.rows {
+            let cells: Vec<String> = row.iter().map(cell).collect();
+            write_row(&mut buf, cells.iter().map(|c| c.as_bytes()), b',');
+        }
+    }
+    out.write_all(&buf)
 }
 
 /// A cell at full precision: numbers as JSON writes them, null empty.

@@ -1,17 +1,22 @@
-//! JSON: the report's document, pretty-printed; and a JSON string escaper for
-//! streamed rows.
+//! JSON: the result's document, pretty-printed, with the schema's version
+//! first; and a JSON string escaper for streamed rows.
 
 use std::io::{self, Write};
 
-use super::{Renderer, Report};
+use serde_json::Value;
 
-pub struct JsonRenderer;
-
-impl Renderer for JsonRenderer {
-    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &report.json)?;
-        out.write_all(b"\n")
+/// Writes `doc`; a document that is an object gets `schema_version` as its first field.
+pub fn render(doc: &Value, out: &mut dyn Write) -> io::Result<()> {
+    match doc {
+        Value::Object(fields) if !fields.contains_key("schema_version") => {
+            let mut versioned = serde_json::Map::with_capacity(fields.len() + 1);
+            versioned.insert("schema_version".into(), Value::from(super::SCHEMA_VERSION));
+            versioned.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+            serde_json::to_writer_pretty(&mut *out, &versioned)?;
+        }
+        other => serde_json::to_writer_pretty(&mut *out, other)?,
     }
+    out.write_all(b"\n")
 }
 
 /// Appends `s` as a JSON string literal (quotes included). `s` must be UTF-8.

@@ -2,39 +2,36 @@
 
 use std::io::{self, Write};
 
-use super::{human, Renderer, Report};
+use super::{human, View};
 
-pub struct MarkdownRenderer;
-
-impl Renderer for MarkdownRenderer {
-    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let mut s = String::new();
-        if let Some(t) = &report.title {
-            s += &format!("### {}\n\n", escape(t));
-        }
-        for (k, v) in &report.fields {
-            s += &format!("- **{}**: {}\n", escape(k), escape(&human(v)));
-        }
-        if !report.fields.is_empty() {
-            s.push('\n');
-        }
-        for t in &report.tables {
-            if let Some(title) = &t.title {
-                s += &format!("**{}**\n\n", escape(title));
-            }
-            s += &format!("| {} |\n", t.columns.iter().map(|c| escape(c)).collect::<Vec<_>>().join(" | "));
-            s += &format!("|{}\n", " --- |".repeat(t.columns.len()));
-            for row in &t.rows {
-                s += &format!("| {} |\n", row.iter().map(|c| escape(&human(c))).collect::<Vec<_>>().join(" | "));
-            }
-            s.push('\n');
-        }
-        for n in &report.notes {
-            s += &format!("> {}\n", escape(n));
-        }
-        out.write_all(s.trim_end().as_bytes())?;
-        out.write_all(b"\n")
+/// Writes `report`.
+pub fn render(report: &View, out: &mut dyn Write) -> io::Result<()> {
+    let mut s = String::new();
+    if let Some(t) = &report.title {
+        s += &format!("### {}\n\n", escape(t));
     }
+    for (k, v) in &report.fields {
+        s += &format!("- **{}**: {}\n", escape(k), escape(&human(v)));
+    }
+    if !report.fields.is_empty() {
+        s.push('\n');
+    }
+    for t in &report.tables {
+        if let Some(title) = &t.title {
+            s += &format!("**{}**\n\n", escape(title));
+        }
+        s += &format!("| {} |\n", t.columns.iter().map(|c| escape(c)).collect::<Vec<_>>().join(" | "));
+        s += &format!("|{}\n", " --- |".repeat(t.columns.len()));
+        for row in &t.rows {
+            s += &format!("| {} |\n", row.iter().map(|c| escape(&human(c))).collect::<Vec<_>>().join(" | "));
+        }
+        s.push('\n');
+    }
+    for n in &report.notes {
+        s += &format!("> {}\n", escape(n));
+    }
+    out.write_all(s.trim_end().as_bytes())?;
+    out.write_all(b"\n")
 }
 
 /// Escapes the characters that would break a table cell or inline text.

@@ -1,5 +1,9 @@
-//! Output formats. A command builds a [`Report`]; a [`Renderer`] per format
-//! (a file each, as hyperfine has an exporter per format) turns it into bytes.
+//! Output formats. A command's result implements [`Output`]: its JSON is
+//! its serde serialization (with a `schema_version`), and it gives a
+//! [`View`] (title, fields, tables, notes) that the table, CSV and Markdown
+//! renderers draw, and Prometheus samples where it has them. Each format is
+//! one file here, as hyperfine has an exporter per format: a new format
+//! touches no command, and a new command touches no format.
 
 pub mod csv;
 pub mod json;
@@ -9,32 +13,19 @@ pub mod table;
 
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::Value;
 
+pub use prometheus::Sample;
+
+/// The version of the JSON documents' shapes. Shapes only grow: a new field
+/// keeps the version; a removed or retyped field would raise it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
-    /// Aligned table for people
-    Table,
-    /// One JSON document
-    Json,
-    /// CSV, one row per table row
-    Csv,
-    /// GitHub-flavoured Markdown, to paste into a PR or doc
-    Markdown,
-}
-
-impl Format {
-    /// The format asked for, else table on a terminal and JSON in a pipe.
-    pub fn resolve(asked: Option<Format>, stdout_is_tty: bool) -> Format {
-        asked.unwrap_or(if stdout_is_tty { Format::Table } else { Format::Json })
-    }
-}
-
-/// `--format`: the common formats plus Prometheus' text format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-pub enum OutputFormat {
     /// Aligned tables for people
     Table,
     /// One JSON document
@@ -47,14 +38,71 @@ pub enum OutputFormat {
     Prometheus,
 }
 
-impl OutputFormat {
-    pub fn common(self) -> Option<Format> {
-        match self {
-            OutputFormat::Table => Some(Format::Table),
-            OutputFormat::Json => Some(Format::Json),
-            OutputFormat::Csv => Some(Format::Csv),
-            OutputFormat::Markdown => Some(Format::Markdown),
-            OutputFormat::Prometheus => None,
+impl Format {
+    /// The format asked for, else table on a terminal and JSON in a pipe.
+    pub fn resolve(asked: Option<Format>, stdout_is_tty: bool) -> Format {
+        asked.unwrap_or(if stdout_is_tty { Format::Table } else { Format::Json })
+    }
+}
+
+/// A command's result, in every format.
+pub trait Output: Serialize {
+    /// What people read: the table and Markdown formats, and CSV unless
+    /// [`Output::csv`] gives a flatter form.
+    fn view(&self) -> View;
+
+    /// The CSV form, when it is not the view's tables (one row per figure, at full precision).
+    fn csv(&self) -> Option<View> {
+        None
+    }
+
+    /// The Prometheus samples, for results that have them.
+    fn samples(&self) -> Option<Vec<Sample>> {
+        None
+    }
+}
+
+/// Writes `result` in `format` to `out`.
+pub fn render<T: Output + ?Sized>(result: &T, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            let doc = serde_json::to_value(result).map_err(io::Error::other)?;
+            json::render(&doc, out)
+        }
+        Format::Prometheus => match result.samples() {
+            Some(samples) => prometheus::render(&samples, out),
+            None => Err(io::Error::new(io::ErrorKind::Unsupported, "this result has no Prometheus form")),
+        },
+        Format::Csv => csv::render(&result.csv().unwrap_or_else(|| result.view()), out),
+        Format::Table => table::render(&result.view(), out),
+        Format::Markdown => markdown::render(&result.view(), out),
+    }
+}
+
+/// A result given by hand as its view and its JSON document: for results
+/// that have no type of their own yet.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub title: Option<String>,
+    pub fields: Vec<(String, Value)>,
+    pub tables: Vec<Table>,
+    pub notes: Vec<String>,
+    pub json: Value,
+}
+
+impl Serialize for Document {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(s)
+    }
+}
+
+impl Output for Document {
+    fn view(&self) -> View {
+        View {
+            title: self.title.clone(),
+            fields: self.fields.clone(),
+            tables: self.tables.clone(),
+            notes: self.notes.clone(),
         }
     }
 }
@@ -82,23 +130,20 @@ impl Table {
     }
 }
 
-/// What a command prints: a title, key/value fields, tables and notes for
-/// people, and the JSON document (the contract's shape) for machines.
+/// What people read of a result: a title, key/value fields, tables and notes.
 #[derive(Debug, Clone, Default)]
-pub struct Report {
+pub struct View {
     pub title: Option<String>,
     pub fields: Vec<(String, Value)>,
     pub tables: Vec<Table>,
     pub notes: Vec<String>,
-    pub json: Value,
 }
 
-impl Report {
-    /// Several reports as one document: the JSON is a list, the rest is concatenated.
-    pub fn concat(reports: Vec<Report>) -> Report {
-        let json = Value::Array(reports.iter().map(|r| r.json.clone()).collect());
-        let mut out = Report { json, ..Report::default() };
-        for r in reports {
+impl View {
+    /// Several views as one: each one's fields become a table, the rest is concatenated.
+    pub fn concat(views: Vec<View>) -> View {
+        let mut out = View::default();
+        for r in views {
             let mut fields_table = Table::new(&["field", "value"]);
             if let Some(t) = &r.title {
                 fields_table.title = Some(t.clone());
@@ -113,19 +158,6 @@ impl Report {
             out.notes.extend(r.notes);
         }
         out
-    }
-}
-
-pub trait Renderer {
-    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
-}
-
-pub fn renderer(format: Format) -> Box<dyn Renderer> {
-    match format {
-        Format::Table => Box::new(table::TableRenderer),
-        Format::Json => Box::new(json::JsonRenderer),
-        Format::Csv => Box::new(csv::CsvRenderer),
-        Format::Markdown => Box::new(markdown::MarkdownRenderer),
     }
 }
 

@@ -1,0 +1,455 @@
+//! The readout: reads the input an experiment's outcomes are in (unit-level
+//! data or a summary), checks it against the experiment, and analyses it,
+//! overall and per segment. What `abx analyze` prints and `abx verdict`
+//! decides on.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::{analyze, Analysis, Options};
+use crate::assign::Bucketer;
+use crate::data::outcomes::{reduce, MetricInput, Progress, Reduced, Request, VariantSource};
+use crate::data::summary::{read_summary, SummaryMetric, SummaryRows};
+use crate::error::{AbxError, Result};
+use crate::experiment::{Experiment, MetricKind, Status};
+use crate::numfmt::json_number;
+use crate::stats::moments::Moments;
+
+/// Where the outcomes are, and how to read them (`abx analyze`'s input flags).
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    /// The experiment file, as errors name it.
+    pub experiment: PathBuf,
+    /// Unit-level outcomes, CSV or Parquet ("-": CSV on stdin).
+    pub data: Option<PathBuf>,
+    /// Sufficient statistics instead ("-": stdin).
+    pub summary: Option<PathBuf>,
+    pub variant_column: Option<String>,
+    pub unit_column: Option<String>,
+    /// Assign units by the experiment's bucketing even if the data has a variant column.
+    pub bucketing: bool,
+    /// Bucket by the ranges the experiment has while running, whatever its status now.
+    pub as_running: bool,
+    /// Rows are events, rolled up per unit first.
+    pub events: bool,
+    pub ignore_unknown_variants: bool,
+}
+
+/// What the reading tells its caller as it goes.
+#[derive(Clone)]
+pub struct Hooks<'a> {
+    /// A warning about the input (stderr, for the command line).
+    pub warn: &'a dyn Fn(&str),
+    /// Called with the rows of `--data` read so far, after each batch (a progress display).
+    pub rows_read: Option<Progress>,
+}
+
+/// The whole readout: the analysis of all units, notes on the input, and the
+/// same analysis per segment with `--by`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Readout {
+    #[serde(flatten)]
+    pub overall: Analysis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<InputNotes>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<SegmentReadout>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputNotes {
+    /// Rows with no variant (null or empty), left out.
+    pub rows_without_variant: u64,
+    /// Units assigned by the experiment's bucketing (no variant column).
+    pub assigned_by_bucketing: bool,
+    /// Units the bucketing leaves out of the experiment (allocation).
+    pub units_not_exposed: u64,
+    /// Units whose targeting attributes (the data's columns) make them ineligible.
+    pub units_ineligible: u64,
+    /// With --events and --by: segments roll events up per (unit, segment),
+    /// so a unit with events in several segments counts in each of them;
+    /// this many more unit-segment pairs than units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub units_in_several_segments: Option<u64>,
+    /// The cap applied to each capped metric.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub caps: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentReadout {
+    /// The --by column values.
+    pub segment: Map<String, Value>,
+    #[serde(flatten)]
+    pub analysis: Analysis,
+}
+
+/// The first unknown variant among `found` (with the line it is on, 0 if none).
+fn unknown_variant(exp: &Experiment, found: &[(String, u64)], path: &str) -> Result<()> {
+    let mut unknown: Vec<&(String, u64)> = found.iter().filter(|(v, _)| exp.variant_index(v).is_none()).collect();
+    unknown.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    if let Some((v, line)) = unknown.first() {
+        let names: Vec<&str> = exp.variants.iter().map(|v| v.name.as_str()).collect();
+        let at = if *line > 0 { format!("line {line}: ") } else { String::new() };
+        return Err(AbxError::input(
+            path,
+            format!(
+                "{at}variant `{}` is not in experiment `{}` (variants: {}); pass --ignore-unknown-variants to skip it",
+                crate::bounds::quote(v),
+                exp.name,
+                names.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the statistics against the experiment: every variant x metric
+/// present, no unknown variant (unless ignored).
+fn coverage(
+    exp: &Experiment,
+    rows: HashMap<(String, String), (Moments, u64)>,
+    path: &str,
+    ignore_unknown: bool,
+    units: &HashMap<String, u64>,
+    ignored: &dyn Fn(&str),
+) -> Result<HashMap<(String, String), Moments>> {
+    let mut found: Vec<(String, u64)> = rows.iter().map(|((v, _), (_, line))| (v.clone(), *line)).collect();
+    found.extend(units.keys().map(|v| (v.clone(), 0)));
+    if !ignore_unknown {
+        unknown_variant(exp, &found, path)?;
+    } else {
+        let mut left: Vec<String> = found
+            .iter()
+            .filter(|(v, _)| exp.variant_index(v).is_none())
+            .map(|(v, _)| match units.get(v) {
+                Some(n) => format!("{v} ({n} units)"),
+                None => v.clone(),
+            })
+            .collect();
+        left.sort();
+        left.dedup();
+        if !left.is_empty() {
+            ignored(&format!(
+                "{path}: left out, not in the experiment (--ignore-unknown-variants): {}",
+                left.join(", ")
+            ));
+        }
+    }
+    let mut missing = Vec::new();
+    for m in &exp.metrics {
+        for v in &exp.variants {
+            if !rows.contains_key(&(v.name.clone(), m.name.clone())) {
+                missing.push(format!("{}/{}", v.name, m.name));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let promoted = match (exp.status(), &exp.promoted) {
+            (Status::Promoted, Some(p)) => format!(
+                " (the experiment is promoted: since then every unit gets {p}, so later data has one variant; `abx verdict` reports the promotion, and a readout needs the data from before it)"
+            ),
+            _ => String::new(),
+        };
+        return Err(AbxError::input(
+            path,
+            format!(
+                "no data for variant/metric {}: every variant and metric of the experiment needs data{promoted}",
+                missing.join(", ")
+            ),
+        ));
+    }
+    Ok(rows.into_iter().map(|(k, (m, _))| (k, m)).collect())
+}
+
+/// The metric inputs of an experiment: columns, caps, roll-ups.
+pub fn metric_inputs(exp: &Experiment) -> Vec<MetricInput> {
+    exp.metrics
+        .iter()
+        .map(|m| MetricInput {
+            name: m.name.clone(),
+            x: m.column().to_string(),
+            y: m.denominator.clone().or_else(|| m.covariate.clone()),
+            y_is_covariate: m.covariate.is_some(),
+            binary: m.kind == MetricKind::Proportion,
+            cap: m.cap,
+            aggregate: m.aggregate,
+        })
+        .collect()
+}
+
+/// What a summary's rows of each metric need.
+fn summary_metrics(exp: &Experiment) -> Vec<SummaryMetric> {
+    exp.metrics
+        .iter()
+        .map(|m| {
+            let (second, second_is) = match (m.kind, &m.covariate) {
+                (MetricKind::Ratio, _) => (Some(false), "denominator"),
+                (MetricKind::Proportion, Some(_)) => (Some(true), "covariate"),
+                (MetricKind::Mean, Some(_)) => (Some(false), "covariate"),
+                (MetricKind::Mean | MetricKind::Proportion, None) => (None, ""),
+            };
+            SummaryMetric { name: m.name.clone(), binary: m.kind == MetricKind::Proportion, second, second_is }
+        })
+        .collect()
+}
+
+/// Reads a --summary file (or stdin).
+fn summary_rows(exp: &Experiment, summary: &std::path::Path, hooks: &Hooks) -> Result<(SummaryRows, String)> {
+    let (reader, name) = crate::data::open_input(summary)?;
+    let rows = read_summary(reader, &name, &summary_metrics(exp))?;
+    let mut other: Vec<&str> = rows.keys().map(|(_, m)| m.as_str()).filter(|m| exp.metric(m).is_none()).collect();
+    other.sort_unstable();
+    other.dedup();
+    if !other.is_empty() {
+        (hooks.warn)(&format!(
+            "{name}: rows of metrics the experiment does not have are left out: {}",
+            crate::bounds::list(&other)
+        ));
+    }
+    Ok((rows, name))
+}
+
+/// The bucketer the input may use: the experiment's assignment now, or with
+/// --as-running its ranges. A draft, stopped or promoted experiment's
+/// assignment now is not what units had while it ran, so bucketing its data
+/// needs --as-running (else None, with the reason).
+fn bucketer_for(src: &Source, exp: &Experiment, lenient: bool) -> (Option<Bucketer>, Option<String>) {
+    if src.as_running {
+        return (Some(Bucketer::running(exp)), None);
+    }
+    match exp.status() {
+        Status::Running => (Some(Bucketer::new(exp)), None),
+        _ if lenient => (Some(Bucketer::new(exp)), None),
+        s @ (Status::Draft | Status::Stopped | Status::Promoted) => {
+            let now = match s {
+                Status::Promoted => format!("gives every unit {}", exp.promoted.as_deref().unwrap_or("")),
+                Status::Draft | Status::Stopped | Status::Running => "exposes no unit".to_string(),
+            };
+            let why = format!(
+                "experiment `{}` is {status} (status: {status}), so its bucketing now {now}, not the variants units had while it ran: give the data a variant column, or pass --as-running if it was collected while the experiment ran",
+                exp.name,
+                status = s.name()
+            );
+            (None, Some(why))
+        }
+    }
+}
+
+/// Reads `--data` into sufficient statistics. `lenient`: for a verdict the
+/// lifecycle decides, only units per variant are wanted (no metrics).
+fn reduce_data(
+    src: &Source,
+    by: &[String],
+    exp: &Experiment,
+    data: &std::path::Path,
+    lenient: bool,
+    hooks: &Hooks,
+) -> Result<(Reduced, String)> {
+    if by.len() > 3 {
+        return Err(AbxError::Usage("--by takes at most 3 columns".into()));
+    }
+    let inputs = if lenient { Vec::new() } else { metric_inputs(exp) };
+    let name = crate::data::input_name(data);
+    let (bucketer, refused) = bucketer_for(src, exp, lenient);
+    let variants: Vec<String> = exp.variants.iter().map(|v| v.name.clone()).collect();
+    let variant = match (&src.variant_column, src.bucketing) {
+        (Some(c), _) => VariantSource::Column(c),
+        (None, true) => VariantSource::Bucketing,
+        (None, false) => VariantSource::Default,
+    };
+    let req = Request {
+        variant,
+        unit_column: src.unit_column.as_deref(),
+        bucketer: bucketer.as_ref(),
+        no_bucketing: refused.as_deref(),
+        targeting: &exp.targeting,
+        variants: &variants,
+        by,
+        events: src.events,
+        metrics: &inputs,
+        progress: hooks.rows_read.clone(),
+    };
+    let reduced = reduce(data, &req);
+    let reduced = reduced?;
+    if src.as_running && !reduced.assigned {
+        (hooks.warn)("--as-running changes nothing here: the data's variant column says which variant each unit had");
+    }
+    for n in &reduced.notes {
+        (hooks.warn)(n);
+    }
+    if reduced.no_variant > 0 {
+        (hooks.warn)(&format!("{name}: {} rows have no variant and are left out", reduced.no_variant));
+    }
+    Ok((reduced, name))
+}
+
+/// The units per variant in the input, whatever it holds: what a verdict
+/// the lifecycle decides reports. Variants of the experiment in file order,
+/// then any others the data has.
+pub fn units_per_variant(src: &Source, exp: &Experiment, hooks: &Hooks) -> Result<Vec<(String, u64)>> {
+    let mut found: Vec<(String, u64)> = Vec::new();
+    let mut add = |v: &str, n: u64| match found.iter_mut().find(|f| f.0 == v) {
+        Some(f) => f.1 += n,
+        None => found.push((v.to_string(), n)),
+    };
+    match (&src.data, &src.summary) {
+        (Some(data), _) => {
+            let (reduced, _) = reduce_data(src, &[], exp, data, true, hooks)?;
+            for g in &reduced.groups {
+                add(&g.variant, g.units);
+            }
+        }
+        (None, Some(summary)) => {
+            let (rows, _) = summary_rows(exp, summary, hooks)?;
+            let primary = exp.primary_name();
+            for ((v, m), (mo, _)) in &rows {
+                if *m == primary {
+                    add(v, mo.n as u64);
+                }
+            }
+        }
+        (None, None) => {
+            return Err(AbxError::Usage(
+                "give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)".into(),
+            ))
+        }
+    }
+    let mut out: Vec<(String, u64)> = exp
+        .variants
+        .iter()
+        .map(|v| (v.name.clone(), found.iter().find(|f| f.0 == v.name).map_or(0, |f| f.1)))
+        .collect();
+    out.extend(found.into_iter().filter(|f| exp.variant_index(&f.0).is_none()));
+    Ok(out)
+}
+
+/// Reads the input named by `args` and analyses it: the readout that
+/// `abx analyze` prints (and `abx verdict` decides on).
+pub fn readout(src: &Source, by: &[String], opts: &Options, exp: &Experiment, hooks: &Hooks) -> Result<Readout> {
+    if exp.metrics.is_empty() {
+        return Err(AbxError::input(
+            src.experiment.display().to_string(),
+            "the experiment has no `metrics` to analyze",
+        ));
+    }
+    match (&src.data, &src.summary) {
+        (Some(data), _) => {
+            let (reduced, name) = reduce_data(src, by, exp, data, false, hooks)?;
+            from_reduced(exp, reduced, &name, src.ignore_unknown_variants, by, opts, hooks)
+        }
+        (None, Some(summary)) => {
+            if !by.is_empty() || src.events || src.unit_column.is_some() || src.variant_column.is_some() {
+                return Err(AbxError::Usage(
+                    "--by, --events, --unit-column and --variant-column work on unit-level --data, not on a --summary"
+                        .into(),
+                ));
+            }
+            let (rows, name) = summary_rows(exp, summary, hooks)?;
+            for m in exp.metrics.iter().filter(|m| m.cap.is_some()) {
+                (hooks.warn)(&format!(
+                    "metric `{}` has a cap: a summary's sums are used as given, so they must be sums of capped values (abx cannot cap a sum)",
+                    m.name
+                ));
+            }
+            let stats = coverage(exp, rows, &name, src.ignore_unknown_variants, &HashMap::new(), &|m| (hooks.warn)(m))?;
+            Ok(Readout { overall: analyze(exp, &stats, None, opts), input: None, segments: Vec::new() })
+        }
+        (None, None) => Err(AbxError::Usage(
+            "give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)".into(),
+        )),
+    }
+}
+
+/// One segment's values, its sufficient statistics and its units per variant.
+type SegmentStats = (Vec<String>, HashMap<(String, String), Moments>, HashMap<String, u64>);
+
+/// Groups to analyses: all units, then each segment.
+fn from_reduced(
+    exp: &Experiment,
+    reduced: Reduced,
+    shown: &str,
+    ignore_unknown: bool,
+    by: &[String],
+    opts: &Options,
+    hooks: &Hooks,
+) -> Result<Readout> {
+    let mut overall: HashMap<(String, String), Moments> = HashMap::new();
+    let mut units: HashMap<String, u64> = HashMap::new();
+    for g in &reduced.groups {
+        *units.entry(g.variant.clone()).or_default() += g.units;
+        for (m, mo) in exp.metrics.iter().zip(&g.metrics) {
+            let e = overall.entry((g.variant.clone(), m.name.clone())).or_default();
+            *e = e.merge(mo);
+        }
+    }
+    // Segments: from the (unit, segment) pass with events, else the unit pass.
+    let mut segments: Vec<SegmentStats> = Vec::new();
+    let segment_groups = reduced.segment_groups.as_ref().unwrap_or(&reduced.groups);
+    for g in segment_groups.iter().filter(|_| !by.is_empty()) {
+        let seg = match segments.iter().position(|(s, _, _)| *s == g.segment) {
+            Some(i) => i,
+            None => {
+                segments.push((g.segment.clone(), HashMap::new(), HashMap::new()));
+                segments.len() - 1
+            }
+        };
+        *segments[seg].2.entry(g.variant.clone()).or_default() += g.units;
+        for (m, mo) in exp.metrics.iter().zip(&g.metrics) {
+            let e = segments[seg].1.entry((g.variant.clone(), m.name.clone())).or_default();
+            *e = e.merge(mo);
+        }
+    }
+    let several = reduced.segment_groups.as_ref().map(|sg| {
+        let pairs: u64 = sg.iter().filter(|g| exp.variant_index(&g.variant).is_some()).map(|g| g.units).sum();
+        let total: u64 = units.iter().filter(|(v, _)| exp.variant_index(v).is_some()).map(|(_, n)| n).sum();
+        pairs.saturating_sub(total)
+    });
+    if let Some(extra) = several.filter(|&e| e > 0) {
+        (hooks.warn)(&format!(
+            "{shown}: --by {} varies within units: each segment rolls events up per unit and segment, so a unit with events in several segments counts in each ({extra} unit-segment pairs more than units)",
+            by.join(", ")
+        ));
+    }
+    if reduced.groups.is_empty() && reduced.no_variant == 0 && reduced.not_exposed == 0 && reduced.ineligible == 0 {
+        return Err(AbxError::input(shown, "the data has no rows: there is nothing to analyze"));
+    }
+    if reduced.assigned && units.values().sum::<u64>() == 0 {
+        return Err(AbxError::input(
+            shown,
+            format!(
+                "the experiment's bucketing exposes none of the data's units ({} not exposed, {} ineligible by targeting)",
+                reduced.not_exposed, reduced.ineligible
+            ),
+        ));
+    }
+    let rows = overall.into_iter().map(|(k, m)| (k, (m, 0))).collect();
+    let stats = coverage(exp, rows, shown, ignore_unknown, &units, &|m| (hooks.warn)(m))?;
+    let overall = analyze(exp, &stats, Some(&units), opts);
+    let mut out = Vec::new();
+    if !by.is_empty() {
+        segments.sort_by(|a, b| a.0.cmp(&b.0));
+        for (values, stats, units) in segments {
+            let segment = by.iter().cloned().zip(values.into_iter().map(Value::String)).collect();
+            out.push(SegmentReadout { segment, analysis: analyze(exp, &stats, Some(&units), opts) });
+        }
+    }
+    let caps = exp
+        .metrics
+        .iter()
+        .zip(&reduced.caps)
+        .filter_map(|(m, c)| c.map(|c| (m.name.clone(), json_number(c))))
+        .collect();
+    let input = InputNotes {
+        rows_without_variant: reduced.no_variant,
+        assigned_by_bucketing: reduced.assigned,
+        units_not_exposed: reduced.not_exposed,
+        units_ineligible: reduced.ineligible,
+        units_in_several_segments: several,
+        caps,
+    };
+    Ok(Readout { overall, input: Some(input), segments: out })
+}

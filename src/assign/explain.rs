@@ -1,0 +1,138 @@
+//! `abx assign --explain`: the whole computation behind one unit's variant,
+//! from the same functions the assignment itself uses.
+
+use serde::Serialize;
+
+use super::{bucket_of, hash_prefix, not_live, sha256_unit, targeting, Bucketer};
+use crate::experiment::Experiment;
+
+/// Why a unit got its variant in an experiment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub experiment: String,
+    pub unit: String,
+    pub salt: String,
+    /// What is hashed: `{unit}:{salt}`.
+    pub hash_input: String,
+    pub sha256: String,
+    /// The first 8 bytes of the digest, in hex.
+    pub prefix_hex: String,
+    /// The same bytes as a big-endian integer.
+    pub prefix: u64,
+    /// The unit's point: prefix / 2^64.
+    pub x: f64,
+    pub bucket: u32,
+    pub allocation: f64,
+    pub eligible: bool,
+    /// The targeting condition that fails, if one does.
+    pub failed_condition: Option<String>,
+    pub status: &'static str,
+    pub promoted: Option<String>,
+    pub ranges: Vec<VariantRange>,
+    pub variant: Option<String>,
+    pub reason: String,
+    /// The targeting in words (people's view only).
+    #[serde(skip)]
+    pub targeting: String,
+    /// The index of the range that holds x, if one does (people's view only).
+    #[serde(skip)]
+    pub holding_range: Option<usize>,
+}
+
+/// A variant's slice of [0, 1).
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantRange {
+    pub variant: String,
+    pub weight: f64,
+    /// The normalised weight.
+    pub share: f64,
+    pub start: f64,
+    pub end: f64,
+}
+
+/// Several explanations: one object in JSON when there is one, else a list.
+#[derive(Debug, Clone)]
+pub struct Explanations(pub Vec<Explanation>);
+
+impl Serialize for Explanations {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.0[..] {
+            [one] => one.serialize(s),
+            many => many.serialize(s),
+        }
+    }
+}
+
+/// Explains `unit` (with its `attributes`, when the input had them) in `exp`, bucketed by `b`.
+pub fn explain(exp: &Experiment, b: &Bucketer, unit: &str, attributes: Option<&[(String, String)]>) -> Explanation {
+    let bytes = unit.as_bytes();
+    let hex: String = sha256_unit(bytes, exp.salt.as_bytes()).iter().map(|x| format!("{x:02x}")).collect();
+    let prefix = hash_prefix(bytes, exp.salt.as_bytes());
+    let x = b.point(bytes);
+    let weights = exp.normalized_weights();
+    let get = |name: &str| attributes.and_then(|a| a.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()));
+    let (eligible, targeting_text, failed) = if exp.targeting.is_empty() {
+        (true, "no targeting".to_string(), None)
+    } else {
+        match exp.targeting.iter().find(|c| !targeting::holds(c, get(&c.attribute))) {
+            None => (true, format!("eligible: all {} conditions hold", exp.targeting.len()), None),
+            Some(c) => {
+                let seen =
+                    get(&c.attribute).filter(|v| !v.is_empty()).map_or("missing".to_string(), |v| format!("`{v}`"));
+                let why = format!("ineligible: `{}` does not hold ({} is {seen})", targeting::describe(c), c.attribute);
+                (false, why, Some(targeting::describe(c)))
+            }
+        }
+    };
+    let by_range = b.variant_at(x);
+    let variant = if eligible { b.assign(bytes).0 } else { None };
+    let reason = if let Some(why) = not_live(exp) {
+        format!("the experiment {why}, so the unit gets no variant")
+    } else if !eligible {
+        format!("{targeting_text}, so the unit gets no variant")
+    } else if let Some(p) = b.promoted() {
+        format!("the experiment is promoted: every eligible unit gets `{}`", exp.variants[p].name)
+    } else if let Some(i) = by_range {
+        let r = b.ranges()[i];
+        format!("x = {x} lies in [{}, {}), the range of `{}`", r.start, r.end, exp.variants[i].name)
+    } else {
+        format!(
+            "x = {x} lies in no variant's range: with allocation {} only that share of each variant's slice is exposed, so the unit is not exposed",
+            exp.allocation
+        )
+    };
+    let ranges = exp
+        .variants
+        .iter()
+        .zip(b.ranges())
+        .zip(&weights)
+        .map(|((v, r), share)| VariantRange {
+            variant: v.name.clone(),
+            weight: v.weight,
+            share: *share,
+            start: r.start,
+            end: r.end,
+        })
+        .collect();
+    Explanation {
+        experiment: exp.name.clone(),
+        unit: unit.to_string(),
+        salt: exp.salt.clone(),
+        hash_input: format!("{unit}:{}", exp.salt),
+        sha256: hex.clone(),
+        prefix_hex: hex[..16].to_string(),
+        prefix,
+        x,
+        bucket: bucket_of(x),
+        allocation: exp.allocation,
+        eligible,
+        failed_condition: failed,
+        status: exp.status().name(),
+        promoted: exp.promoted.clone(),
+        ranges,
+        variant: variant.map(|i| exp.variants[i].name.clone()),
+        reason,
+        targeting: targeting_text,
+        holding_range: by_range,
+    }
+}

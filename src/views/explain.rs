@@ -1,0 +1,50 @@
+//! How `abx assign --explain` reads: per experiment and unit, the hash
+//! computation as fields, the variants' ranges as a table, and the reason.
+
+use serde_json::{json, Value};
+
+use crate::assign::explain::{Explanation, Explanations};
+use crate::report::{Output, Table, View};
+
+impl Output for Explanations {
+    fn view(&self) -> View {
+        match &self.0[..] {
+            [one] => view(one),
+            many => View::concat(many.iter().map(view).collect()),
+        }
+    }
+}
+
+fn view(e: &Explanation) -> View {
+    let mut table = Table::new(&["variant", "weight", "share", "start", "end", "holds x"]);
+    for (i, r) in e.ranges.iter().enumerate() {
+        table.push(vec![
+            json!(r.variant),
+            json!(r.weight),
+            json!(r.share),
+            json!(r.start.to_string()),
+            json!(r.end.to_string()),
+            json!(if e.holding_range == Some(i) { "<- x" } else { "" }),
+        ]);
+    }
+    let fields = vec![
+        ("experiment".to_string(), json!(e.experiment)),
+        ("unit".into(), json!(e.unit)),
+        ("hash input".into(), json!(e.hash_input)),
+        ("sha256".into(), json!(e.sha256)),
+        ("first 8 bytes".into(), json!(format!("0x{}", e.prefix_hex))),
+        ("as integer".into(), json!(e.prefix.to_string())),
+        ("x = int / 2^64".into(), json!(e.x.to_string())),
+        ("bucket".into(), json!(e.bucket)),
+        ("allocation".into(), json!(e.allocation)),
+        ("status".into(), json!(e.status)),
+        ("targeting".into(), json!(e.targeting)),
+        ("variant".into(), e.variant.clone().map_or(json!("(none)"), Value::String)),
+    ];
+    View {
+        title: Some(format!("{} / {}", e.experiment, e.unit)),
+        fields,
+        tables: vec![table.titled("ranges")],
+        notes: vec![e.reason.clone()],
+    }
+}

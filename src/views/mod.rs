@@ -1,0 +1,8 @@
+//! How each command's result reads: one file per result type, each
+//! implementing [`crate::report::Output`] (its view for people, its CSV
+//! form, its Prometheus samples). The formats themselves are in `report/`;
+//! the results' types and their JSON (serde) are in the domain modules.
+
+pub mod drift;
+pub mod explain;
+pub mod readout;
