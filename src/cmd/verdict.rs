@@ -4,7 +4,6 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use clap::Args;
-use serde_json::{json, Value};
 
 use super::util::{readout, units_per_variant, InputArgs};
 use super::Ctx;
@@ -14,8 +13,7 @@ use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::experiment::{self, edit, Experiment, Status};
 use crate::fsutil::replace_file;
-use crate::numfmt::signed_percent;
-use crate::report::{Document, Format, Table};
+use crate::report::Format;
 
 #[derive(Debug, Args)]
 #[command(
@@ -97,8 +95,7 @@ pub fn run(args: &VerdictArgs, ctx: &Ctx) -> Result<ExitStatus> {
     if args.write {
         record(&args.input.experiment, &exp, &verdict, today, ctx)?;
     }
-    let format = Format::resolve(args.format, ctx.stdout_tty);
-    ctx.emit(&report(&verdict, format), format)?;
+    ctx.emit(&verdict, Format::resolve(args.format, ctx.stdout_tty))?;
     Ok(verdict.verdict.exit_status())
 }
 
@@ -121,76 +118,4 @@ fn record(path: &Path, exp: &Experiment, v: &Verdict, today: NaiveDate, ctx: &Ct
         "{shown}: recorded `status: promoted`, `promoted: {variant}` and `promoted_at: {today}`; `abx assign` now gives every unit {variant}"
     ));
     Ok(())
-}
-
-fn banner(v: &Verdict) -> String {
-    let word = v.verdict.name().to_uppercase().replace('_', " ");
-    match &v.variant {
-        Some(w) => format!("{word}: {w}"),
-        None => word,
-    }
-}
-
-fn report(v: &Verdict, format: Format) -> Document {
-    let json = serde_json::to_value(v).unwrap_or(Value::Null);
-    let mut r = Document { json, ..Document::default() };
-    match format {
-        Format::Csv => {
-            let mut t = Table::new(&["verdict", "variant", "reason"]);
-            for reason in &v.reasons {
-                t.push(vec![json!(v.verdict.name()), json!(v.variant), json!(reason)]);
-            }
-            r.tables.push(t);
-            return r;
-        }
-        Format::Table => {
-            let text = format!("  {}  ", banner(v));
-            let bar = "━".repeat(text.chars().count());
-            let mut title = format!("┏{bar}┓\n┃{text}┃\n┗{bar}┛\n");
-            for reason in &v.reasons {
-                title += &format!("  • {reason}\n");
-            }
-            r.title = Some(title);
-        }
-        _ => {
-            r.title = Some(format!("Verdict: {}", banner(v)));
-            r.notes = v.reasons.clone();
-        }
-    }
-    let units: Vec<String> = v.units.iter().map(|u| format!("{} {}", u.variant, u.units)).collect();
-    r.fields = vec![
-        ("experiment".into(), json!(v.experiment)),
-        ("status".into(), json!(v.status.name())),
-        ("primary".into(), json!(v.primary)),
-        ("method".into(), json!(format!("{:?}", v.method).to_lowercase())),
-        ("alpha".into(), json!(v.alpha)),
-        ("units".into(), json!(units.join(", "))),
-        ("exit code".into(), json!(v.exit_code)),
-    ];
-    let mut t = Table::new(&["variant", "lift", "interval", "p (adjusted)", "chance to win", "guardrails", "eligible"]);
-    for c in &v.candidates {
-        let guards: Vec<String> = c
-            .guardrails
-            .iter()
-            .map(|g| match (g.measured, g.ok) {
-                (false, _) => format!("{} not measured", g.metric),
-                (true, ok) => {
-                    format!("{} {} {}", g.metric, signed_percent(g.worst_case), if ok { "ok" } else { "BROKEN" })
-                }
-            })
-            .collect();
-        t.push(vec![
-            json!(c.variant),
-            json!(signed_percent(c.lift)),
-            json!(format!("[{}, {}]", signed_percent(c.lift_ci_low), signed_percent(c.lift_ci_high))),
-            c.p_value_adjusted.map_or(Value::Null, |p| json!(p)),
-            c.chance_to_win.map_or(Value::Null, |p| json!(p)),
-            json!(if guards.is_empty() { "-".to_string() } else { guards.join("; ") }),
-            json!(if c.eligible { "yes" } else { "no" }),
-        ]);
-    }
-    if !t.rows.is_empty() {
-        r.tables.push(t.titled(format!("Treatments against control on {}", v.primary)));
-    }
-    r
 }

@@ -7,6 +7,9 @@ use super::{human, View};
 /// Writes `report`.
 pub fn render(report: &View, out: &mut dyn Write) -> io::Result<()> {
     let mut s = String::new();
+    if let Some(h) = &report.headline {
+        s += &format!("### {}: {}\n\n", escape(&h.label), escape(&h.text));
+    }
     if let Some(t) = &report.title {
         s += &format!("### {}\n\n", escape(t));
     }
@@ -27,7 +30,8 @@ pub fn render(report: &View, out: &mut dyn Write) -> io::Result<()> {
         }
         s.push('\n');
     }
-    for n in &report.notes {
+    let points = report.headline.iter().flat_map(|h| &h.points);
+    for n in points.chain(&report.notes) {
         s += &format!("> {}\n", escape(n));
     }
     out.write_all(s.trim_end().as_bytes())?;

@@ -103,6 +103,7 @@ impl Output for Document {
             fields: self.fields.clone(),
             tables: self.tables.clone(),
             notes: self.notes.clone(),
+            headline: None,
         }
     }
 }
@@ -133,10 +134,21 @@ impl Table {
 /// What people read of a result: a title, key/value fields, tables and notes.
 #[derive(Debug, Clone, Default)]
 pub struct View {
+    /// What must stand out first (a verdict): boxed in a terminal, a heading in Markdown.
+    pub headline: Option<Headline>,
     pub title: Option<String>,
     pub fields: Vec<(String, Value)>,
     pub tables: Vec<Table>,
     pub notes: Vec<String>,
+}
+
+/// A result's headline: `label` names it ("Verdict"), `text` is the answer,
+/// `points` the reasons for it.
+#[derive(Debug, Clone, Default)]
+pub struct Headline {
+    pub label: String,
+    pub text: String,
+    pub points: Vec<String>,
 }
 
 impl View {

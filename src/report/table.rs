@@ -10,6 +10,15 @@ use super::{human, View};
 /// Writes `report`.
 pub fn render(report: &View, out: &mut dyn Write) -> io::Result<()> {
     let mut s = String::new();
+    if let Some(h) = &report.headline {
+        let text = format!("  {}  ", crate::bounds::escape_lines(&h.text));
+        let bar = "━".repeat(text.chars().count());
+        s += &format!("┏{bar}┓\n┃{text}┃\n┗{bar}┛\n");
+        for p in &h.points {
+            s += &format!("  • {}\n", crate::bounds::escape_lines(p));
+        }
+        s.push('\n');
+    }
     if let Some(t) = &report.title {
         s += &format!("{}\n", crate::bounds::escape_lines(t));
     }

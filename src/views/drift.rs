@@ -163,7 +163,7 @@ impl Output for DriftReport {
                 "reference from a profile: PSI, moments and categories are exact; KS and W1 are approximate".into(),
             );
         }
-        View { title: Some("Drift: current vs reference".into()), fields, tables: vec![t], notes }
+        View { title: Some("Drift: current vs reference".into()), fields, tables: vec![t], notes, headline: None }
     }
 
     fn samples(&self) -> Option<Vec<Sample>> {

@@ -46,5 +46,6 @@ fn view(e: &Explanation) -> View {
         fields,
         tables: vec![table.titled("ranges")],
         notes: vec![e.reason.clone()],
+        headline: None,
     }
 }

@@ -6,3 +6,4 @@
 pub mod drift;
 pub mod explain;
 pub mod readout;
+pub mod verdict;

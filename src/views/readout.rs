@@ -313,7 +313,7 @@ pub fn analysis_view(a: &Analysis) -> View {
             }
         }
     }
-    View { title: Some(format!("experiment {}", a.experiment)), fields, tables, notes }
+    View { title: Some(format!("experiment {}", a.experiment)), fields, tables, notes, headline: None }
 }
 
 /// One metric's table: its judging test's figures only, headed by what they are.
