@@ -1,18 +1,14 @@
 //! `abx test`: hypothesis tests from summary numbers typed by hand.
 
 use clap::{Args, Subcommand};
-use serde_json::{json, Map, Value};
 
 use super::util::usage;
 use super::Ctx;
+use crate::analysis::calculators::{self, Settings};
 use crate::error::Result;
 use crate::exit::ExitStatus;
-use crate::numfmt::{json_number, sig_or_infinity};
-use crate::report::{Document, Format, Table};
-use crate::stats::htest::{
-    chi2_goodness_of_fit, chi2_independence, two_means, two_proportions, Counts, RelativeCi, Summary,
-};
-use crate::stats::multiple::{adjust, Correction};
+use crate::report::Format;
+use crate::stats::htest::{Counts, RelativeCi, Summary};
 use crate::stats::Alternative;
 
 #[derive(Debug, Args)]
@@ -153,14 +149,6 @@ pub fn parse_summary(flag: &str, text: &str) -> Result<Summary> {
     Ok(Summary { n, mean, sd })
 }
 
-fn alternative_name(a: Alternative) -> &'static str {
-    match a {
-        Alternative::TwoSided => "two-sided",
-        Alternative::Greater => "greater",
-        Alternative::Less => "less",
-    }
-}
-
 pub fn run(args: &TestArgs, ctx: &Ctx) -> Result<ExitStatus> {
     match &args.kind {
         TestKind::Proportions(a) => run_proportions(a, ctx),
@@ -169,185 +157,25 @@ pub fn run(args: &TestArgs, ctx: &Ctx) -> Result<ExitStatus> {
     }
 }
 
-/// One comparison's figures, in output order.
-type Figures = Vec<(&'static str, f64)>;
-
-/// The report of several comparisons against one control: the first is also
-/// given at the top level (the contract's fields), all are in `comparisons`
-/// with Holm-adjusted p-values.
-fn comparisons_report(title: &str, figures: Vec<Figures>, opts: &Options, mut top: Map<String, Value>) -> Document {
-    let names: Vec<String> = match figures.len() {
-        1 => vec!["treatment".to_string()],
-        k => (1..=k).map(|i| format!("treatment_{i}")).collect(),
-    };
-    let p: Vec<f64> =
-        figures.iter().map(|f| f.iter().find(|(k, _)| *k == "p_value").map_or(f64::NAN, |x| x.1)).collect();
-    let p_holm = adjust(Correction::Holm, &p);
-    let mut list = Vec::new();
-    for (i, (name, f)) in names.iter().zip(&figures).enumerate() {
-        let mut o = Map::new();
-        o.insert("variant".into(), json!(name));
-        for (k, v) in f {
-            o.insert(k.to_string(), json_number(*v));
-        }
-        o.insert("p_value_holm".into(), json_number(p_holm[i]));
-        list.push(Value::Object(o));
-    }
-    if let Some(first) = figures.first() {
-        for (k, v) in first {
-            top.insert(k.to_string(), json_number(*v));
-        }
-    }
-    top.insert("alpha".into(), json!(opts.alpha));
-    top.insert("alternative".into(), json!(alternative_name(opts.alternative)));
-    top.insert(
-        "relative_ci".into(),
-        json!(match opts.relative_ci {
-            RelativeCi::Delta => "delta",
-            RelativeCi::Fieller => "fieller",
-        }),
-    );
-    top.insert("comparisons".into(), Value::Array(list));
-
-    // People get a compact table: estimates with their intervals in brackets.
-    let get = |f: &Figures, k: &str| f.iter().find(|(n, _)| *n == k).map_or(f64::NAN, |x| x.1);
-    let (control_key, treatment_key) = if figures.first().is_some_and(|f| f.iter().any(|(k, _)| *k == "rate_control")) {
-        ("rate_control", "rate_treatment")
-    } else {
-        ("mean_control", "mean_treatment")
-    };
-    let with_ci = |est: f64, lo: f64, hi: f64| {
-        format!("{} [{}, {}]", sig_or_infinity(est), sig_or_infinity(lo), sig_or_infinity(hi))
-    };
-    let mut cols = vec!["variant", control_key, treatment_key, "diff [CI]", "lift [CI]", "statistic", "p_value"];
-    if figures.len() > 1 {
-        cols.push("p_value_holm");
-    }
-    let mut table = Table::new(&cols);
-    for (i, (name, f)) in names.iter().zip(&figures).enumerate() {
-        let mut row = vec![
-            json!(name),
-            json_number(get(f, control_key)),
-            json_number(get(f, treatment_key)),
-            json!(with_ci(get(f, "diff"), get(f, "ci_low"), get(f, "ci_high"))),
-            json!(with_ci(get(f, "lift"), get(f, "lift_ci_low"), get(f, "lift_ci_high"))),
-            json_number(get(f, "statistic")),
-            json_number(get(f, "p_value")),
-        ];
-        if figures.len() > 1 {
-            row.push(json_number(p_holm[i]));
-        }
-        table.push(row);
-    }
-    let level = (1.0 - opts.alpha) * 100.0;
-    let mut notes = vec![format!(
-        "{} test, {}% CIs, relative lift CI by the {} method",
-        alternative_name(opts.alternative),
-        crate::numfmt::sig(level),
-        match opts.relative_ci {
-            RelativeCi::Delta => "delta",
-            RelativeCi::Fieller => "Fieller",
-        }
-    )];
-    if figures.len() > 1 {
-        notes.push("p_value_holm: Holm-adjusted across the treatments".into());
-    }
-    Document { title: Some(title.into()), tables: vec![table], notes, json: Value::Object(top), ..Document::default() }
+fn settings(o: &Options) -> Result<Settings> {
+    let alpha = super::util::open_fraction("--alpha", o.alpha)?;
+    Ok(Settings { alpha, alternative: o.alternative, relative_ci: o.relative_ci })
 }
 
 fn run_proportions(a: &ProportionsArgs, ctx: &Ctx) -> Result<ExitStatus> {
-    let o = &a.options;
-    super::util::open_fraction("--alpha", o.alpha)?;
+    let s = settings(&a.options)?;
     let control = parse_counts("--control", &a.control)?;
     let treatments = a.treatment.iter().map(|t| parse_counts("--treatment", t)).collect::<Result<Vec<_>>>()?;
-    let figures: Vec<Figures> = treatments
-        .iter()
-        .map(|t| {
-            let r = two_proportions(control, *t, o.alpha, o.alternative, o.relative_ci);
-            vec![
-                ("rate_control", control.rate()),
-                ("rate_treatment", t.rate()),
-                ("statistic", r.statistic),
-                ("p_value", r.p_value),
-                ("diff", r.diff),
-                ("ci_low", r.ci.low),
-                ("ci_high", r.ci.high),
-                ("lift", r.lift),
-                ("lift_ci_low", r.lift_ci.low),
-                ("lift_ci_high", r.lift_ci.high),
-                ("cohens_h", r.cohens_h),
-            ]
-        })
-        .collect();
-    let mut top = Map::new();
-    let mut title = "two-proportion z-test (pooled)".to_string();
-    if treatments.len() > 1 {
-        let mut arms = vec![control];
-        arms.extend(&treatments);
-        let chi = chi2_independence(&arms);
-        top.insert("chi2".into(), json_number(chi.statistic));
-        top.insert("chi2_p_value".into(), json_number(chi.p_value));
-        top.insert("dof".into(), json!(chi.dof as u64));
-        title = format!(
-            "two-proportion z-tests against control; chi-square over all {} arms: chi2 = {}, dof = {}, p = {}",
-            arms.len(),
-            crate::numfmt::sig(chi.statistic),
-            chi.dof,
-            crate::numfmt::sig(chi.p_value)
-        );
-    }
-    let report = comparisons_report(&title, figures, o, top);
-    ctx.emit(&report, Format::resolve(o.format, ctx.stdout_tty))?;
+    ctx.emit(&calculators::proportions(control, &treatments, s), Format::resolve(a.options.format, ctx.stdout_tty))?;
     Ok(ExitStatus::Ok)
 }
 
 fn run_means(a: &MeansArgs, ctx: &Ctx) -> Result<ExitStatus> {
-    let o = &a.options;
-    super::util::open_fraction("--alpha", o.alpha)?;
+    let s = settings(&a.options)?;
     let control = parse_summary("--control", &a.control)?;
     let treatments = a.treatment.iter().map(|t| parse_summary("--treatment", t)).collect::<Result<Vec<_>>>()?;
-    for t in &treatments {
-        // A test that cannot be computed is refused, never printed as p = 1 or 0.
-        if control.sd == 0.0 && t.sd == 0.0 {
-            return Err(usage(
-                "both arms have sd 0: a t-test needs variance in at least one of them (the difference is exact or meaningless)",
-            ));
-        }
-        let r = two_means(control, *t, o.alpha, a.equal_var, o.alternative, o.relative_ci);
-        if ![r.statistic, r.df, r.p_value, r.ci.low, r.ci.high].iter().all(|x| !x.is_nan())
-            || !r.statistic.is_finite()
-            || ![control.mean, t.mean, control.sd * control.sd, t.sd * t.sd].iter().all(|x| x.is_finite())
-        {
-            return Err(usage(
-                "the numbers are too large to test in double precision (a squared sd or a mean overflows); rescale them (for example to thousands)",
-            ));
-        }
-    }
-    let figures: Vec<Figures> = treatments
-        .iter()
-        .map(|t| {
-            let r = two_means(control, *t, o.alpha, a.equal_var, o.alternative, o.relative_ci);
-            vec![
-                ("mean_control", control.mean),
-                ("mean_treatment", t.mean),
-                ("statistic", r.statistic),
-                ("df", r.df),
-                ("p_value", r.p_value),
-                ("diff", r.diff),
-                ("ci_low", r.ci.low),
-                ("ci_high", r.ci.high),
-                ("lift", r.lift),
-                ("lift_ci_low", r.lift_ci.low),
-                ("lift_ci_high", r.lift_ci.high),
-                ("cohens_d", r.cohens_d),
-            ]
-        })
-        .collect();
-    let mut top = Map::new();
-    top.insert("equal_var".into(), json!(a.equal_var));
-    let title = if a.equal_var { "Student's t-test (pooled variance)" } else { "Welch's t-test" };
-    let report = comparisons_report(title, figures, o, top);
-    ctx.emit(&report, Format::resolve(o.format, ctx.stdout_tty))?;
+    let test = calculators::means(control, &treatments, a.equal_var, s).map_err(usage)?;
+    ctx.emit(&test, Format::resolve(a.options.format, ctx.stdout_tty))?;
     Ok(ExitStatus::Ok)
 }
 
@@ -387,34 +215,6 @@ fn run_srm(a: &SrmArgs, ctx: &Ctx) -> Result<ExitStatus> {
     if total == 0.0 {
         return Err(usage(format!("--observed {}: there are no units", a.observed)));
     }
-    let chi = chi2_goodness_of_fit(&observed, &weights);
-    let mut table = Table::new(&["variant", "observed", "share", "planned"]);
-    for (i, (o, w)) in observed.iter().zip(&weights).enumerate() {
-        table.push(vec![json!(i + 1), json!(*o as u64), json_number(o / total), json_number(w / wsum)]);
-    }
-    let flagged = chi.p_value < 0.001;
-    let report = Document {
-        title: Some("sample ratio mismatch: chi-square goodness of fit".into()),
-        fields: vec![
-            ("statistic".into(), json_number(chi.statistic)),
-            ("dof".into(), json!(chi.dof as u64)),
-            ("p_value".into(), json_number(chi.p_value)),
-        ],
-        tables: vec![table],
-        notes: vec![if flagged {
-            "SRM: the split differs from the plan (p < 0.001); do not trust this experiment's results".into()
-        } else {
-            "no sample ratio mismatch at p < 0.001".into()
-        }],
-        json: json!({
-            "statistic": json_number(chi.statistic),
-            "p_value": json_number(chi.p_value),
-            "dof": chi.dof as u64,
-            "srm": flagged,
-            "observed": observed,
-            "expected_share": weights.iter().map(|w| w / wsum).collect::<Vec<_>>(),
-        }),
-    };
-    ctx.emit(&report, Format::resolve(a.format, ctx.stdout_tty))?;
+    ctx.emit(&calculators::srm(&observed, &weights), Format::resolve(a.format, ctx.stdout_tty))?;
     Ok(ExitStatus::Ok)
 }

@@ -44,6 +44,21 @@ fn every_command_as_json() {
         "test_means_json",
         &["test", "means", "--control", "1000,5.1,2.0", "--treatment", "1000,5.3,2.1", "--format", "json"],
     );
+    pin(
+        "test_proportions_three_arms_json",
+        &[
+            "test",
+            "proportions",
+            "--control",
+            "480/10000",
+            "--treatment",
+            "552/10000",
+            "--treatment",
+            "530/10000",
+            "--format",
+            "json",
+        ],
+    );
     pin("test_srm_json", &["test", "srm", "--observed", "5000,5200", "--weights", "1,1", "--format", "json"]);
     pin("usage_error", &["analyze", "-e", exp]);
 }
@@ -54,5 +69,12 @@ fn every_renderer_of_one_result() {
     let units = "fixtures/analyze/followup_timing_units.csv";
     for format in ["table", "json", "csv", "markdown", "prometheus"] {
         pin(&format!("analyze_as_{format}"), &["analyze", "-e", exp, "--data", units, "--format", format]);
+    }
+    // A result with a headline (boxed in a terminal table, a heading in Markdown).
+    for format in ["table", "csv", "markdown"] {
+        pin(
+            &format!("verdict_as_{format}"),
+            &["verdict", "-e", exp, "--data", units, "--as-of", "2026-01-01", "--format", format],
+        );
     }
 }
