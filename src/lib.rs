@@ -14,6 +14,7 @@ pub mod bounds;
 #[cfg(feature = "cli")]
 pub mod cmd;
 pub mod data;
+pub mod design;
 pub mod drift;
 pub mod error;
 pub mod exit;
