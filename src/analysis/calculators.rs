@@ -112,7 +112,7 @@ fn compared(figures: Vec<Figures>) -> Vec<Compared> {
 
 fn two_sample(settings: Settings, figures: Vec<Figures>, title: String, rates: bool) -> TwoSampleTest {
     let comparisons = compared(figures);
-    let first = comparisons.first().map(|c| c.figures.clone()).unwrap_or_else(|| nothing());
+    let first = comparisons.first().map(|c| c.figures.clone()).unwrap_or_else(nothing);
     TwoSampleTest {
         equal_var: None,
         chi2: None,

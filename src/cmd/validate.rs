@@ -4,13 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use serde_json::{json, Value};
 
 use super::Ctx;
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
-use crate::experiment::{self, Diagnostic, Experiment, InvalidExperiment, LoadError};
-use crate::report::{Document, Format, Table};
+use crate::experiment::checked::{Checked, FileCheck, Problem};
+use crate::experiment::{self, Experiment, InvalidExperiment, LoadError};
+use crate::report::Format;
 
 #[derive(Debug, Args)]
 #[command(
@@ -42,67 +42,34 @@ fn check(path: &Path) -> Outcome {
     }
 }
 
-fn problem_json(d: &Diagnostic) -> Value {
-    json!({"line": d.pos.line, "column": d.pos.col, "message": d.message, "help": d.help})
-}
-
 pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<ExitStatus> {
-    let mut table = Table::new(&["file", "experiment", "variants", "metrics", "result"]);
     let mut files = Vec::new();
-    let mut bad_files = 0;
-    let mut problems = 0;
     let mut stderr = Vec::new();
     for path in &args.files {
-        let shown = path.display().to_string();
-        match check(path) {
-            Outcome::Valid(e) => {
-                table.push(vec![
-                    json!(shown),
-                    json!(e.name),
-                    json!(e.variants.len()),
-                    json!(e.metrics.len()),
-                    json!("ok"),
-                ]);
-                files.push(json!({"file": shown, "valid": true, "experiment": e.name, "problems": []}));
-            }
+        let file = path.display().to_string();
+        files.push(match check(path) {
+            Outcome::Valid(e) => FileCheck {
+                file,
+                valid: true,
+                experiment: Some(e.name.clone()),
+                problems: Vec::new(),
+                counts: Some((e.variants.len(), e.metrics.len())),
+                unreadable: false,
+            },
             Outcome::Invalid(err) => {
-                bad_files += 1;
-                problems += err.diagnostics.len();
                 let _ = writeln!(stderr, "{}", err.render(ctx.style()));
-                let n = err.diagnostics.len();
-                table.push(vec![
-                    json!(shown),
-                    Value::Null,
-                    Value::Null,
-                    Value::Null,
-                    json!(format!("{n} problem{}", if n == 1 { "" } else { "s" })),
-                ]);
-                files.push(json!({"file": shown, "valid": false, "experiment": null,
-                    "problems": err.diagnostics.iter().map(problem_json).collect::<Vec<_>>()}));
+                let problems = err.diagnostics.iter().map(Problem::from).collect();
+                FileCheck { file, valid: false, experiment: None, problems, counts: None, unreadable: false }
             }
-            Outcome::Unreadable(msg) => {
-                bad_files += 1;
-                problems += 1;
-                let _ = writeln!(stderr, "error: {msg}\n");
-                table.push(vec![json!(shown), Value::Null, Value::Null, Value::Null, json!("unreadable")]);
-                files.push(json!({"file": shown, "valid": false, "experiment": null,
-                    "problems": [{"line": null, "column": null, "message": msg, "help": null}]}));
+            Outcome::Unreadable(message) => {
+                let _ = writeln!(stderr, "error: {message}\n");
+                let problems = vec![Problem { line: None, column: None, message, help: None }];
+                FileCheck { file, valid: false, experiment: None, problems, counts: None, unreadable: true }
             }
-        }
+        });
     }
     let _ = std::io::stderr().write_all(&stderr);
-    let mut report =
-        Document { json: json!({"valid": bad_files == 0, "files": files}), tables: vec![table], ..Document::default() };
-    let n = args.files.len();
-    report.notes.push(if bad_files == 0 {
-        format!("{n} file{} valid", if n == 1 { "" } else { "s" })
-    } else {
-        format!(
-            "{bad_files} of {n} file{} invalid, {problems} problem{}",
-            if n == 1 { "" } else { "s" },
-            if problems == 1 { "" } else { "s" }
-        )
-    });
-    ctx.emit(&report, Format::resolve(args.format, ctx.stdout_tty))?;
-    Ok(if bad_files == 0 { ExitStatus::Ok } else { ExitStatus::Usage })
+    let checked = Checked { valid: files.iter().all(|f| f.valid), files };
+    ctx.emit(&checked, Format::resolve(args.format, ctx.stdout_tty))?;
+    Ok(if checked.valid { ExitStatus::Ok } else { ExitStatus::Usage })
 }

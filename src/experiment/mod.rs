@@ -2,6 +2,7 @@
 //! [`Experiment`]; its errors are its own ([`LoadError`], [`InvalidExperiment`]),
 //! and it imports nothing of abx but the bounds on what it reads.
 
+pub mod checked;
 pub mod diag;
 pub mod edit;
 pub mod model;

@@ -4,6 +4,7 @@
 //! the results' types and their JSON (serde) are in the domain modules.
 
 pub mod calculators;
+pub mod checked;
 pub mod design;
 pub mod drift;
 pub mod explain;
