@@ -4,13 +4,12 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
 
 use super::Ctx;
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::fsutil::write_atomic;
-use crate::report::{Document, Format};
+use crate::report::Format;
 
 /// The scaffolded experiment, with every field commented.
 pub const TEMPLATE: &str = include_str!("../../templates/example.yaml");
@@ -50,12 +49,7 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<ExitStatus> {
             out.flush()?;
         }
         Some(format) => {
-            let report = Document {
-                fields: vec![("created".into(), json!(shown))],
-                json: json!({"created": shown}),
-                ..Document::default()
-            };
-            ctx.emit(&report, format)?;
+            ctx.emit(&crate::views::created::Created { created: shown.clone() }, format)?;
         }
     }
     ctx.info(&format!("created {shown}; check it with `abx validate {shown}`"));

@@ -7,7 +7,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use serde_json::{json, Value};
 
 use super::util::usage;
 use super::Ctx;
@@ -18,8 +17,8 @@ use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::experiment::{self, Experiment, MetricKind};
 use crate::numfmt::sig;
-use crate::report::{Document, Format, Table};
-use crate::sim::{self, MetricModel, Rate, Study, StudyResult};
+use crate::report::Format;
+use crate::sim::{self, MetricModel, Study};
 
 #[derive(Debug, Args)]
 #[command(
@@ -209,10 +208,9 @@ pub fn run(args: &SimulateArgs, ctx: &Ctx) -> Result<ExitStatus> {
             } else {
                 args.method.clone()
             };
-            let study = Study { runs, units: args.units, days: args.peek, seed: args.seed, methods };
+            let study = Study { aa: args.aa, runs, units: args.units, days: args.peek, seed: args.seed, methods };
             let result = sim::study(&exp, &models, &study);
-            let format = Format::resolve(args.format, ctx.stdout_tty);
-            ctx.emit(&study_report(&result, args.aa), format)?;
+            ctx.emit(&result, Format::resolve(args.format, ctx.stdout_tty))?;
             Ok(ExitStatus::Ok)
         }
         (None, None) => Err(usage(
@@ -289,59 +287,4 @@ fn generate(
         ctx.info(&format!("wrote {} units of {} to {} (seed {})", units.len(), exp.name, out.display(), args.seed));
     }
     Ok(ExitStatus::Ok)
-}
-
-fn rate_cells(r: &Rate) -> Vec<Value> {
-    vec![
-        json!(format!("{}%", sig(r.rate * 100.0))),
-        json!(format!("[{:.2}%, {:.2}%]", r.ci_low * 100.0, r.ci_high * 100.0)),
-    ]
-}
-
-fn study_report(r: &StudyResult, aa: bool) -> Document {
-    let json = serde_json::to_value(r).unwrap_or(Value::Null);
-    let kind = if aa { "A/A" } else { "simulated" };
-    let looks = if r.looks > 1 { format!(", {} daily looks", r.looks) } else { String::new() };
-    let mut rep = Document {
-        title: Some(format!(
-            "{} {kind} experiments of {}: {} units each{looks}, seed {}",
-            r.runs, r.experiment, r.units, r.seed
-        )),
-        json,
-        ..Document::default()
-    };
-    let lifts: Vec<String> =
-        r.true_lifts.iter().map(|(v, l)| format!("{v} {}", crate::numfmt::signed_percent(*l))).collect();
-    rep.fields = vec![
-        ("primary".into(), json!(r.primary)),
-        ("true lift".into(), json!(lifts.join(", "))),
-        ("alpha".into(), json!(r.alpha)),
-    ];
-    let rate = if aa { "false positives" } else { "significant" };
-    let mut cols = vec!["method".to_string()];
-    let any = if r.looks > 1 { " (any look)" } else { "" };
-    cols.extend([format!("{rate}{any}"), "95% CI".into()]);
-    if r.looks > 1 {
-        cols.extend([format!("{rate} (last look)"), "95% CI".into()]);
-    }
-    cols.extend(["promoted".to_string(), "95% CI".into(), "lift CI coverage".into(), "95% CI".into()]);
-    let mut t = Table { title: None, columns: cols, rows: Vec::new() };
-    for m in &r.methods {
-        let mut row = vec![json!(format!("{:?}", m.method).to_lowercase())];
-        row.extend(rate_cells(&m.significant));
-        if r.looks > 1 {
-            row.extend(rate_cells(&m.significant_at_end));
-        }
-        row.extend(rate_cells(&m.promoted));
-        row.extend(rate_cells(&m.lift_coverage));
-        t.push(row);
-    }
-    rep.tables.push(t);
-    rep.notes.push(format!(
-        "difference CI coverage (Welch / z, all methods): {}% [{:.2}%, {:.2}%]",
-        sig(r.diff_coverage.rate * 100.0),
-        r.diff_coverage.ci_low * 100.0,
-        r.diff_coverage.ci_high * 100.0
-    ));
-    rep
 }

@@ -79,35 +79,6 @@ pub fn render<T: Output + ?Sized>(result: &T, format: Format, out: &mut dyn Writ
     }
 }
 
-/// A result given by hand as its view and its JSON document: for results
-/// that have no type of their own yet.
-#[derive(Debug, Clone, Default)]
-pub struct Document {
-    pub title: Option<String>,
-    pub fields: Vec<(String, Value)>,
-    pub tables: Vec<Table>,
-    pub notes: Vec<String>,
-    pub json: Value,
-}
-
-impl Serialize for Document {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.json.serialize(s)
-    }
-}
-
-impl Output for Document {
-    fn view(&self) -> View {
-        View {
-            title: self.title.clone(),
-            fields: self.fields.clone(),
-            tables: self.tables.clone(),
-            notes: self.notes.clone(),
-            headline: None,
-        }
-    }
-}
-
 /// A table of cells; cells are JSON values so that every format can type them.
 #[derive(Debug, Clone, Default)]
 pub struct Table {

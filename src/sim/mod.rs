@@ -173,6 +173,8 @@ pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
 /// A simulation study's settings.
 #[derive(Debug, Clone)]
 pub struct Study {
+    /// An A/A study (for the words of its report: the models carry the lifts).
+    pub aa: bool,
     pub runs: u64,
     pub units: u64,
     /// Looks at the data: after each of `days` equal days of arrivals (1: once at the end).
@@ -233,6 +235,9 @@ pub struct StudyResult {
     /// Treatment x run pairs whose absolute-difference interval (Welch / z) holds the true difference.
     pub diff_coverage: Rate,
     pub methods: Vec<MethodResult>,
+    /// An A/A study: every lift is 0, so "significant" counts false positives.
+    #[serde(skip)]
+    pub aa: bool,
 }
 
 #[derive(Default, Clone)]
@@ -267,6 +272,7 @@ pub fn study(exp: &Experiment, models: &[MetricModel], s: &Study) -> StudyResult
         pairs += p;
     }
     StudyResult {
+        aa: s.aa,
         experiment: exp.name.clone(),
         runs: s.runs,
         units: s.units,

@@ -5,8 +5,10 @@
 
 pub mod calculators;
 pub mod checked;
+pub mod created;
 pub mod design;
 pub mod drift;
 pub mod explain;
 pub mod readout;
+pub mod study;
 pub mod verdict;

@@ -302,7 +302,7 @@ fn load(name: &str) -> abx::experiment::Experiment {
 fn aa_false_positive_rate_is_alpha() {
     let exp = load(TWO);
     let models = sim::models(&exp, &Default::default(), &Default::default(), &Default::default());
-    let s = Study { runs: 2000, units: 4000, days: 1, seed: 11, methods: vec![Method::Frequentist] };
+    let s = Study { aa: true, runs: 2000, units: 4000, days: 1, seed: 11, methods: vec![Method::Frequentist] };
     let r = sim::study(&exp, &models, &s);
     let fp = r.methods[0].significant.rate;
     // 2000 runs: the binomial sd at 5% is 0.49%, so ±3 sd.
@@ -316,8 +316,14 @@ fn aa_false_positive_rate_is_alpha() {
 fn peeking_inflates_frequentist_but_not_sequential() {
     let exp = load(TWO);
     let models = sim::models(&exp, &Default::default(), &Default::default(), &Default::default());
-    let s =
-        Study { runs: 1000, units: 14000, days: 14, seed: 12, methods: vec![Method::Frequentist, Method::Sequential] };
+    let s = Study {
+        aa: true,
+        runs: 1000,
+        units: 14000,
+        days: 14,
+        seed: 12,
+        methods: vec![Method::Frequentist, Method::Sequential],
+    };
     let r = sim::study(&exp, &models, &s);
     let (naive, seq) = (r.methods[0].significant.rate, r.methods[1].significant.rate);
     assert!(naive > 0.12, "naive peeking over 14 looks: {naive}");
@@ -329,8 +335,14 @@ fn intervals_cover_known_effects() {
     let exp = load(TWO);
     let lifts = [("conversion".to_string(), 0.2), ("latency_ms".to_string(), -0.05)].into_iter().collect();
     let models = sim::models(&exp, &Default::default(), &lifts, &Default::default());
-    let s =
-        Study { runs: 2000, units: 8000, days: 1, seed: 13, methods: vec![Method::Frequentist, Method::Sequential] };
+    let s = Study {
+        aa: false,
+        runs: 2000,
+        units: 8000,
+        days: 1,
+        seed: 13,
+        methods: vec![Method::Frequentist, Method::Sequential],
+    };
     let r = sim::study(&exp, &models, &s);
     assert!((0.935..=0.965).contains(&r.methods[0].lift_coverage.rate), "{:?}", r.methods[0].lift_coverage);
     assert!((0.935..=0.965).contains(&r.diff_coverage.rate), "{:?}", r.diff_coverage);
