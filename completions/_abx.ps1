@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             [CompletionResult]::new('power', 'power', [CompletionResultType]::ParameterValue, 'Sample size, power or minimum detectable effect for an experiment')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Hypothesis tests from summary numbers: proportions, means, sample ratio')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page of abx, or of one command (roff)')
             break
         }
         'abx;validate' {
@@ -267,6 +268,13 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             break
         }
         'abx;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'abx;man' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

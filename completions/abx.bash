@@ -31,6 +31,9 @@ _abx() {
             abx,init)
                 cmd="abx__subcmd__init"
                 ;;
+            abx,man)
+                cmd="abx__subcmd__man"
+                ;;
             abx,power)
                 cmd="abx__subcmd__power"
                 ;;
@@ -68,7 +71,7 @@ _abx() {
 
     case "${cmd}" in
         abx)
-            opts="-h -V --help --version validate init assign analyze verdict simulate drift power test completions"
+            opts="-h -V --help --version validate init assign analyze verdict simulate drift power test completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -304,6 +307,20 @@ _abx() {
                     COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        abx__subcmd__man)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -36,6 +36,7 @@ complete -c abx -n "__fish_abx_needs_command" -f -a "drift" -d 'Detect drift bet
 complete -c abx -n "__fish_abx_needs_command" -f -a "power" -d 'Sample size, power or minimum detectable effect for an experiment'
 complete -c abx -n "__fish_abx_needs_command" -f -a "test" -d 'Hypothesis tests from summary numbers: proportions, means, sample ratio'
 complete -c abx -n "__fish_abx_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c abx -n "__fish_abx_needs_command" -f -a "man" -d 'Print the manual page of abx, or of one command (roff)'
 complete -c abx -n "__fish_abx_using_subcommand validate" -s f -l format -d 'Output format of the summary [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
@@ -243,3 +244,5 @@ complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c abx -n "__fish_abx_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand man" -s h -l help -d 'Print help'
+complete -c abx -n "__fish_abx_using_subcommand man" -s V -l version -d 'Print version'

@@ -125,7 +125,9 @@ pub fn available_memory() -> Option<u64> {
     let system = kib("/proc/meminfo", "MemAvailable:");
     let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit writes the struct it is given.
-    let limited = unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) } == 0 && limit.rlim_cur != libc::RLIM_INFINITY;
+    #[allow(unsafe_code)]
+    let got = unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) } == 0;
+    let limited = got && limit.rlim_cur != libc::RLIM_INFINITY;
     let under_limit = if limited {
         let used = kib("/proc/self/status", "VmSize:").unwrap_or(0);
         Some(limit.rlim_cur.saturating_sub(used))

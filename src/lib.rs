@@ -1,12 +1,19 @@
 //! abx: a command-line toolkit for online experiments (A/B tests).
 //!
+//! Dependencies point one way, down this list: a command parses its flags,
+//! calls the domain, and hands the result to `report`, which renders it
+//! through its view; the domain never imports `cmd`, `report` or `views`.
+//!
+//! - [`cmd`]: one module per subcommand (behind the default `cli` feature);
+//! - [`views`]: how each result reads in each format ([`report::Output`]);
+//! - [`report`]: the formats, one file each;
+//! - [`analysis`], [`design`], [`drift`], [`sim`], [`assign`]: the domain:
+//!   readouts and verdicts, designs, drift, simulations, bucketing;
 //! - [`experiment`]: experiment files (the only code that touches YAML);
-//! - [`assign`]: hashing and bucketing;
-//! - [`data`]: reading input data;
-//! - [`analysis`]: readouts and the verdict, from sufficient statistics;
-//! - [`sim`]: synthetic experiments and simulation studies;
-//! - [`report`]: one renderer per output format;
-//! - [`cmd`]: one module per subcommand.
+//! - [`data`]: reading input data (the only polars code);
+//! - [`stats`]: pure numerics;
+//! - [`numfmt`], [`bounds`], [`exit`], [`error`], [`fsutil`]: numbers for
+//!   people, input limits, exit statuses, typed errors, atomic writes.
 
 pub mod analysis;
 pub mod assign;

@@ -18,6 +18,7 @@ fn main() {
     // which abx reports after removing the temporary file.
     #[cfg(unix)]
     // SAFETY: setting a signal's disposition to SIG_IGN before any thread starts.
+    #[allow(unsafe_code)]
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }

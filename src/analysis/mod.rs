@@ -2,8 +2,9 @@
 //! metric's per-variant figures, each treatment's comparison with control
 //! (contract fields plus GrowthBook's relative effect), the judgement of
 //! each comparison by the method's one test, corrections, and the
-//! sample-ratio check. No I/O: `abx analyze`, `abx verdict` and
-//! `abx simulate` feed it from `src/data/`.
+//! sample-ratio check, from sufficient statistics (no I/O). `readout` reads
+//! an experiment's input through `src/data/` into them; `verdict` decides on
+//! a readout; `calculators` are `abx test`'s tests from summary numbers.
 //!
 //! Every comparison is judged by one test, named in its `test` field: the
 //! mark a readout shows, the p-value (or chance to win) beside it and the

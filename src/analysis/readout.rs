@@ -198,7 +198,7 @@ fn summary_metrics(exp: &Experiment) -> Vec<SummaryMetric> {
 }
 
 /// Reads a --summary file (or stdin).
-fn summary_rows(exp: &Experiment, summary: &std::path::Path, hooks: &Hooks) -> Result<(SummaryRows, String)> {
+fn summary_rows(exp: &Experiment, summary: &std::path::Path, hooks: &Hooks<'_>) -> Result<(SummaryRows, String)> {
     let (reader, name) = crate::data::open_input(summary)?;
     let rows = read_summary(reader, &name, &summary_metrics(exp))?;
     let mut other: Vec<&str> = rows.keys().map(|(_, m)| m.as_str()).filter(|m| exp.metric(m).is_none()).collect();
@@ -247,7 +247,7 @@ fn reduce_data(
     exp: &Experiment,
     data: &std::path::Path,
     lenient: bool,
-    hooks: &Hooks,
+    hooks: &Hooks<'_>,
 ) -> Result<(Reduced, String)> {
     if by.len() > 3 {
         return Err(AbxError::Usage("--by takes at most 3 columns".into()));
@@ -290,7 +290,7 @@ fn reduce_data(
 /// The units per variant in the input, whatever it holds: what a verdict
 /// the lifecycle decides reports. Variants of the experiment in file order,
 /// then any others the data has.
-pub fn units_per_variant(src: &Source, exp: &Experiment, hooks: &Hooks) -> Result<Vec<(String, u64)>> {
+pub fn units_per_variant(src: &Source, exp: &Experiment, hooks: &Hooks<'_>) -> Result<Vec<(String, u64)>> {
     let mut found: Vec<(String, u64)> = Vec::new();
     let mut add = |v: &str, n: u64| match found.iter_mut().find(|f| f.0 == v) {
         Some(f) => f.1 += n,
@@ -329,7 +329,7 @@ pub fn units_per_variant(src: &Source, exp: &Experiment, hooks: &Hooks) -> Resul
 
 /// Reads the input named by `args` and analyses it: the readout that
 /// `abx analyze` prints (and `abx verdict` decides on).
-pub fn readout(src: &Source, by: &[String], opts: &Options, exp: &Experiment, hooks: &Hooks) -> Result<Readout> {
+pub fn readout(src: &Source, by: &[String], opts: &Options, exp: &Experiment, hooks: &Hooks<'_>) -> Result<Readout> {
     if exp.metrics.is_empty() {
         return Err(AbxError::input(
             src.experiment.display().to_string(),
@@ -375,7 +375,7 @@ fn from_reduced(
     ignore_unknown: bool,
     by: &[String],
     opts: &Options,
-    hooks: &Hooks,
+    hooks: &Hooks<'_>,
 ) -> Result<Readout> {
     let mut overall: HashMap<(String, String), Moments> = HashMap::new();
     let mut units: HashMap<String, u64> = HashMap::new();

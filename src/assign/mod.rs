@@ -165,6 +165,31 @@ impl Bucketer {
     }
 }
 
+/// One experiment as it assigns: its name, its bucketing, its file.
+pub struct Assigner {
+    pub name: String,
+    pub bucketer: Bucketer,
+    pub exp: Experiment,
+}
+
+impl Assigner {
+    pub fn new(exp: Experiment) -> Assigner {
+        Assigner { name: exp.name.clone(), bucketer: Bucketer::new(&exp), exp }
+    }
+}
+
+/// A unit's variant in one experiment (None: not exposed) and its point x.
+pub type Assigned = (Option<usize>, f64);
+
+/// Assigns one unit in every experiment of `exps` into `results`;
+/// `eligible(k)` tells whether the unit passes experiment k's targeting.
+pub fn assign_into(exps: &[Assigner], results: &mut Vec<Assigned>, unit: &[u8], eligible: impl Fn(usize) -> bool) {
+    results.clear();
+    for (k, e) in exps.iter().enumerate() {
+        results.push(if eligible(k) { e.bucketer.assign(unit) } else { (None, e.bucketer.point(unit)) });
+    }
+}
+
 /// Why an experiment exposes no unit now (draft, stopped), if it does not.
 pub fn not_live(e: &Experiment) -> Option<String> {
     match e.status() {

@@ -4,44 +4,27 @@
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde_json::json;
 
 use super::{Ctx, Spinner};
 use crate::assign::explain::Explanations;
-use crate::assign::{bucket_of, not_live, targeting, Bucketer};
+use crate::assign::{assign_into, not_live, targeting, Assigned, Assigner, Bucketer};
 use crate::data::lines::{lines, Chunk, LineChunker};
 use crate::data::open_input;
 use crate::data::pipeline::{self, Encoded, HeadFirst};
 use crate::data::records::CsvBatches;
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
-use crate::experiment::{self, Experiment, LoadError};
-use crate::report::{
-    self, csv::may_need_quotes, csv::write_field, json::write_str, markdown::write_cell, Format, Table, View,
-};
+use crate::experiment::Experiment;
+use crate::report::rows::{Column, RowEncoder, RowFormat};
+use crate::report::{self, csv::may_need_quotes, Format, Table, View};
 
 /// Bytes per chunk of input lines, and chunks per parallel batch: three
 /// batches in flight keep memory to a few MiB whatever the input size.
 const CHUNK_BYTES: usize = 64 * 1024;
 const BATCH_CHUNKS: usize = 32;
 const CSV_CHUNK_ROWS: usize = 2048;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AssignFormat {
-    /// `unit,variant` with a header (the default)
-    Csv,
-    /// Tab-separated, with a header
-    Tsv,
-    /// One JSON object per line: unit, variant, bucket and the variant's params
-    Jsonl,
-    /// One JSON array of the jsonl objects
-    Json,
-    /// A Markdown table
-    Markdown,
-    /// An aligned table (with --id or --explain only)
-    Table,
-}
 
 #[derive(Debug, Args)]
 #[command(
@@ -74,7 +57,7 @@ pub struct AssignArgs {
     pub id_column: String,
     /// Output format [default: csv; with --explain, table on a terminal, else json]
     #[arg(long, short = 'f', value_enum)]
-    pub format: Option<AssignFormat>,
+    pub format: Option<RowFormat>,
     /// Show the hash input, x, the ranges and why each unit landed where it did
     #[arg(long)]
     pub explain: bool,
@@ -86,221 +69,25 @@ pub struct AssignArgs {
     pub no_header: bool,
 }
 
-/// One experiment's output, with each variant's cells encoded once.
-struct ExpOut {
-    name: String,
-    bucketer: Bucketer,
-    exp: Experiment,
-    csv: Vec<Vec<u8>>,
-    tsv: Vec<Vec<u8>>,
-    json_name: Vec<Vec<u8>>,
-    json_params: Vec<Vec<u8>>,
-    md: Vec<Vec<u8>>,
-    json_key: Vec<u8>,
+/// The experiments assigned, and the encoder of their rows.
+struct Encoder {
+    rows: RowEncoder,
+    exps: Vec<Assigner>,
 }
 
-impl ExpOut {
-    fn new(exp: Experiment) -> Self {
-        let enc = |f: &dyn Fn(&mut Vec<u8>, &[u8])| -> Vec<Vec<u8>> {
-            exp.variants
-                .iter()
-                .map(|v| {
-                    let mut b = Vec::new();
-                    f(&mut b, v.name.as_bytes());
-                    b
-                })
-                .collect()
-        };
-        let csv = enc(&|b, s| write_field(b, s, b','));
-        let tsv = enc(&|b, s| write_field(b, s, b'\t'));
-        let json_name = enc(&|b, s| write_str(b, s));
-        let md = enc(&|b, s| write_cell(b, s));
-        let json_params =
-            exp.variants.iter().map(|v| serde_json::to_vec(&v.params).unwrap_or_else(|_| b"{}".to_vec())).collect();
-        let mut json_key = Vec::new();
-        write_str(&mut json_key, exp.name.as_bytes());
-        json_key.push(b':');
-        ExpOut {
-            name: exp.name.clone(),
-            bucketer: Bucketer::new(&exp),
-            exp,
-            csv,
-            tsv,
-            json_name,
-            json_params,
-            md,
-            json_key,
-        }
+impl std::ops::Deref for Encoder {
+    type Target = RowEncoder;
+    fn deref(&self) -> &RowEncoder {
+        &self.rows
     }
 }
-
-/// Encodes rows in the chosen format.
-struct Encoder {
-    format: AssignFormat,
-    exps: Vec<ExpOut>,
-}
-
-type Assigned = (Option<usize>, f64);
 
 impl Encoder {
-    fn header(&self, out: &mut Vec<u8>, no_header: bool) {
-        let mut names: Vec<&str> = vec!["unit"];
-        if self.exps.len() == 1 {
-            names.push("variant");
-        } else {
-            names.extend(self.exps.iter().map(|e| e.name.as_str()));
-        }
-        match self.format {
-            AssignFormat::Json => out.extend_from_slice(b"["),
-            _ if no_header => {}
-            AssignFormat::Csv | AssignFormat::Tsv => {
-                let d = if self.format == AssignFormat::Csv { b',' } else { b'\t' };
-                for (i, n) in names.iter().enumerate() {
-                    if i > 0 {
-                        out.push(d);
-                    }
-                    write_field(out, n.as_bytes(), d);
-                }
-                out.push(b'\n');
-            }
-            AssignFormat::Markdown => {
-                out.push(b'|');
-                for n in &names {
-                    out.push(b' ');
-                    write_cell(out, n.as_bytes());
-                    out.extend_from_slice(b" |");
-                }
-                out.extend_from_slice(b"\n|");
-                out.extend_from_slice(" --- |".repeat(names.len()).as_bytes());
-                out.push(b'\n');
-            }
-            AssignFormat::Jsonl | AssignFormat::Table => {}
-        }
+    fn new(format: RowFormat, exps: Vec<Experiment>) -> Encoder {
+        let columns = exps.iter().map(Column::new).collect();
+        let exps = exps.into_iter().map(Assigner::new).collect();
+        Encoder { rows: RowEncoder { format, columns }, exps }
     }
-
-    fn footer(&self, out: &mut Vec<u8>) {
-        if self.format == AssignFormat::Json {
-            out.extend_from_slice(b"\n]\n");
-        }
-    }
-
-    /// Bytes before each row that the first row drops (JSON's comma).
-    fn leading(&self) -> usize {
-        usize::from(self.format == AssignFormat::Json)
-    }
-
-    fn json_object(&self, out: &mut Vec<u8>, e: &ExpOut, (v, x): Assigned) {
-        out.extend_from_slice(b"\"variant\":");
-        match v {
-            Some(i) => out.extend_from_slice(&e.json_name[i]),
-            None => out.extend_from_slice(b"null"),
-        }
-        out.extend_from_slice(b",\"bucket\":");
-        out.extend_from_slice(bucket_of(x).to_string().as_bytes());
-        out.extend_from_slice(b",\"params\":");
-        match v {
-            Some(i) => out.extend_from_slice(&e.json_params[i]),
-            None => out.extend_from_slice(b"null"),
-        }
-    }
-
-    /// The delimiter of csv and tsv.
-    fn delimiter(&self) -> u8 {
-        if self.format == AssignFormat::Tsv {
-            b'\t'
-        } else {
-            b','
-        }
-    }
-
-    /// Appends one row. `plain` promises that `unit` needs no CSV quoting
-    /// (checked once per chunk with [`may_need_quotes`]).
-    fn row(&self, out: &mut Vec<u8>, unit: &[u8], results: &[Assigned], plain: bool) {
-        match self.format {
-            AssignFormat::Csv | AssignFormat::Tsv => {
-                let (d, cells) = if self.format == AssignFormat::Csv { (b',', 0) } else { (b'\t', 1) };
-                if plain {
-                    out.extend_from_slice(unit);
-                } else {
-                    write_field(out, unit, d);
-                }
-                for (e, (v, _)) in self.exps.iter().zip(results) {
-                    out.push(d);
-                    if let Some(i) = v {
-                        out.extend_from_slice(if cells == 0 { &e.csv[*i] } else { &e.tsv[*i] });
-                    }
-                }
-                out.push(b'\n');
-            }
-            AssignFormat::Jsonl | AssignFormat::Json => {
-                if self.format == AssignFormat::Json {
-                    out.extend_from_slice(b",\n");
-                }
-                out.extend_from_slice(b"{\"unit\":");
-                write_str(out, unit);
-                if let ([e], [r]) = (&self.exps[..], results) {
-                    out.push(b',');
-                    self.json_object(out, e, *r);
-                } else {
-                    for (e, r) in self.exps.iter().zip(results) {
-                        out.push(b',');
-                        out.extend_from_slice(&e.json_key);
-                        out.push(b'{');
-                        self.json_object(out, e, *r);
-                        out.push(b'}');
-                    }
-                }
-                out.push(b'}');
-                if self.format == AssignFormat::Jsonl {
-                    out.push(b'\n');
-                }
-            }
-            AssignFormat::Markdown | AssignFormat::Table => {
-                out.extend_from_slice(b"| ");
-                write_cell(out, unit);
-                for (e, (v, _)) in self.exps.iter().zip(results) {
-                    out.extend_from_slice(b" | ");
-                    if let Some(i) = v {
-                        out.extend_from_slice(&e.md[*i]);
-                    }
-                }
-                out.extend_from_slice(b" |\n");
-            }
-        }
-    }
-
-    /// Assigns one unit in every experiment; `eligible(k)` tells whether the
-    /// unit passes experiment k's targeting.
-    fn assign_into(&self, results: &mut Vec<Assigned>, unit: &[u8], eligible: impl Fn(usize) -> bool) {
-        results.clear();
-        for (k, e) in self.exps.iter().enumerate() {
-            results.push(if eligible(k) { e.bucketer.assign(unit) } else { (None, e.bucketer.point(unit)) });
-        }
-    }
-}
-
-fn load_experiments(paths: &[PathBuf]) -> Result<Vec<Experiment>> {
-    let mut exps = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        match experiment::load(p) {
-            Ok(e) => exps.push(e),
-            Err(LoadError::Invalid(e)) => errors.push(e),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AbxError::Experiment(errors));
-    }
-    for (i, e) in exps.iter().enumerate() {
-        if exps[..i].iter().any(|o| o.name == e.name) {
-            return Err(AbxError::Usage(format!(
-                "two experiment files are named `{}`; each -e needs its own name for its column",
-                e.name
-            )));
-        }
-    }
-    Ok(exps)
 }
 
 fn empty_id(source: &str, line: u64) -> AbxError {
@@ -322,14 +109,13 @@ fn warn_status(ctx: &Ctx, exps: &[Experiment]) {
 }
 
 pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<ExitStatus> {
-    let exps = load_experiments(&args.experiments)?;
+    let exps = super::util::load_experiments(&args.experiments)?;
     warn_status(ctx, &exps);
     if args.explain {
         return explain(args, ctx, &exps);
     }
-    let enc =
-        Encoder { format: args.format.unwrap_or(AssignFormat::Csv), exps: exps.into_iter().map(ExpOut::new).collect() };
-    if enc.format == AssignFormat::Table && args.ids.is_empty() {
+    let enc = Encoder::new(args.format.unwrap_or(RowFormat::Csv), exps);
+    if enc.format == RowFormat::Table && args.ids.is_empty() {
         return Err(AbxError::Usage(
             "--format table needs --id (or --explain); for streams use csv, tsv, jsonl, json or markdown".into(),
         ));
@@ -346,7 +132,7 @@ pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<ExitStatus> {
     };
     let mut tail = Vec::new();
     enc.footer(&mut tail);
-    if rows == 0 && enc.format == AssignFormat::Json {
+    if rows == 0 && enc.format == RowFormat::Json {
         tail = b"]\n".to_vec();
     }
     out.write_all(&tail)?;
@@ -383,10 +169,10 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], mut out:
             }
             return Err(AbxError::Usage(format!("--id number {} is empty", i + 1)));
         }
-        enc.assign_into(&mut results, id.as_bytes(), |k| eligible[k]);
+        assign_into(&enc.exps, &mut results, id.as_bytes(), |k| eligible[k]);
         rows.push((id.clone(), results.clone()));
     }
-    if enc.format == AssignFormat::Table {
+    if enc.format == RowFormat::Table {
         let mut cols = vec!["unit".to_string()];
         if enc.exps.len() == 1 {
             cols.push("variant".into());
@@ -413,7 +199,7 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], mut out:
                 buf.drain(start..start + enc.leading());
             }
         }
-        if rows.is_empty() && enc.format == AssignFormat::Json {
+        if rows.is_empty() && enc.format == RowFormat::Json {
             buf.extend_from_slice(b"]\n");
         } else {
             enc.footer(&mut buf);
@@ -469,7 +255,7 @@ fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], out: &
                     }
                     return Err(empty_id(source, line_no));
                 }
-                enc.assign_into(&mut results, unit, |k| eligible[k]);
+                assign_into(&enc.exps, &mut results, unit, |k| eligible[k]);
                 enc.row(&mut bytes, unit, &results, plain);
                 rows += 1;
             }
@@ -553,7 +339,7 @@ fn assign_csv(
                     ));
                 }
                 let attr = |col: Option<usize>| col.and_then(|c| rec.get(c)).and_then(|b| std::str::from_utf8(b).ok());
-                enc.assign_into(&mut results, unit, |k| {
+                assign_into(&enc.exps, &mut results, unit, |k| {
                     enc.exps[k].exp.targeting.iter().zip(&columns[k]).all(|(c, col)| targeting::holds(c, attr(*col)))
                 });
                 enc.row(&mut bytes, unit, &results, false);
@@ -578,25 +364,11 @@ fn explain_subjects(args: &AssignArgs) -> Result<Vec<Subject>> {
     }
     if let Some(path) = &args.input {
         let (reader, source) = open_input(path)?;
-        let mut batches = CsvBatches::new(reader, &source)?;
-        let id_col = batches.column(&args.id_column).ok_or_else(|| {
-            AbxError::input(&source, format!("no column `{}` for the unit ids (pass --id-column)", args.id_column))
-        })?;
-        let headers = batches.headers.clone();
-        let mut subjects = Vec::new();
-        loop {
-            let batch = batches.next_batch(1, CSV_CHUNK_ROWS)?;
-            if batch.is_empty() {
-                break;
-            }
-            for rec in batch.into_iter().flatten() {
-                let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-                let attributes = headers.iter().zip(rec.iter()).map(|(h, v)| (h.clone(), text(v))).collect();
-                subjects
-                    .push(Subject { unit: text(rec.get(id_col).unwrap_or_default()), attributes: Some(attributes) });
-            }
-        }
-        return Ok(subjects);
+        let units = crate::data::records::units_with_attributes(reader, &source, &args.id_column)?;
+        return Ok(units
+            .into_iter()
+            .map(|(unit, attributes)| Subject { unit, attributes: Some(attributes) })
+            .collect());
     }
     let mut text = String::new();
     crate::bounds::LineLimited::new(io::stdin())
@@ -612,10 +384,10 @@ fn explain_subjects(args: &AssignArgs) -> Result<Vec<Subject>> {
 
 fn explain(args: &AssignArgs, ctx: &Ctx, exps: &[Experiment]) -> Result<ExitStatus> {
     let format = match args.format {
-        Some(AssignFormat::Json | AssignFormat::Jsonl) => Format::Json,
-        Some(AssignFormat::Markdown) => Format::Markdown,
-        Some(AssignFormat::Csv | AssignFormat::Tsv) => Format::Csv,
-        Some(AssignFormat::Table) => Format::Table,
+        Some(RowFormat::Json | RowFormat::Jsonl) => Format::Json,
+        Some(RowFormat::Markdown) => Format::Markdown,
+        Some(RowFormat::Csv | RowFormat::Tsv) => Format::Csv,
+        Some(RowFormat::Table) => Format::Table,
         None => Format::resolve(None, ctx.stdout_tty),
     };
     let subjects = explain_subjects(args)?;

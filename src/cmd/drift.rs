@@ -8,16 +8,18 @@ use rayon::prelude::*;
 
 use super::util::usage;
 use super::{spinner, Ctx};
-use crate::data::columns::{self, ColumnData, ColumnType, Read, Values};
+use crate::data::columns::{self, ColumnType, Read, Values};
+use crate::drift::input::{
+    index, infinite_warnings, load_profile, no_rows, profile_schema, read_mode, read_sorted, reference_from_data,
+    select, Reference, SchemaIndex,
+};
 use crate::drift::profile::Profile;
 use crate::drift::report::{DriftReport, Skipped};
 use crate::drift::{
-    categories_of_sorted, compare, dataset, few_distinct, Binning, ColumnDrift, CurColumn, CurValues, Kind, Method,
-    NumericRef, RefColumn, RefValues, Rules, Settings,
+    compare, dataset, Binning, ColumnDrift, CurColumn, CurValues, Kind, Method, RefValues, Rules, Settings,
 };
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
-use crate::experiment::did_you_mean;
 use crate::fsutil::write_output;
 use crate::report::Format;
 
@@ -86,18 +88,6 @@ pub struct DriftArgs {
     pub format: Option<Format>,
 }
 
-/// A file's columns: name, type, polars' name of the type.
-type Schema = [(String, ColumnType, String)];
-
-/// The reference side: from the data or from a profile.
-struct Reference {
-    shown: String,
-    rows: u64,
-    columns: Vec<RefColumn>,
-    /// From a profile whose numeric sketches are approximate.
-    profile: bool,
-}
-
 fn check_args(args: &DriftArgs) -> Result<Rules> {
     if !(2..=crate::bounds::MAX_BINS).contains(&args.bins) {
         return Err(usage(format!("--bins must be between 2 and {}, not {}", crate::bounds::MAX_BINS, args.bins)));
@@ -130,189 +120,6 @@ fn check_args(args: &DriftArgs) -> Result<Rules> {
     Ok(Rules { method: args.method, threshold, psi_threshold, drift_share: args.drift_share })
 }
 
-/// Sorts every numeric column, in parallel (a radix sort: O(n) per column).
-fn sort_numbers(data: &mut [ColumnData]) {
-    data.par_iter_mut().for_each(|c| {
-        if let Values::Numbers(v) = &mut c.values {
-            radsort::sort(v);
-        }
-    });
-}
-
-fn read_mode(t: ColumnType, forced: bool) -> Read {
-    if forced || !t.is_number() {
-        Read::Categories
-    } else {
-        Read::Numbers
-    }
-}
-
-fn warn_infinite(ctx: &Ctx, file: &str, data: &[ColumnData]) {
-    for c in data.iter().filter(|c| c.infinite > 0) {
-        ctx.warn(&format!("{file}: column `{}` has {} infinite values; they count as missing", c.name, c.infinite));
-    }
-}
-
-fn reference_from_data(
-    path: &Path,
-    names: &[String],
-    types: &[(ColumnType, String)],
-    forced: &HashSet<String>,
-    bins: usize,
-    ctx: &Ctx,
-) -> Result<Reference> {
-    let shown = path.display().to_string();
-    let want: Vec<(String, Read)> =
-        names.iter().zip(types).map(|(n, (t, _))| (n.clone(), read_mode(*t, forced.contains(n)))).collect();
-    let pb = spinner(ctx, &shown);
-    let mut data = columns::read(path, &want)?;
-    sort_numbers(&mut data);
-    drop(pb);
-    warn_infinite(ctx, &shown, &data);
-    let rows = data.first().map_or(0, |c| c.rows);
-    if rows == 0 {
-        return Err(no_rows(&shown, "reference"));
-    }
-    let columns = data
-        .into_par_iter()
-        .zip(types.par_iter())
-        .map(|(c, (t, dtype))| {
-            let is_number = t.is_number() && !forced.contains(&c.name);
-            let values = match c.values {
-                Values::Numbers(sorted) if *t == ColumnType::Integer && few_distinct(&sorted) => {
-                    RefValues::Categories(categories_of_sorted(&sorted, columns::number_label))
-                }
-                Values::Numbers(sorted) => RefValues::Numbers(NumericRef::from_sorted(sorted, bins)),
-                Values::Categories(map) => RefValues::Categories(map),
-            };
-            RefColumn { name: c.name, dtype: dtype.clone(), rows: c.rows, missing: c.missing, is_number, values }
-        })
-        .collect();
-    Ok(Reference { shown, rows, columns, profile: false })
-}
-
-/// An empty file compares as "no drift", which would let a `drift || retrain`
-/// gate pass on a broken export: it is an error instead.
-fn no_rows(file: &str, what: &str) -> AbxError {
-    AbxError::input(
-        file,
-        format!("the {what} has no rows: there is nothing to compare, so no drift verdict can be given"),
-    )
-}
-
-fn load_profile(path: &Path) -> Result<Profile> {
-    let bytes =
-        crate::bounds::read_file_at_most(path, crate::bounds::MAX_PROFILE_BYTES, "a profile saved by --save-profile")?;
-    let shown = path.display().to_string();
-    Profile::parse(&bytes).map_err(|m| AbxError::input(&shown, m))
-}
-
-fn missing_column(file: &str, name: &str, names: &[String]) -> AbxError {
-    let all: Vec<&str> = names.iter().map(String::as_str).collect();
-    let hint = did_you_mean(name, &all).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-    AbxError::input(file, format!("no column `{name}`{hint}; the columns are: {}", crate::bounds::list(&all)))
-}
-
-/// What is compared, and what is left out.
-struct Selection {
-    names: Vec<String>,
-    only_in_reference: Vec<String>,
-    only_in_current: Vec<String>,
-    skipped: Vec<(String, String)>,
-}
-
-/// A schema by column name (the first of a repeated name), so that looking
-/// columns up stays linear in their number.
-type SchemaIndex<'a> = HashMap<&'a str, (ColumnType, &'a str)>;
-
-fn index(schema: &Schema) -> SchemaIndex<'_> {
-    let mut map = HashMap::with_capacity(schema.len());
-    for (name, t, dtype) in schema {
-        map.entry(name.as_str()).or_insert((*t, dtype.as_str()));
-    }
-    map
-}
-
-fn select(args: &DriftArgs, ref_file: &str, ref_cols: &Schema, cur: Option<(&str, &Schema)>) -> Result<Selection> {
-    let ref_names: Vec<String> = ref_cols.iter().map(|c| c.0.clone()).collect();
-    let cur_names: Vec<String> = cur.map(|(_, c)| c.iter().map(|c| c.0.clone()).collect()).unwrap_or_default();
-    for (file, n) in std::iter::once((ref_file, ref_cols.len())).chain(cur.map(|(f, c)| (f, c.len()))) {
-        if n > crate::bounds::MAX_COLUMNS {
-            return Err(AbxError::input(
-                file,
-                format!("the file has {n} columns; abx drift compares at most {}", crate::bounds::MAX_COLUMNS),
-            ));
-        }
-    }
-    let ref_index = index(ref_cols);
-    let cur_index = cur.map(|(_, c)| index(c)).unwrap_or_default();
-    for name in args.columns.iter().chain(&args.categorical) {
-        if !ref_index.contains_key(name.as_str()) {
-            return Err(missing_column(ref_file, name, &ref_names));
-        }
-        if let Some((file, _)) = cur {
-            if !cur_index.contains_key(name.as_str()) {
-                return Err(missing_column(file, name, &cur_names));
-            }
-        }
-    }
-    let mut sel = Selection {
-        names: Vec::new(),
-        only_in_reference: Vec::new(),
-        only_in_current: Vec::new(),
-        skipped: Vec::new(),
-    };
-    let candidates: Vec<String> = if !args.columns.is_empty() {
-        let mut seen = HashSet::new();
-        args.columns.iter().filter(|c| seen.insert(c.as_str())).cloned().collect()
-    } else {
-        if cur.is_some() {
-            sel.only_in_reference = ref_names.iter().filter(|n| !cur_index.contains_key(n.as_str())).cloned().collect();
-            sel.only_in_current = cur_names.iter().filter(|n| !ref_index.contains_key(n.as_str())).cloned().collect();
-        }
-        let mut seen = HashSet::new();
-        ref_names
-            .iter()
-            .filter(|n| cur.is_none() || cur_index.contains_key(n.as_str()))
-            .filter(|n| seen.insert(n.as_str()))
-            .cloned()
-            .collect()
-    };
-    let type_of = |cols: &SchemaIndex, n: &str| {
-        cols.get(n).map(|c| (c.0, c.1.to_string())).unwrap_or((ColumnType::Other, String::new()))
-    };
-    let categorical: HashSet<&str> = args.categorical.iter().map(String::as_str).collect();
-    for name in candidates {
-        let forced = categorical.contains(name.as_str());
-        let (rt, rd) = type_of(&ref_index, &name);
-        let other = cur.map(|_| type_of(&cur_index, &name));
-        let unsupported = |t: ColumnType| t == ColumnType::Other && !forced;
-        if unsupported(rt) {
-            sel.skipped.push((name, format!("type {rd} is not compared (numbers, strings and booleans are)")));
-        } else if let Some((_, cd)) = other.filter(|(t, _)| unsupported(*t)) {
-            sel.skipped.push((name, format!("type {cd} in the current data is not compared")));
-        } else {
-            sel.names.push(name);
-        }
-    }
-    if sel.names.is_empty() {
-        let why = if cur.is_some() && args.columns.is_empty() {
-            "the files have no columns in common that can be compared"
-        } else {
-            "no column to compare"
-        };
-        return Err(AbxError::input(ref_file, why));
-    }
-    Ok(sel)
-}
-
-fn profile_schema(p: &Profile) -> Vec<(String, ColumnType, String)> {
-    p.columns
-        .iter()
-        .map(|c| (c.name.clone(), if c.number { ColumnType::Float } else { ColumnType::Text }, c.dtype.clone()))
-        .collect()
-}
-
 pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let rules = check_args(args)?;
     let settings = Settings { bins: args.bins, binning: args.binning };
@@ -338,9 +145,15 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<ExitStatus> {
     };
     let cur_schema = args.current.as_deref().map(columns::schema).transpose()?;
     let cur_file = args.current.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-    let sel = select(args, &ref_file, &ref_schema, cur_schema.as_deref().map(|s| (cur_file.as_str(), s)))?;
+    let sel = select(
+        &args.columns,
+        &args.categorical,
+        &ref_file,
+        &ref_schema,
+        cur_schema.as_deref().map(|s| (cur_file.as_str(), s)),
+    )?;
     let (ref_index, cur_index) = (index(&ref_schema), cur_schema.as_deref().map(index).unwrap_or_default());
-    let type_in = |schema: &SchemaIndex, n: &str| {
+    let type_in = |schema: &SchemaIndex<'_>, n: &str| {
         schema.get(n).map(|c| (c.0, c.1.to_string())).unwrap_or((ColumnType::Null, "null".into()))
     };
 
@@ -380,7 +193,20 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<ExitStatus> {
         None => {
             let path = args.reference.as_deref().unwrap_or(Path::new(""));
             let types: Vec<(ColumnType, String)> = sel.names.iter().map(|n| type_in(&ref_index, n)).collect();
-            reference_from_data(path, &sel.names, &types, &forced, args.bins, ctx)?
+            let want: Vec<(String, Read)> = sel
+                .names
+                .iter()
+                .zip(&types)
+                .map(|(n, (t, _))| (n.clone(), read_mode(*t, forced.contains(n))))
+                .collect();
+            let shown = path.display().to_string();
+            let pb = spinner(ctx, &shown);
+            let data = read_sorted(path, &want)?;
+            drop(pb);
+            for w in infinite_warnings(&shown, &data) {
+                ctx.warn(&w);
+            }
+            reference_from_data(shown, data, &types, &forced, args.bins)?
         }
     };
 
@@ -406,10 +232,11 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let want: Vec<(String, Read)> =
         sel.names.iter().map(|n| (n.clone(), read_mode(type_in(&cur_index, n).0, forced.contains(n)))).collect();
     let pb = spinner(ctx, &cur_file);
-    let mut cur_data = columns::read(cur_path, &want)?;
-    sort_numbers(&mut cur_data);
+    let cur_data = read_sorted(cur_path, &want)?;
     drop(pb);
-    warn_infinite(ctx, &cur_file, &cur_data);
+    for w in infinite_warnings(&cur_file, &cur_data) {
+        ctx.warn(&w);
+    }
     let cur_rows = cur_data.first().map_or(0, |c| c.rows);
     if cur_rows == 0 {
         return Err(no_rows(&cur_file, "current data"));

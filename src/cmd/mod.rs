@@ -1,10 +1,13 @@
-//! The command line: one module per subcommand, each with an args struct and a `run`.
+//! The command line: one module per subcommand, each with its clap args and
+//! a `run` that checks the flags, calls the library once and emits the
+//! result (`Ctx::emit`); `util` holds what several commands share.
 
 pub mod analyze;
 pub mod assign;
 pub mod completions;
 pub mod drift;
 pub mod init;
+pub mod man;
 pub mod power;
 pub mod simulate;
 pub mod test;
@@ -64,6 +67,7 @@ pub enum Command {
     Power(power::PowerArgs),
     Test(test::TestArgs),
     Completions(completions::CompletionsArgs),
+    Man(man::ManArgs),
 }
 
 /// What a command needs to know about where it writes.
@@ -121,6 +125,7 @@ pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<ExitStatus> {
         Command::Power(args) => power::run(&args, ctx),
         Command::Test(args) => test::run(&args, ctx),
         Command::Completions(args) => completions::run(&args, ctx),
+        Command::Man(args) => man::run(&args, ctx),
     }
 }
 

@@ -90,7 +90,7 @@ impl InputArgs {
 }
 
 /// Warnings to stderr, and a spinner with the rows read while `--data` is read.
-fn with_hooks<T>(input: &InputArgs, ctx: &Ctx, f: impl FnOnce(&Hooks) -> Result<T>) -> Result<T> {
+fn with_hooks<T>(input: &InputArgs, ctx: &Ctx, f: impl FnOnce(&Hooks<'_>) -> Result<T>) -> Result<T> {
     let warn = |m: &str| ctx.warn(m);
     let what = input.data.as_deref().map(crate::data::input_name).unwrap_or_default();
     let pb = input.data.as_ref().map(|_| super::spinner(ctx, &what));
@@ -118,4 +118,29 @@ pub(crate) fn readout(
 /// The units per variant in the input (a verdict the lifecycle decides).
 pub(crate) fn units_per_variant(input: &InputArgs, exp: &Experiment, ctx: &Ctx) -> Result<Vec<(String, u64)>> {
     with_hooks(input, ctx, |hooks| crate::analysis::readout::units_per_variant(&input.source(), exp, hooks))
+}
+
+/// Every `-e` experiment file, loaded: all their problems at once, and each name once.
+pub(crate) fn load_experiments(paths: &[PathBuf]) -> Result<Vec<Experiment>> {
+    let mut exps = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match crate::experiment::load(p) {
+            Ok(e) => exps.push(e),
+            Err(crate::experiment::LoadError::Invalid(e)) => errors.push(e),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AbxError::Experiment(errors));
+    }
+    for (i, e) in exps.iter().enumerate() {
+        if exps[..i].iter().any(|o| o.name == e.name) {
+            return Err(AbxError::Usage(format!(
+                "two experiment files are named `{}`; each -e needs its own name for its column",
+                e.name
+            )));
+        }
+    }
+    Ok(exps)
 }

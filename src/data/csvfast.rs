@@ -47,8 +47,8 @@ pub(super) struct TextColumns<'a> {
 
 pub(super) fn reduce<M>(
     path: &Path,
-    text: &TextColumns,
-    req: &Request,
+    text: &TextColumns<'_>,
+    req: &Request<'_>,
     make: &M,
     shown: &str,
 ) -> Result<Option<Vec<Accumulator>>, AbxError>
@@ -188,7 +188,10 @@ fn parse(data: &[u8], first_line: u64, needed: &Needed, shown: &str) -> Result<O
                     match kind {
                         Kind::Text => texts[slot].push(if utf8 {
                             // SAFETY: `data` is valid UTF-8 and `text` is bounded by ASCII bytes.
-                            unsafe { std::str::from_utf8_unchecked(text) }
+                            #[allow(unsafe_code)]
+                            unsafe {
+                                std::str::from_utf8_unchecked(text)
+                            }
                         } else {
                             std::str::from_utf8(text).map_err(|_| {
                                 AbxError::input(shown, format!("line {line_no}: column `{name}` is not valid UTF-8"))

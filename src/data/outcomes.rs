@@ -302,7 +302,7 @@ pub(super) fn source(path: &Path) -> Result<(std::path::PathBuf, String, bool), 
 /// With `--events`, a proportion's events must each be 0 or 1 (or missing),
 /// as its rows must be without events: rolled up as "any", a 2 or a -1 would
 /// otherwise pass as 1 or 0.
-fn check_event_binary(lf: &LazyFrame, req: &Request, path: &Path, shown: &str) -> Result<(), AbxError> {
+fn check_event_binary(lf: &LazyFrame, req: &Request<'_>, path: &Path, shown: &str) -> Result<(), AbxError> {
     for m in req.metrics.iter().filter(|m| m.binary) {
         for c in std::iter::once(&m.x).chain(m.y.as_ref()) {
             let v = col(c.as_str()).cast(DataType::Float64);
@@ -355,12 +355,12 @@ enum Pass {
 }
 
 /// Reduces `path` ("-": CSV on stdin) to per-group sufficient statistics.
-pub fn reduce(path: &Path, req: &Request) -> Result<Reduced, AbxError> {
+pub fn reduce(path: &Path, req: &Request<'_>) -> Result<Reduced, AbxError> {
     let (path, shown, spooled) = source(path)?;
     super::guarded(&shown, || reduce_source(&path, &shown, spooled, req))
 }
 
-fn reduce_source(path: &Path, shown: &str, spooled: bool, req: &Request) -> Result<Reduced, AbxError> {
+fn reduce_source(path: &Path, shown: &str, spooled: bool, req: &Request<'_>) -> Result<Reduced, AbxError> {
     let (path, shown) = (path.to_path_buf(), shown.to_string());
     if !is_parquet(&path) {
         super::records::check_header(&path, &shown, separator(&path))?;
@@ -1087,7 +1087,7 @@ fn floats(df: &DataFrame, name: &str, out: &mut Vec<f64>) -> PolarsResult<()> {
 }
 
 /// A polars value as text, without the quotes a string gets when displayed.
-fn unquoted(v: &AnyValue) -> String {
+fn unquoted(v: &AnyValue<'_>) -> String {
     match v {
         AnyValue::String(s) => s.to_string(),
         AnyValue::StringOwned(s) => s.to_string(),
@@ -1111,7 +1111,7 @@ fn center(v: &[f64]) -> f64 {
 
 impl Accumulator {
     fn new(
-        req: &Request,
+        req: &Request<'_>,
         by: usize,
         hashing: Option<Bucketer>,
         targeting: &[(Condition, Option<usize>)],

@@ -147,3 +147,33 @@ pub(crate) fn csv_error(path: &str, e: csv::Error) -> AbxError {
     };
     AbxError::input(path, format!("{at}{what}"))
 }
+
+/// A unit id and its row as (column, value) pairs.
+pub type UnitRow = (String, Vec<(String, String)>);
+
+/// Every row of a CSV with a header: the unit id in `id_column`, and the
+/// row as (column, value) pairs (for `abx assign --explain --input`).
+pub fn units_with_attributes<R: std::io::Read>(
+    reader: R,
+    source: &str,
+    id_column: &str,
+) -> Result<Vec<UnitRow>, AbxError> {
+    let mut batches = CsvBatches::new(reader, source)?;
+    let id_col = batches.column(id_column).ok_or_else(|| {
+        AbxError::input(source, format!("no column `{id_column}` for the unit ids (pass --id-column)"))
+    })?;
+    let headers = batches.headers.clone();
+    let mut units = Vec::new();
+    loop {
+        let batch = batches.next_batch(1, 2048)?;
+        if batch.is_empty() {
+            break;
+        }
+        for rec in batch.into_iter().flatten() {
+            let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+            let attributes = headers.iter().zip(rec.iter()).map(|(h, v)| (h.clone(), text(v))).collect();
+            units.push((text(rec.get(id_col).unwrap_or_default()), attributes));
+        }
+    }
+    Ok(units)
+}

@@ -1,8 +1,10 @@
 //! Drift between a reference and a current dataset, column by column: the
 //! reference side as [`Reference`] (from the data, or from a saved
 //! [`profile::Profile`]), the current side as sorted numbers or category
-//! counts, and the decision rules. No I/O here: `cmd::drift` reads the files.
+//! counts, and the decision rules. `input` selects the columns and builds
+//! the reference (reading through `data::columns`); `report` is the result.
 
+pub mod input;
 pub mod profile;
 pub mod report;
 
@@ -382,6 +384,12 @@ fn compare_numbers(out: &mut ColumnDrift, r: &NumericRef, cur: &[f64], settings:
             // The sketch stands in for the reference; the p-value uses the true n.
             let (ks, w1) = ks_and_wasserstein(points, cur);
             let q = points.len() as f64;
+            // Error bounds of a sketch of q mid-rank order statistics (profile::sketch): each point
+            // stands for n/q values, so the sketch's ECDF is within 1/(2q) of the data's
+            // everywhere and D moves by at most 1/(2q) (the epsilon-approximate quantile bound,
+            // Greenwald & Khanna 2001, with epsilon = 1/(2q)); W1 is the integral of
+            // |F^-1 - G^-1| over [0, 1] (Vallender 1973), and the sketch's quantile
+            // function stays within its 1/q slice of the range, so W1 moves by at most (max - min)/q.
             let (d, p, m) = ks_2samp_pvalue(r.n, cur.len() as u64, ks.statistic);
             let ks = crate::stats::drift::Ks { statistic: d, p_value: p, method: m };
             (ks, w1, Some(Approximate { ks_statistic_error: 0.5 / q, wasserstein_error: (r.max - r.min) / q }))

@@ -9,7 +9,7 @@ use super::diag::{did_you_mean, Diagnostic};
 use super::model::*;
 use super::yaml::{Node, Value};
 
-const TOP_FIELDS: &[&str] = &[
+pub const TOP_FIELDS: &[&str] = &[
     "name",
     "description",
     "salt",
@@ -27,8 +27,8 @@ const TOP_FIELDS: &[&str] = &[
     "end",
     "targeting",
 ];
-const VARIANT_FIELDS: &[&str] = &["name", "weight", "params", "description"];
-const METRIC_FIELDS: &[&str] = &[
+pub const VARIANT_FIELDS: &[&str] = &["name", "weight", "params", "description"];
+pub const METRIC_FIELDS: &[&str] = &[
     "name",
     "kind",
     "direction",
@@ -41,8 +41,8 @@ const METRIC_FIELDS: &[&str] = &[
     "margin",
     "aggregate",
 ];
-const CAP_FIELDS: &[&str] = &["percentile", "value"];
-const DECISION_FIELDS: &[&str] = &[
+pub const CAP_FIELDS: &[&str] = &["percentile", "value"];
+pub const DECISION_FIELDS: &[&str] = &[
     "alpha",
     "min_units_per_variant",
     "guardrails",
@@ -54,8 +54,14 @@ const DECISION_FIELDS: &[&str] = &[
     "min_lift",
     "max_units_per_variant",
 ];
-const GUARDRAIL_FIELDS: &[&str] = &["metric", "margin"];
-const CONDITION_FIELDS: &[&str] = &["attribute", "op", "value", "values"];
+pub const GUARDRAIL_FIELDS: &[&str] = &["metric", "margin"];
+pub const CONDITION_FIELDS: &[&str] = &["attribute", "op", "value", "values"];
+/// The values of the fields with a fixed set of them (and, in the model, [`super::Aggregate::NAMES`] and [`super::Op::NAMES`]).
+pub const STATUSES: &[&str] = &["draft", "running", "stopped", "promoted"];
+pub const KINDS: &[&str] = &["mean", "proportion", "ratio"];
+pub const DIRECTIONS: &[&str] = &["increase", "decrease"];
+pub const METHODS: &[&str] = &["frequentist", "sequential", "bayesian"];
+pub const CORRECTIONS: &[&str] = &["holm", "bonferroni", "bh", "none"];
 
 /// The fields of a mapping, keyed by their (string) names.
 struct Fields<'n> {
@@ -152,7 +158,7 @@ impl Checker {
         }
     }
 
-    fn opt_string(&mut self, f: &Fields, key: &str, what: &str) -> Option<String> {
+    fn opt_string(&mut self, f: &Fields<'_>, key: &str, what: &str) -> Option<String> {
         f.get(key).and_then(|n| self.string(n, what))
     }
 
@@ -287,7 +293,7 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
     };
 
     let status = f.get("status").and_then(|n| {
-        c.choice(n, "status", &["draft", "running", "stopped", "promoted"]).map(|s| match s {
+        c.choice(n, "status", STATUSES).map(|s| match s {
             "draft" => Status::Draft,
             "running" => Status::Running,
             "stopped" => Status::Stopped,
@@ -514,7 +520,7 @@ fn check_metrics(c: &mut Checker, node: &Node) -> (Option<Vec<Metric>>, Option<V
             Some(s)
         });
         let kind = match f.get("kind") {
-            Some(n) => c.choice(n, "kind", &["mean", "proportion", "ratio"]).map(|k| match k {
+            Some(n) => c.choice(n, "kind", KINDS).map(|k| match k {
                 "mean" => MetricKind::Mean,
                 "proportion" => MetricKind::Proportion,
                 _ => MetricKind::Ratio,
@@ -522,7 +528,7 @@ fn check_metrics(c: &mut Checker, node: &Node) -> (Option<Vec<Metric>>, Option<V
             None => Some(MetricKind::Mean),
         };
         let direction = match f.get("direction") {
-            Some(n) => c.choice(n, "direction", &["increase", "decrease"]).map(|d| {
+            Some(n) => c.choice(n, "direction", DIRECTIONS).map(|d| {
                 if d == "increase" {
                     Direction::Increase
                 } else {
@@ -736,7 +742,7 @@ fn check_decision(c: &mut Checker, node: &Node, metrics: Option<&[&str]>) -> Opt
         None => ok = false,
     }
     if let Some(n) = f.get("method") {
-        match c.choice(n, "method", &["frequentist", "sequential", "bayesian"]) {
+        match c.choice(n, "method", METHODS) {
             Some("sequential") => d.method = Method::Sequential,
             Some("bayesian") => d.method = Method::Bayesian,
             Some(_) => d.method = Method::Frequentist,
@@ -744,7 +750,7 @@ fn check_decision(c: &mut Checker, node: &Node, metrics: Option<&[&str]>) -> Opt
         }
     }
     if let Some(n) = f.get("correction") {
-        match c.choice(n, "correction", &["holm", "bonferroni", "bh", "none"]) {
+        match c.choice(n, "correction", CORRECTIONS) {
             Some("bonferroni") => d.correction = Correction::Bonferroni,
             Some("bh") => d.correction = Correction::Bh,
             Some("none") => d.correction = Correction::None,

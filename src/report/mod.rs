@@ -9,6 +9,7 @@ pub mod csv;
 pub mod json;
 pub mod markdown;
 pub mod prometheus;
+pub mod rows;
 pub mod table;
 
 use std::io::{self, Write};

@@ -312,7 +312,9 @@ fn one_run(
     let mut acc: Vec<Moments> = models
         .iter()
         .flat_map(|m| {
-            // The denominator's mean (1 + Poisson(2)), the covariate's baseline, or no second column.
+            // Moments shift y by its expected value so that the sums stay small (the shifted-data
+            // algorithm for the variance, Chan, Golub & LeVeque 1983, section 3): the denominator's
+            // mean E[1 + Poisson(2)] = 3, the covariate's baseline, or no second column.
             let shift_y = match (m.kind, m.covariate) {
                 (MetricKind::Ratio, _) => 3.0,
                 (MetricKind::Mean | MetricKind::Proportion, true) => m.baseline,

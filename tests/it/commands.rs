@@ -61,6 +61,9 @@ fn every_command_as_json() {
     );
     pin("test_srm_json", &["test", "srm", "--observed", "5000,5200", "--weights", "1,1", "--format", "json"]);
     pin("usage_error", &["analyze", "-e", exp]);
+    let dir = tempfile::tempdir().unwrap();
+    let init = Abx::new(&["init", "--format", "json", "."]).dir(dir.path()).run();
+    insta::assert_snapshot!("init_json", init.transcript());
 }
 
 #[test]

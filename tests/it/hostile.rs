@@ -33,12 +33,12 @@ fn abx_bin() -> PathBuf {
 }
 
 /// Runs `abx args` in `dir` with a time limit (killed past it, which fails).
-fn run_in(dir: &Path, args: &[&str], input: Input, limit: u64) -> Run {
+fn run_in(dir: &Path, args: &[&str], input: Input<'_>, limit: u64) -> Run {
     run_with(dir, args, input, limit, None)
 }
 
 /// [`run_in`] with temporary files in `tmpdir`.
-fn run_with(dir: &Path, args: &[&str], input: Input, limit: u64, tmpdir: Option<&Path>) -> Run {
+fn run_with(dir: &Path, args: &[&str], input: Input<'_>, limit: u64, tmpdir: Option<&Path>) -> Run {
     let mut cmd = Command::new(abx_bin());
     if let Some(t) = tmpdir {
         cmd.env("TMPDIR", t);
@@ -91,7 +91,7 @@ fn run_with(dir: &Path, args: &[&str], input: Input, limit: u64, tmpdir: Option<
     Run { code: status.code().unwrap_or(-1), stdout, stderr, secs }
 }
 
-fn run(args: &[&str], input: Input) -> Run {
+fn run(args: &[&str], input: Input<'_>) -> Run {
     run_in(&root(), args, input, 60)
 }
 
@@ -225,7 +225,7 @@ fn yaml_bombs_deep_nesting_and_huge_files_are_refused_at_their_place() {
 #[test]
 fn endless_input_stops_at_the_line_limit() {
     let zero = Path::new("/dev/zero");
-    let cases: Vec<(Vec<&str>, Input)> = vec![
+    let cases: Vec<(Vec<&str>, Input<'_>)> = vec![
         (vec!["analyze", "-e", EXP, "--summary", "/dev/zero"], Input::None),
         (vec!["analyze", "-e", EXP, "--data", "/dev/zero"], Input::None),
         (vec!["assign", "-e", EXP, "--input", "/dev/zero"], Input::None),

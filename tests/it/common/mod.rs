@@ -62,6 +62,19 @@ impl Output {
     }
 }
 
+/// The abx binary as an assert_cmd command, from the repository root in the
+/// fixed environment of [`Abx`], for tests that drive its pipes themselves.
+pub fn command() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("abx").unwrap();
+    c.current_dir(root()).env("NO_COLOR", "1").env("TZ", "UTC").env("LC_ALL", "C").env_remove("COLUMNS");
+    c
+}
+
+/// Runs `abx args` with `stdin`: (exit code, stdout, stderr).
+pub fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
+    Abx::new(args).stdin(stdin).run().tuple()
+}
+
 /// Runs the abx binary from the repository root: (exit code, stdout, stderr).
 pub fn abx(args: &[&str]) -> (i32, String, String) {
     Abx::new(args).run().tuple()
@@ -137,4 +150,15 @@ pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
 pub fn repo_copy(w: &std::path::Path) {
     copy_tree(&root().join("fixtures"), &w.join("fixtures"));
     copy_tree(&root().join("experiments"), &w.join("experiments"));
+}
+
+/// Runs `abx args --format json`: (exit code, the document or null, stderr).
+pub fn run_json(args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = Abx::new(&[args, &["--format", "json"]].concat()).run();
+    (out.code, serde_json::from_str(&out.stdout).unwrap_or(serde_json::Value::Null), out.stderr)
+}
+
+/// A JSON number within `tol` relative of `b`.
+pub fn close(a: &serde_json::Value, b: f64, tol: f64) -> bool {
+    a.as_f64().is_some_and(|a| (a - b).abs() <= tol * b.abs().max(1e-300))
 }
