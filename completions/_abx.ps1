@@ -48,8 +48,8 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             break
         }
         'abx;init' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: the created path alone; json gives {"created": PATH}]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: the created path alone; json gives {"created": PATH}]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: the created path alone; json gives {"schema_version": 1, "created": PATH}]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: the created path alone; json gives {"schema_version": 1, "created": PATH}]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -43,7 +43,7 @@ csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
 complete -c abx -n "__fish_abx_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c abx -n "__fish_abx_using_subcommand init" -s f -l format -d 'Output format [default: the created path alone; json gives {"created": PATH}]' -r -f -a "table\t'Aligned tables for people'
+complete -c abx -n "__fish_abx_using_subcommand init" -s f -l format -d 'Output format [default: the created path alone; json gives {"schema_version": 1, "created": PATH}]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"

@@ -23,7 +23,7 @@ pub struct InitArgs {
     /// The project directory; the file goes to DIR/experiments/example.yaml
     #[arg(default_value = ".", value_name = "DIR")]
     pub dir: PathBuf,
-    /// Output format [default: the created path alone; json gives {"created": PATH}]
+    /// Output format [default: the created path alone; json gives {"schema_version": 1, "created": PATH}]
     #[arg(long, short = 'f', value_parser = super::util::formats())]
     pub format: Option<Format>,
 }

@@ -89,11 +89,16 @@ impl InputArgs {
     }
 }
 
-/// Warnings to stderr, and a spinner with the rows read while `--data` is read.
+/// Warnings to stderr, and a spinner with the rows read while `--data` is
+/// read; a warning clears the spinner's line while it prints, so that the two
+/// never share a line of the terminal.
 fn with_hooks<T>(input: &InputArgs, ctx: &Ctx, f: impl FnOnce(&Hooks<'_>) -> Result<T>) -> Result<T> {
-    let warn = |m: &str| ctx.warn(m);
     let what = input.data.as_deref().map(crate::data::input_name).unwrap_or_default();
     let pb = input.data.as_ref().map(|_| super::spinner(ctx, &what));
+    let warn = |m: &str| match &pb {
+        Some(pb) => pb.suspend(|| ctx.warn(m)),
+        None => ctx.warn(m),
+    };
     let rows_read = pb.as_ref().map(|pb| {
         let bar = pb.bar();
         let rows: crate::data::outcomes::Progress = Arc::new(move |rows| {

@@ -82,15 +82,12 @@ pub fn input_name(path: &std::path::Path) -> String {
 }
 
 /// An input stream and the name errors give it: `-` is stdin, anything else
-/// a file (which must exist and not be a directory), buffered. The readers
+/// a file, buffered (a directory fails at the first read). The readers
 /// that parse it bound its lines ([`crate::bounds::LineLimited`]).
 pub fn open_input(path: &std::path::Path) -> Result<(Box<dyn std::io::Read + Send>, String), AbxError> {
     let shown = input_name(path);
     if path.as_os_str() == "-" {
         return Ok((Box::new(std::io::stdin()), shown));
-    }
-    if path.is_dir() {
-        return Err(AbxError::input(&shown, "is a directory; give a file"));
     }
     let file = std::fs::File::open(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
     Ok((Box::new(std::io::BufReader::with_capacity(256 * 1024, file)), shown))

@@ -28,6 +28,27 @@ pub struct Plan {
     pub curve: bool,
 }
 
+impl Plan {
+    /// What every design needs of the plan (the command line checks the same,
+    /// with the flags' words, before it gets here).
+    fn check(&self) -> Result<(), String> {
+        let open = |x: f64| x > 0.0 && x < 1.0;
+        if !(open(self.alpha) && open(self.power) && self.power > self.alpha) {
+            return Err(format!(
+                "alpha {} and power {} must lie in (0, 1) with power above alpha",
+                self.alpha, self.power
+            ));
+        }
+        if self.variants < 2 {
+            return Err(format!("a design needs at least 2 variants (control included), got {}", self.variants));
+        }
+        if !(self.ratio > 0.0 && self.ratio.is_finite()) {
+            return Err(format!("the allocation ratio must be positive, got {}", self.ratio));
+        }
+        Ok(())
+    }
+}
+
 /// A figure of a design, typed as its JSON is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Figure {
@@ -180,6 +201,7 @@ fn curve_points(mde: f64) -> Vec<f64> {
 /// A two-proportion z-test's design: `baseline` is the control's rate; a
 /// relative MDE multiplies it.
 pub fn proportion(c: &Plan, baseline: f64, relative: bool) -> Result<Design, String> {
+    c.check()?;
     let p1 = baseline;
     if !(p1 > 0.0 && p1 < 1.0) {
         return Err(format!("--baseline must be a rate between 0 and 1 (exclusive), got {p1:?}"));
@@ -246,6 +268,7 @@ const GIVE: &str = "give --mde to solve for the sample size, or --n to solve for
 
 /// A two-sample t-test's design: `sd` per unit; with `baseline_mean`, the MDE is relative to it.
 pub fn mean(c: &Plan, sd: f64, baseline_mean: Option<f64>) -> Result<Design, String> {
+    c.check()?;
     if !(sd > 0.0 && sd.is_finite()) {
         return Err(format!("--sd must be positive, got {:?}", sd));
     }
