@@ -5,16 +5,17 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-/// Writes `doc`; a document that is an object gets `schema_version` as its first field.
-pub fn render(doc: &Value, out: &mut dyn Write) -> io::Result<()> {
+/// Writes `doc`; a document that is an object gets `schema_version` as its
+/// first field (its fields are moved behind it, not copied).
+pub fn render(doc: Value, out: &mut dyn Write) -> io::Result<()> {
     match doc {
         Value::Object(fields) if !fields.contains_key("schema_version") => {
             let mut versioned = serde_json::Map::with_capacity(fields.len() + 1);
             versioned.insert("schema_version".into(), Value::from(super::SCHEMA_VERSION));
-            versioned.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+            versioned.extend(fields);
             serde_json::to_writer_pretty(&mut *out, &versioned)?;
         }
-        other => serde_json::to_writer_pretty(&mut *out, other)?,
+        other => serde_json::to_writer_pretty(&mut *out, &other)?,
     }
     out.write_all(b"\n")
 }

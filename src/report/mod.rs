@@ -68,7 +68,7 @@ pub fn render<T: Output + ?Sized>(result: &T, format: Format, out: &mut dyn Writ
     match format {
         Format::Json => {
             let doc = serde_json::to_value(result).map_err(io::Error::other)?;
-            json::render(&doc, out)
+            json::render(doc, out)
         }
         Format::Prometheus => match result.samples() {
             Some(samples) => prometheus::render(&samples, out),
