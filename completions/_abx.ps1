@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             [CompletionResult]::new('verdict', 'verdict', [CompletionResultType]::ParameterValue, 'Promote, keep control, continue or invalid: a verdict with exit codes for CI')
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Synthetic experiment data, and A/A, peeking and coverage studies of the verdict')
             [CompletionResult]::new('drift', 'drift', [CompletionResultType]::ParameterValue, 'Detect drift between reference and current data (PSI, KS, Wasserstein, chi-square, Jensen-Shannon)')
+            [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Print SQL that assigns units and sums outcomes inside your own engine, exactly as abx does')
             [CompletionResult]::new('power', 'power', [CompletionResultType]::ParameterValue, 'Sample size, power or minimum detectable effect for an experiment')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Hypothesis tests from summary numbers: proportions, means, sample ratio')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -80,7 +81,7 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy; "-": stdin)')
             [CompletionResult]::new('--variant-column', '--variant-column', [CompletionResultType]::ParameterName, 'The --data column that holds the variant [default: variant]; a column named here must exist')
             [CompletionResult]::new('--unit-column', '--unit-column', [CompletionResultType]::ParameterName, 'The --data column that holds the unit id: with --events, events are rolled up per unit; without a variant column, units are assigned by the experiment''s bucketing')
-            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'The same readout per segment of this --data column (repeatable, up to 3)')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'The same readout per segment of this --data column (repeatable, up to 3); with --summary, its segment rows (`abx sql summary --by`)')
             [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Statistical method [default: the experiment''s decision.method, else frequentist]')
             [CompletionResult]::new('--alpha', '--alpha', [CompletionResultType]::ParameterName, 'Significance level [default: the experiment''s decision.alpha, else 0.05]; for bayesian, the level of gbstats'' credible interval in JSON (the mark and the table''s interval follow decision.chance_to_win)')
             [CompletionResult]::new('--sequential-tuning', '--sequential-tuning', [CompletionResultType]::ParameterName, 'Sequential: the number of units the confidence sequence is tuned for [default: decision.sequential_tuning, else 5000]')
@@ -162,6 +163,61 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             [CompletionResult]::new('--drift-share', '--drift-share', [CompletionResultType]::ParameterName, 'The data drifts when at least this share of columns drift [default: any column]')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'abx;sql' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'A query giving every row of FROM its unit''s variant and point x, as `abx assign` does')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'A query giving the sufficient statistics `abx analyze --summary -` reads, per variant (and segment)')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'A query comparing logged variants with the variants the bucketing gives: matches, mismatches, units in several variants')
+            break
+        }
+        'abx;sql;assign' {
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Experiment file')
+            [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'Experiment file')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'The engine that runs the query')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'A table name or any FROM item of the engine, inserted as given (DuckDB: read_csv(''units.csv''))')
+            [CompletionResult]::new('--unit-column', '--unit-column', [CompletionResultType]::ParameterName, 'The column of unit ids')
+            [CompletionResult]::new('--prefix-column', '--prefix-column', [CompletionResultType]::ParameterName, 'Take the hash prefix from this column (16 hex digits) instead of hashing the unit: to check the thresholds on chosen prefixes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'abx;sql;summary' {
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Experiment file')
+            [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'Experiment file')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'The engine that runs the query')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'A table name or any FROM item of the engine, inserted as given (DuckDB: read_csv(''units.csv''))')
+            [CompletionResult]::new('--variant-column', '--variant-column', [CompletionResultType]::ParameterName, 'The column that holds each row''s variant (a column named here must exist)')
+            [CompletionResult]::new('--unit-column', '--unit-column', [CompletionResultType]::ParameterName, 'The column of unit ids [default: unit]: events are rolled up per unit; the bucketing hashes it; unit rows must be one per unit')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'A segment column (repeatable, up to 3): rows per segment too, for `abx analyze --summary - --by COLUMN`')
+            [CompletionResult]::new('--bucketing', '--bucketing', [CompletionResultType]::ParameterName, 'Assign units by the experiment''s bucketing of the unit column, even if FROM has a variant column')
+            [CompletionResult]::new('--as-running', '--as-running', [CompletionResultType]::ParameterName, 'With bucketing, the ranges the experiment has while running, whatever its status now')
+            [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'FROM''s rows are events: each metric is rolled up per unit (its aggregate) first')
+            [CompletionResult]::new('--approximate-percentiles', '--approximate-percentiles', [CompletionResultType]::ParameterName, 'Accept the engine''s approximate percentile for percentile caps where it has no exact one (Trino)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'abx;sql;audit' {
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Experiment file')
+            [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'Experiment file')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'The engine that runs the query')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'A table name or any FROM item of the engine, inserted as given (DuckDB: read_csv(''units.csv''))')
+            [CompletionResult]::new('--unit-column', '--unit-column', [CompletionResultType]::ParameterName, 'The column of unit ids')
+            [CompletionResult]::new('--variant-column', '--variant-column', [CompletionResultType]::ParameterName, 'The column of logged variants')
+            [CompletionResult]::new('--as-running', '--as-running', [CompletionResultType]::ParameterName, 'Compare with the ranges the experiment has while running, whatever its status now')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

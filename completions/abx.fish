@@ -33,6 +33,7 @@ complete -c abx -n "__fish_abx_needs_command" -f -a "analyze" -d 'Per-variant st
 complete -c abx -n "__fish_abx_needs_command" -f -a "verdict" -d 'Promote, keep control, continue or invalid: a verdict with exit codes for CI'
 complete -c abx -n "__fish_abx_needs_command" -f -a "simulate" -d 'Synthetic experiment data, and A/A, peeking and coverage studies of the verdict'
 complete -c abx -n "__fish_abx_needs_command" -f -a "drift" -d 'Detect drift between reference and current data (PSI, KS, Wasserstein, chi-square, Jensen-Shannon)'
+complete -c abx -n "__fish_abx_needs_command" -f -a "sql" -d 'Print SQL that assigns units and sums outcomes inside your own engine, exactly as abx does'
 complete -c abx -n "__fish_abx_needs_command" -f -a "power" -d 'Sample size, power or minimum detectable effect for an experiment'
 complete -c abx -n "__fish_abx_needs_command" -f -a "test" -d 'Hypothesis tests from summary numbers: proportions, means, sample ratio'
 complete -c abx -n "__fish_abx_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -69,7 +70,7 @@ complete -c abx -n "__fish_abx_using_subcommand analyze" -l data -d 'Unit-level 
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy; "-": stdin)' -r -F
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l variant-column -d 'The --data column that holds the variant [default: variant]; a column named here must exist' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l unit-column -d 'The --data column that holds the unit id: with --events, events are rolled up per unit; without a variant column, units are assigned by the experiment\'s bucketing' -r
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l by -d 'The same readout per segment of this --data column (repeatable, up to 3)' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l by -d 'The same readout per segment of this --data column (repeatable, up to 3); with --summary, its segment rows (`abx sql summary --by`)' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l method -d 'Statistical method [default: the experiment\'s decision.method, else frequentist]' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
 sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
 bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"
@@ -160,6 +161,56 @@ markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
 prometheus\t'Prometheus text exposition format, for node_exporter\'s textfile collector'"
 complete -c abx -n "__fish_abx_using_subcommand drift" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand drift" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand sql; and not __fish_seen_subcommand_from assign summary audit" -s h -l help -d 'Print help'
+complete -c abx -n "__fish_abx_using_subcommand sql; and not __fish_seen_subcommand_from assign summary audit" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand sql; and not __fish_seen_subcommand_from assign summary audit" -f -a "assign" -d 'A query giving every row of FROM its unit\'s variant and point x, as `abx assign` does'
+complete -c abx -n "__fish_abx_using_subcommand sql; and not __fish_seen_subcommand_from assign summary audit" -f -a "summary" -d 'A query giving the sufficient statistics `abx analyze --summary -` reads, per variant (and segment)'
+complete -c abx -n "__fish_abx_using_subcommand sql; and not __fish_seen_subcommand_from assign summary audit" -f -a "audit" -d 'A query comparing logged variants with the variants the bucketing gives: matches, mismatches, units in several variants'
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from assign" -s e -l experiment -d 'Experiment file' -r -F
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from assign" -l engine -d 'The engine that runs the query' -r -f -a "duckdb\t'DuckDB (tested)'
+postgres\t'PostgreSQL 11 or later (tested)'
+spark\t'Spark SQL and Databricks (tested on Spark, ANSI mode on)'
+clickhouse\t'ClickHouse (tested on chDB)'
+bigquery\t'Google BigQuery (parsed by sqlglot, not executed)'
+snowflake\t'Snowflake (parsed by sqlglot, not executed)'
+trino\t'Trino and Presto (parsed by sqlglot, not executed)'"
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from assign" -l from -d 'A table name or any FROM item of the engine, inserted as given (DuckDB: read_csv(\'units.csv\'))' -r
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from assign" -l unit-column -d 'The column of unit ids' -r
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from assign" -l prefix-column -d 'Take the hash prefix from this column (16 hex digits) instead of hashing the unit: to check the thresholds on chosen prefixes' -r
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from assign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from assign" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from summary" -s e -l experiment -d 'Experiment file' -r -F
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from summary" -l engine -d 'The engine that runs the query' -r -f -a "duckdb\t'DuckDB (tested)'
+postgres\t'PostgreSQL 11 or later (tested)'
+spark\t'Spark SQL and Databricks (tested on Spark, ANSI mode on)'
+clickhouse\t'ClickHouse (tested on chDB)'
+bigquery\t'Google BigQuery (parsed by sqlglot, not executed)'
+snowflake\t'Snowflake (parsed by sqlglot, not executed)'
+trino\t'Trino and Presto (parsed by sqlglot, not executed)'"
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from summary" -l from -d 'A table name or any FROM item of the engine, inserted as given (DuckDB: read_csv(\'units.csv\'))' -r
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from summary" -l variant-column -d 'The column that holds each row\'s variant (a column named here must exist)' -r
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from summary" -l unit-column -d 'The column of unit ids [default: unit]: events are rolled up per unit; the bucketing hashes it; unit rows must be one per unit' -r
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from summary" -l by -d 'A segment column (repeatable, up to 3): rows per segment too, for `abx analyze --summary - --by COLUMN`' -r
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from summary" -l bucketing -d 'Assign units by the experiment\'s bucketing of the unit column, even if FROM has a variant column'
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from summary" -l as-running -d 'With bucketing, the ranges the experiment has while running, whatever its status now'
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from summary" -l events -d 'FROM\'s rows are events: each metric is rolled up per unit (its aggregate) first'
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from summary" -l approximate-percentiles -d 'Accept the engine\'s approximate percentile for percentile caps where it has no exact one (Trino)'
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from summary" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from summary" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -s e -l experiment -d 'Experiment file' -r -F
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -l engine -d 'The engine that runs the query' -r -f -a "duckdb\t'DuckDB (tested)'
+postgres\t'PostgreSQL 11 or later (tested)'
+spark\t'Spark SQL and Databricks (tested on Spark, ANSI mode on)'
+clickhouse\t'ClickHouse (tested on chDB)'
+bigquery\t'Google BigQuery (parsed by sqlglot, not executed)'
+snowflake\t'Snowflake (parsed by sqlglot, not executed)'
+trino\t'Trino and Presto (parsed by sqlglot, not executed)'"
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -l from -d 'A table name or any FROM item of the engine, inserted as given (DuckDB: read_csv(\'units.csv\'))' -r
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -l unit-column -d 'The column of unit ids' -r
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -l variant-column -d 'The column of logged variants' -r
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -l as-running -d 'Compare with the ranges the experiment has while running, whatever its status now'
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -s h -l help -d 'Print help'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -f -a "proportion" -d 'A conversion rate: two-proportion z-test (R\'s power.prop.test)'

@@ -30,6 +30,7 @@ pub mod fsutil;
 pub mod numfmt;
 pub mod report;
 pub mod sim;
+pub mod sql;
 
 pub mod stats;
 pub mod views;

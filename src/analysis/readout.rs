@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::{analyze, Analysis, Options};
 use crate::assign::Bucketer;
 use crate::data::outcomes::{reduce, MetricInput, Progress, Reduced, Request, VariantSource};
-use crate::data::summary::{read_summary, SummaryMetric, SummaryRows};
+use crate::data::summary::{read_summary, Summary, SummaryMetric, SummaryRows};
 use crate::error::{AbxError, Result};
 use crate::experiment::{Experiment, MetricKind, Status};
 use crate::numfmt::json_number;
@@ -118,7 +118,8 @@ fn coverage(
     ignored: &dyn Fn(&str),
 ) -> Result<HashMap<(String, String), Moments>> {
     let mut found: Vec<(String, u64)> = rows.iter().map(|((v, _), (_, line))| (v.clone(), *line)).collect();
-    found.extend(units.keys().map(|v| (v.clone(), 0)));
+    // Variants with rows are named at their line.
+    found.extend(units.keys().filter(|v| !rows.keys().any(|(r, _)| r == *v)).map(|v| (v.clone(), 0)));
     if !ignore_unknown {
         unknown_variant(exp, &found, path)?;
     } else {
@@ -197,11 +198,17 @@ fn summary_metrics(exp: &Experiment) -> Vec<SummaryMetric> {
         .collect()
 }
 
-/// Reads a --summary file (or stdin).
-fn summary_rows(exp: &Experiment, summary: &std::path::Path, hooks: &Hooks<'_>) -> Result<(SummaryRows, String)> {
+/// Reads a --summary file (or stdin), with its segment rows for `by`.
+fn summary_rows(
+    exp: &Experiment,
+    summary: &std::path::Path,
+    by: &[String],
+    hooks: &Hooks<'_>,
+) -> Result<(Summary, String)> {
     let (reader, name) = crate::data::open_input(summary)?;
-    let rows = read_summary(reader, &name, &summary_metrics(exp))?;
-    let mut other: Vec<&str> = rows.keys().map(|(_, m)| m.as_str()).filter(|m| exp.metric(m).is_none()).collect();
+    let read = read_summary(reader, &name, &summary_metrics(exp), by)?;
+    let mut other: Vec<&str> =
+        read.overall.keys().map(|(_, m)| m.as_str()).filter(|m| exp.metric(m).is_none()).collect();
     other.sort_unstable();
     other.dedup();
     if !other.is_empty() {
@@ -210,7 +217,40 @@ fn summary_rows(exp: &Experiment, summary: &std::path::Path, hooks: &Hooks<'_>) 
             crate::bounds::list(&other)
         ));
     }
-    Ok((rows, name))
+    Ok((read, name))
+}
+
+/// Units per variant in summary rows: the primary metric's units with a
+/// value and without (`missing`), as `abx analyze --data` counts rows.
+fn summary_units(exp: &Experiment, rows: &SummaryRows) -> HashMap<String, u64> {
+    let primary = exp.primary_name();
+    rows.iter()
+        .filter(|((_, m), _)| *m == primary)
+        .map(|((v, _), (mo, _))| (v.clone(), (mo.n + mo.missing) as u64))
+        .collect()
+}
+
+/// Units that `abx sql summary` could not place in one variant: refused,
+/// or with --ignore-unknown-variants left out and counted.
+fn unplaced(exp: &Experiment, rows: &SummaryRows, name: &str, ignore: bool, hooks: &Hooks<'_>) -> Result<()> {
+    use crate::sql::summary::{MULTIPLE, TARGETING_VARIES};
+    let units = summary_units(exp, rows);
+    for (marker, what) in [
+        (MULTIPLE, "were seen in several variants (GrowthBook's `__multiple__`)"),
+        (TARGETING_VARIES, "have events with two values of a targeting attribute, so their eligibility is unknown"),
+    ] {
+        let Some(&n) = units.get(marker) else { continue };
+        if !ignore {
+            return Err(AbxError::input(
+                name,
+                format!(
+                    "{n} units {what}: abx does not guess their variant; pass --ignore-unknown-variants to analyze without them (`abx sql audit` lists them by status)"
+                ),
+            ));
+        }
+        (hooks.warn)(&format!("{name}: {n} units {what} and are left out"));
+    }
+    Ok(())
 }
 
 /// The bucketer the input may use: the experiment's assignment now, or with
@@ -304,12 +344,9 @@ pub fn units_per_variant(src: &Source, exp: &Experiment, hooks: &Hooks<'_>) -> R
             }
         }
         (None, Some(summary)) => {
-            let (rows, _) = summary_rows(exp, summary, hooks)?;
-            let primary = exp.primary_name();
-            for ((v, m), (mo, _)) in &rows {
-                if *m == primary {
-                    add(v, mo.n as u64);
-                }
+            let (read, _) = summary_rows(exp, summary, &[], hooks)?;
+            for (v, n) in summary_units(exp, &read.overall) {
+                add(&v, n);
             }
         }
         (None, None) => {
@@ -342,21 +379,39 @@ pub fn readout(src: &Source, by: &[String], opts: &Options, exp: &Experiment, ho
             from_reduced(exp, reduced, &name, src.ignore_unknown_variants, by, opts, hooks)
         }
         (None, Some(summary)) => {
-            if !by.is_empty() || src.events || src.unit_column.is_some() || src.variant_column.is_some() {
+            if src.events || src.unit_column.is_some() || src.variant_column.is_some() {
                 return Err(AbxError::Usage(
-                    "--by, --events, --unit-column and --variant-column work on unit-level --data, not on a --summary"
-                        .into(),
+                    "--events, --unit-column and --variant-column work on unit-level --data, not on a --summary".into(),
                 ));
             }
-            let (rows, name) = summary_rows(exp, summary, hooks)?;
+            if by.len() > 3 {
+                return Err(AbxError::Usage("--by takes at most 3 columns".into()));
+            }
+            let (read, name) = summary_rows(exp, summary, by, hooks)?;
+            let ignore = src.ignore_unknown_variants;
+            unplaced(exp, &read.overall, &name, ignore, hooks)?;
             for m in exp.metrics.iter().filter(|m| m.cap.is_some()) {
                 (hooks.warn)(&format!(
                     "metric `{}` has a cap: a summary's sums are used as given, so they must be sums of capped values (abx cannot cap a sum)",
                     m.name
                 ));
             }
-            let stats = coverage(exp, rows, &name, src.ignore_unknown_variants, &HashMap::new(), &|m| (hooks.warn)(m))?;
-            Ok(Readout { overall: analyze(exp, &stats, None, opts), input: None, segments: Vec::new() })
+            let units = summary_units(exp, &read.overall);
+            let stats = coverage(exp, read.overall, &name, ignore, &units, &|m| (hooks.warn)(m))?;
+            let overall = analyze(exp, &stats, Some(&units), opts);
+            let mut segments = Vec::new();
+            let mut read_segments = read.segments;
+            read_segments.sort_by(|a, b| a.0.cmp(&b.0));
+            for (values, rows) in read_segments {
+                let at = format!("{name} (segment {})", values.join(", "));
+                unplaced(exp, &rows, &at, ignore, hooks)?;
+                let units = summary_units(exp, &rows);
+                // As with --data, a segment may lack a variant: no coverage check.
+                let stats: HashMap<(String, String), Moments> = rows.into_iter().map(|(k, (m, _))| (k, m)).collect();
+                let segment = by.iter().cloned().zip(values.into_iter().map(Value::String)).collect();
+                segments.push(SegmentReadout { segment, analysis: analyze(exp, &stats, Some(&units), opts) });
+            }
+            Ok(Readout { overall, input: None, segments })
         }
         (None, None) => Err(AbxError::Usage(
             "give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)".into(),

@@ -165,6 +165,53 @@ impl Bucketer {
     }
 }
 
+/// The exact integer threshold of a boundary `b`: the smallest prefix u in
+/// [0, 2^64] whose point `(u as f64) / 2^64` is at least `b`, found by a
+/// 65-step binary search on abx's own f64 arithmetic. Because u -> x is
+/// monotone, `x < b` exactly when `u < threshold(b)`, so another system that
+/// compares the 64-bit prefix with these integers reproduces abx bit for bit
+/// (anchors-next §1.2). 2^64 means no prefix reaches `b`.
+pub fn threshold(b: f64) -> u128 {
+    let reaches = |u: u128| (u as f64) / TWO_POW_64 >= b;
+    let (mut lo, mut hi) = (0u128, 1u128 << 64);
+    if !reaches(hi) {
+        return hi;
+    }
+    // Invariant: reaches(hi), and every u < lo does not reach b.
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if reaches(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    hi
+}
+
+/// A variant's range as prefixes: u in [start, end); `None` ends are open
+/// (0 and 2^64, which every u satisfies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrefixRange {
+    pub start: Option<u64>,
+    pub end: Option<u64>,
+    /// No prefix falls in it (a zero-width range).
+    pub empty: bool,
+}
+
+impl Bucketer {
+    /// The ranges as exact prefix thresholds, in variant order.
+    pub fn prefix_ranges(&self) -> Vec<PrefixRange> {
+        self.ranges
+            .iter()
+            .map(|r| {
+                let (s, e) = (threshold(r.start), threshold(r.end));
+                PrefixRange { start: (s > 0).then_some(s as u64), end: u64::try_from(e).ok(), empty: s >= e }
+            })
+            .collect()
+    }
+}
+
 /// One experiment as it assigns: its name, its bucketing, its file.
 pub struct Assigner {
     pub name: String,
@@ -225,6 +272,33 @@ mod tests {
                 let d = sha256_unit(&unit, salt);
                 let want = u64::from_be_bytes(d[..8].try_into().unwrap());
                 assert_eq!(hash_prefix(&unit, salt), want, "len {len}");
+            }
+        }
+    }
+
+    #[test]
+    fn thresholds_are_exact() {
+        // anchors-next §1.2: T(0.3) differs from ceil(0.3 * 2^64).
+        assert_eq!(threshold(0.3), 0x4cccccccccccca01);
+        assert_eq!(threshold(0.5), 0x7ffffffffffffe00);
+        assert_eq!(threshold(1.0), 0xfffffffffffffc00);
+        assert_eq!(threshold(0.0), 0);
+        assert_eq!(threshold(1.5), 1u128 << 64);
+        // Either side of every threshold of a 1:1:1 split at 0.9, the integer
+        // rule and the f64 rule agree.
+        let yaml = "name: t\nsalt: exp_salt\nallocation: 0.9\nvariants:\n  - {name: a, weight: 1}\n  - {name: b, weight: 1}\n  - {name: c, weight: 1}\nmetrics:\n  - {name: m, kind: mean}\n";
+        let exp = crate::experiment::parse_str("t.yaml", yaml).unwrap();
+        let b = Bucketer::new(&exp);
+        let ranges = b.prefix_ranges();
+        let by_prefix = |u: u64| {
+            ranges.iter().position(|r| !r.empty && r.start.is_none_or(|s| u >= s) && r.end.is_none_or(|e| u < e))
+        };
+        for r in b.ranges() {
+            for t in [threshold(r.start), threshold(r.end)] {
+                for d in -1100i128..=1100 {
+                    let u = (t as i128 + d).clamp(0, u64::MAX as i128) as u64;
+                    assert_eq!(by_prefix(u), b.variant_at(u as f64 / TWO_POW_64), "u = {u:#x}");
+                }
             }
         }
     }

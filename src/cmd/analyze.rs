@@ -38,7 +38,7 @@ FROM outcomes GROUP BY variant"
 pub struct AnalyzeArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The same readout per segment of this --data column (repeatable, up to 3)
+    /// The same readout per segment of this --data column (repeatable, up to 3); with --summary, its segment rows (`abx sql summary --by`)
     #[arg(long, value_name = "COLUMN")]
     pub by: Vec<String>,
     /// Statistical method [default: the experiment's decision.method, else frequentist]

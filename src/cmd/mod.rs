@@ -10,6 +10,7 @@ pub mod init;
 pub mod man;
 pub mod power;
 pub mod simulate;
+pub mod sql;
 pub mod test;
 pub(crate) mod util;
 pub mod validate;
@@ -35,6 +36,7 @@ Examples:
   abx analyze -e experiments/followup_timing.yaml --data outcomes.parquet
   abx verdict -e experiments/followup_timing.yaml --data outcomes.parquet && deploy.sh
   abx drift --reference train.parquet --current today.parquet || retrain.sh
+  duckdb -csv -c \"$(abx sql summary -e exp.yaml --engine duckdb --from big_table)\" | abx analyze -e exp.yaml --summary -
 
 Exit codes: 0 success, 2 usage or input error.
 abx verdict: 0 promote, 1 keep_control, 3 continue, 4 invalid (SRM).
@@ -64,6 +66,7 @@ pub enum Command {
     Verdict(verdict::VerdictArgs),
     Simulate(simulate::SimulateArgs),
     Drift(drift::DriftArgs),
+    Sql(sql::SqlArgs),
     Power(power::PowerArgs),
     Test(test::TestArgs),
     Completions(completions::CompletionsArgs),
@@ -122,6 +125,7 @@ pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<ExitStatus> {
         Command::Verdict(args) => verdict::run(&args, ctx),
         Command::Simulate(args) => simulate::run(&args, ctx),
         Command::Drift(args) => drift::run(&args, ctx),
+        Command::Sql(args) => sql::run(&args, ctx),
         Command::Power(args) => power::run(&args, ctx),
         Command::Test(args) => test::run(&args, ctx),
         Command::Completions(args) => completions::run(&args, ctx),

@@ -102,9 +102,41 @@ pub struct SummaryMetric {
     pub second_is: &'static str,
 }
 
+/// A summary as read: the rows of all units, and with `--by` the rows of
+/// each segment (keyed by the segment's values, in `by` order).
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub overall: SummaryRows,
+    pub segments: Vec<(Vec<String>, SummaryRows)>,
+}
+
+/// The names a column goes by: abx's own first, then GrowthBook's (the
+/// columns its SQL emits and gbstats reads), so that its queries feed abx.
+const NAMES: [(&str, &[&str]); 8] = [
+    ("variant", &["variant", "variation"]),
+    ("metric", &["metric"]),
+    ("n", &["n", "users"]),
+    ("sum", &["sum", "main_sum"]),
+    ("sum_sq", &["sum_sq", "main_sum_squares"]),
+    ("sum_y", &["sum_y", "denominator_sum", "covariate_sum"]),
+    ("sum_y_sq", &["sum_y_sq", "denominator_sum_squares", "covariate_sum_squares"]),
+    ("sum_xy", &["sum_xy", "main_denominator_sum_product", "main_covariate_sum_product"]),
+];
+
 /// Reads a summary. Rows of `metrics` are checked for what their kind needs
 /// and for impossible sums; rows of other metrics are read as given.
-pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -> Result<SummaryRows, AbxError> {
+/// Optional columns: `missing` (units without a value, counted as
+/// `abx analyze --data` counts them), `invalid` and `repeated_units` (what
+/// `abx sql summary` counts of the values and rows abx refuses: any above 0
+/// is an error), `min` and `max` (the values' extremes: they must be finite,
+/// and a proportion's within [0, 1]), `scope` (`all` or `segment`) with
+/// the `by` columns.
+pub fn read_summary<R: Read>(
+    reader: R,
+    path: &str,
+    metrics: &[SummaryMetric],
+    by: &[String],
+) -> Result<Summary, AbxError> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(crate::bounds::LineLimited::new(reader));
     let err = |msg: String| AbxError::input(path, msg);
     let headers: Vec<String> = rdr
@@ -116,17 +148,53 @@ pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -
     if let Some(dup) = super::records::duplicate(&headers) {
         return Err(err(super::records::duplicate_message(dup)));
     }
+    let opt = |name: &str| -> Option<usize> {
+        let names = NAMES.iter().find(|(n, _)| *n == name).map_or(&[][..], |(_, a)| *a);
+        names
+            .iter()
+            .find_map(|a| headers.iter().position(|h| h == a))
+            .or_else(|| headers.iter().position(|h| h == name))
+    };
     let col = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| {
+        opt(name).ok_or_else(|| {
             err(format!(
-                "no column `{name}`; a summary has columns variant,metric,n,sum,sum_sq (found: {})",
+                "no column `{name}`; a summary has columns variant,metric,n,sum,sum_sq (or GrowthBook's variation,users,main_sum,main_sum_squares) (found: {})",
                 crate::bounds::list(&headers)
             ))
         })
     };
-    let (cv, cm, cn, cs, css) = (col("variant")?, col("metric")?, col("n")?, col("sum")?, col("sum_sq")?);
-    let opt = |name: &str| headers.iter().position(|h| h == name);
+    let cv = col("variant")?;
+    // GrowthBook's rows are one metric's: without a metric column, the experiment's only metric.
+    let cm = match (opt("metric"), metrics) {
+        (Some(c), _) => Some(c),
+        (None, [_]) => None,
+        (None, _) => {
+            col("metric")?;
+            None
+        }
+    };
+    let (cn, cs, css) = (col("n")?, col("sum")?, col("sum_sq")?);
     let second = [opt(SECOND_COLUMNS[0]), opt(SECOND_COLUMNS[1]), opt(SECOND_COLUMNS[2])];
+    let (c_missing, c_invalid, c_repeated, c_scope) =
+        (opt("missing"), opt("invalid"), opt("repeated_units"), opt("scope"));
+    let (c_min, c_max) = (opt("min"), opt("max"));
+    let c_by: Vec<usize> = match (by.is_empty(), c_scope) {
+        (true, _) => Vec::new(),
+        (false, None) => {
+            return Err(err(format!(
+                "--by {} needs a summary with segment rows: a `scope` column (all or segment) and the segment columns, as `abx sql summary --by` writes",
+                by.join(",")
+            )))
+        }
+        (false, Some(_)) => by
+            .iter()
+            .map(|b| {
+                headers.iter().position(|h| h == b).ok_or_else(|| {
+                    err(format!("no column `{b}` for --by (found: {})", crate::bounds::list(&headers)))
+                })
+            })
+            .collect::<Result<_, _>>()?,
+    };
     // A ratio or CUPED metric cannot be read without its second column's sums.
     let absent: Vec<&str> = SECOND_COLUMNS.iter().zip(&second).filter(|(_, c)| c.is_none()).map(|(n, _)| *n).collect();
     if let Some(m) = metrics.iter().find(|m| m.second.is_some()).filter(|_| !absent.is_empty()) {
@@ -139,11 +207,13 @@ pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -
             absent.join(", ")
         )));
     }
-    let mut rows = SummaryRows::new();
+    let mut out = Summary::default();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| super::records::csv_error(path, e))?;
         let line = rec.position().map_or(0, |p| p.line());
         let field = |i: usize| rec.get(i).unwrap_or("").trim();
+        // Warehouses write a missing value as nothing, NULL or \N.
+        let absent = |c: usize| matches!(field(c), "" | "NULL" | "null" | "\\N");
         let number = |i: usize| -> Result<f64, AbxError> {
             let text = field(i);
             text.parse::<f64>()
@@ -151,7 +221,19 @@ pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| err(format!("line {line}, column `{}`: `{text}` is not a number", headers[i])))
         };
-        let key = (field(cv).to_string(), field(cm).to_string());
+        let segment = match c_scope.map(field) {
+            None | Some("all") => None,
+            Some("segment") if by.is_empty() => continue,
+            Some("segment") => Some(c_by.iter().map(|&c| field(c).to_string()).collect::<Vec<_>>()),
+            Some(other) => {
+                return Err(err(format!("line {line}, column `scope`: `{other}` is neither `all` nor `segment`")))
+            }
+        };
+        let metric_name = match cm {
+            Some(c) => field(c).to_string(),
+            None => metrics.first().map(|m| m.name.clone()).unwrap_or_default(),
+        };
+        let key = (field(cv).to_string(), metric_name);
         for (what, v) in [("variant", &key.0), ("metric", &key.1)] {
             if v.is_empty() {
                 return Err(err(format!("line {line}: the {what} is empty")));
@@ -161,8 +243,6 @@ pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -
         let mut m = Moments::raw(number(cn)?, number(cs)?, number(css)?);
         let needs_second = metric.is_some_and(|m| m.second.is_some());
         if let [Some(y), Some(yy), Some(xy)] = second {
-            // Warehouses write a missing sum as nothing, NULL or \N.
-            let absent = |c: usize| matches!(field(c), "" | "NULL" | "null" | "\\N");
             let blank: Vec<&str> =
                 [y, yy, xy].iter().zip(SECOND_COLUMNS).filter(|(c, _)| absent(**c)).map(|(_, n)| n).collect();
             if needs_second && !blank.is_empty() {
@@ -179,10 +259,71 @@ pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -
                 (m.sum_y, m.sum_y_sq, m.sum_xy) = (number(y)?, number(yy)?, number(xy)?);
             }
         }
+        let count = |c: Option<usize>, what: &str| -> Result<f64, AbxError> {
+            match c {
+                Some(c) if !absent(c) => {
+                    let v = number(c)?;
+                    if v < 0.0 || v.fract() != 0.0 {
+                        return Err(err(format!(
+                            "line {line}, column `{what}`: must be a whole number of at least 0, got {v}"
+                        )));
+                    }
+                    Ok(v)
+                }
+                _ => Ok(0.0),
+            }
+        };
+        m.missing = count(c_missing, "missing")?;
+        let invalid = count(c_invalid, "invalid")?;
+        if invalid > 0.0 {
+            return Err(err(format!(
+                "line {line}: variant `{}` metric `{}`: {invalid} units have a value abx cannot analyze (an infinite value, or a proportion's value that is neither 0 nor 1); `abx analyze --data` on the rows names the first",
+                key.0, key.1
+            )));
+        }
+        let repeated = count(c_repeated, "repeated_units")?;
+        if repeated > 0.0 {
+            return Err(err(format!(
+                "line {line}: {repeated} rows repeat a unit of an earlier row, but each row must be one unit: if the rows are events, roll them up per unit (`abx sql summary --events`)"
+            )));
+        }
         let (binary, second_kind) = metric.map_or((false, None), |m| (m.binary, m.second));
+        // The extremes `abx sql summary` writes: finite, and for a proportion in [0, 1].
+        let extreme = |c: Option<usize>| -> Option<f64> {
+            c.filter(|&c| !absent(c)).map(|c| field(c).parse::<f64>().unwrap_or(f64::NAN))
+        };
+        let (lo, hi) = (extreme(c_min), extreme(c_max));
+        for v in [lo, hi].into_iter().flatten() {
+            if !v.is_finite() {
+                return Err(err(format!(
+                    "line {line}: variant `{}` metric `{}`: the values include {v}: abx analyzes finite numbers only; `abx analyze --data` on the rows names the first",
+                    key.0, key.1
+                )));
+            }
+        }
+        if binary && (lo.is_some_and(|v| v < 0.0) || hi.is_some_and(|v| v > 1.0)) {
+            return Err(err(format!(
+                "line {line}: variant `{}` metric `{}` is a proportion, so its values are 0 or 1, but they range from {} to {}",
+                key.0,
+                key.1,
+                lo.unwrap_or(0.0),
+                hi.unwrap_or(1.0)
+            )));
+        }
         if let Some(why) = impossible(&m, binary, second_kind) {
             return Err(err(format!("line {line}: variant `{}` metric `{}`: impossible sums: {why}", key.0, key.1)));
         }
+        let rows = match segment {
+            None => &mut out.overall,
+            Some(values) => match out.segments.iter().position(|(s, _)| *s == values) {
+                Some(i) => &mut out.segments[i].1,
+                None => {
+                    out.segments.push((values, SummaryRows::new()));
+                    let last = out.segments.len() - 1;
+                    &mut out.segments[last].1
+                }
+            },
+        };
         if let Some((_, first)) = rows.get(&key) {
             return Err(err(format!(
                 "line {line}: variant `{}` metric `{}` already given on line {first}",
@@ -191,7 +332,7 @@ pub fn read_summary<R: Read>(reader: R, path: &str, metrics: &[SummaryMetric]) -
         }
         rows.insert(key, (m, line));
     }
-    Ok(rows)
+    Ok(out)
 }
 
 #[cfg(test)]

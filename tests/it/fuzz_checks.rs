@@ -73,9 +73,9 @@ pub fn summary(data: &[u8]) {
         SummaryMetric { name: "r".into(), binary: false, second: Some(false), second_is: "denominator" },
         SummaryMetric { name: "c".into(), binary: true, second: Some(true), second_is: "covariate" },
     ];
-    match read_summary(data, "s.csv", &metrics) {
-        Ok(rows) => {
-            for ((_, metric), (_, n)) in &rows {
+    match read_summary(data, "s.csv", &metrics, &[]) {
+        Ok(read) => {
+            for ((_, metric), (_, n)) in &read.overall {
                 assert!(*n <= 1 << 53, "{metric}: n = {n}");
             }
         }

@@ -24,6 +24,7 @@ mod oracle;
 mod power;
 mod readme;
 mod schema;
+mod sql;
 mod stats_reference;
 mod test_cmd;
 mod validate;

@@ -97,6 +97,7 @@ pub fn experiment_yaml(name: &str, salt: &str, weights: &[f64], allocation: f64)
     s
 }
 #[rustfmt::skip]
+pub mod engines;
 pub mod scipy_refs;
 
 /// Runs the abx binary in `dir` with `stdin`: (exit code, stdout, stderr).

@@ -1,0 +1,161 @@
+//! Warehouse SQL: the queries `abx sql` prints, so that the user's own
+//! engine assigns units exactly as `abx assign` does and computes the
+//! sufficient statistics that `abx analyze --summary` reads.
+//!
+//! Exactness: abx's point is a double, `(u as f64) / 2^64`, and its range
+//! ends are doubles. The queries never print a double boundary: they compare
+//! the 64-bit prefix u with the exact integer thresholds of abx's own
+//! boundaries ([`crate::assign::threshold`]), as integers, bytes or
+//! fixed-width hex, per engine ([`Engine`]).
+//!
+//! Pure text generation: no I/O, no engine is contacted.
+
+pub mod assign;
+pub mod audit;
+pub mod engine;
+pub mod summary;
+
+pub use engine::Engine;
+
+use crate::assign::targeting;
+use crate::assign::Bucketer;
+use crate::experiment::{CondValue, Condition, Experiment, Op};
+
+/// A query and what the user should know about it (stderr).
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub sql: String,
+    pub notes: Vec<String>,
+}
+
+/// Why a query cannot be written as asked (exit 2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal(pub String);
+
+/// The variant, by the bucketing, of the unit whose key (see
+/// [`Engine::key`]) is `key`: a CASE over the exact prefix thresholds,
+/// NULL when not exposed. `eligible` is the targeting condition, if any.
+pub fn variant_case(
+    engine: Engine,
+    exp: &Experiment,
+    bucketer: &Bucketer,
+    key: &str,
+    eligible: Option<&str>,
+) -> String {
+    let names: Vec<String> = exp.variants.iter().map(|v| engine.string(&v.name)).collect();
+    let by_status = if bucketer.exposes_nobody() {
+        return engine.null_text();
+    } else if let Some(i) = bucketer.promoted() {
+        names[i].clone()
+    } else {
+        let mut arms = Vec::new();
+        for (r, name) in bucketer.prefix_ranges().iter().zip(&names) {
+            if r.empty {
+                continue;
+            }
+            let mut tests = Vec::new();
+            if let Some(s) = r.start {
+                tests.push(format!("{key} >= {}", engine.key_lit(s)));
+            }
+            if let Some(e) = r.end {
+                tests.push(format!("{key} < {}", engine.key_lit(e)));
+            }
+            if tests.is_empty() {
+                tests.push("1 = 1".into());
+            }
+            arms.push(format!("WHEN {} THEN {name}", tests.join(" AND ")));
+        }
+        if arms.is_empty() {
+            return engine.null_text();
+        }
+        format!("CASE {} END", arms.join(" "))
+    };
+    match eligible {
+        Some(cond) => format!("CASE WHEN {cond} THEN {by_status} END"),
+        None => by_status,
+    }
+}
+
+/// The targeting of `conds` as one SQL condition (None without targeting),
+/// reading each attribute's text through `attr`. As `abx assign --input`
+/// reads a CSV: a missing or empty attribute fails eq, in and the
+/// comparisons and satisfies ne and not_in; a value written as a number is
+/// compared numerically with an attribute that parses as one, anything else
+/// as text in byte order.
+pub fn eligibility(engine: Engine, conds: &[Condition], attr: &dyn Fn(&str) -> String) -> Option<String> {
+    if conds.is_empty() {
+        return None;
+    }
+    let f = engine.false_lit();
+    let parts: Vec<String> = conds
+        .iter()
+        .map(|c| {
+            let t = attr(&c.attribute);
+            let present = format!("COALESCE({t} <> '', {f})");
+            let equals = |v: &CondValue| match v.number {
+                Some(n) => format!("{} = {}", engine.number(&t), engine.double_lit(n)),
+                None => format!("{t} = {}", engine.string(&v.text)),
+            };
+            let any = || {
+                let alts: Vec<String> = c.values.iter().map(|v| format!("COALESCE({}, {f})", equals(v))).collect();
+                if alts.is_empty() {
+                    f.to_string()
+                } else {
+                    format!("({})", alts.join(" OR "))
+                }
+            };
+            let holds = match c.op {
+                Op::Exists if c.values.first().is_none_or(|v| v.text == "true") => present,
+                Op::Exists => format!("NOT {present}"),
+                Op::Eq | Op::In => format!("({present} AND {})", any()),
+                Op::Ne | Op::NotIn => format!("NOT ({present} AND {})", any()),
+                Op::Gt | Op::Gte | Op::Lt | Op::Lte => {
+                    let sym = match c.op {
+                        Op::Gt => ">",
+                        Op::Gte => ">=",
+                        Op::Lt => "<",
+                        _ => "<=",
+                    };
+                    match c.values.first() {
+                        Some(v) => {
+                            let cmp = match v.number {
+                                Some(n) => format!("{} {sym} {}", engine.number(&t), engine.double_lit(n)),
+                                None => format!(
+                                    "{} {sym} {}",
+                                    engine.bytewise(&t),
+                                    engine.bytewise(&engine.string(&v.text))
+                                ),
+                            };
+                            format!("({present} AND COALESCE({cmp}, {f}))")
+                        }
+                        None => f.to_string(),
+                    }
+                }
+            };
+            format!("/* {} */ {holds}", comment(&targeting::describe(c)))
+        })
+        .collect();
+    Some(format!("({})", parts.join(" AND ")))
+}
+
+/// Text safe inside a /* */ comment.
+fn comment(s: &str) -> String {
+    s.replace("*/", "* /").replace(['\n', '\r'], " ")
+}
+
+/// Why the experiment's assignment now is not what its units had, if it is
+/// not running (as `abx assign` warns).
+pub fn status_note(exp: &Experiment) -> Option<String> {
+    crate::assign::not_live(exp).map(|why| format!("experiment `{}` {why}: the query gives every unit NULL", exp.name))
+}
+
+/// The header comment of every query: what it is and which abx wrote it.
+fn header(what: &str, engine: Engine, exp: &Experiment) -> String {
+    format!(
+        "-- abx {} {what}: experiment {} for {} (abx {})\n",
+        "sql",
+        comment(&exp.name),
+        engine.name(),
+        env!("CARGO_PKG_VERSION")
+    )
+}
