@@ -44,11 +44,12 @@ def counted(q):
 
 
 def duckdb(rows, runs):
+    # Doubles, as the metrics are: a DECIMAL column would make the plain sums integer sums.
     d = tempfile.mkdtemp()
     db = os.path.join(d, "bench.duckdb")
     subprocess.run([DUCKDB, db, "-c", f"""CREATE TABLE t AS SELECT 'user_' || i AS unit,
         CASE WHEN hash(i) % 2 = 0 THEN 'control' ELSE 'treatment' END AS variant,
-        CASE WHEN random() < 0.1 THEN 1.0 ELSE 0.0 END AS converted, random() * 100 AS revenue
+        CAST(random() < 0.1 AS DOUBLE) AS converted, random() * 100 AS revenue
         FROM range({rows}) r(i)"""], check=True)
     summary = sql("summary", "--engine", "duckdb", "--from", "t", "--variant-column", "variant")
     assign = counted(sql("assign", "--engine", "duckdb", "--from", "t"))

@@ -67,7 +67,7 @@ complete -c abx -n "__fish_abx_using_subcommand assign" -s h -l help -d 'Print h
 complete -c abx -n "__fish_abx_using_subcommand assign" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand analyze" -s e -l experiment -d 'Experiment file' -r -F
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l data -d 'Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric' -r -F
-complete -c abx -n "__fish_abx_using_subcommand analyze" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy; "-": stdin)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy), as `abx sql summary` writes it, or with GrowthBook\'s column names ("-": stdin)' -r -F
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l variant-column -d 'The --data column that holds the variant [default: variant]; a column named here must exist' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l unit-column -d 'The --data column that holds the unit id: with --events, events are rolled up per unit; without a variant column, units are assigned by the experiment\'s bucketing' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l by -d 'The same readout per segment of this --data column (repeatable, up to 3); with --summary, its segment rows (`abx sql summary --by`)' -r
@@ -95,7 +95,7 @@ complete -c abx -n "__fish_abx_using_subcommand analyze" -s h -l help -d 'Print 
 complete -c abx -n "__fish_abx_using_subcommand analyze" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand verdict" -s e -l experiment -d 'Experiment file' -r -F
 complete -c abx -n "__fish_abx_using_subcommand verdict" -l data -d 'Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric' -r -F
-complete -c abx -n "__fish_abx_using_subcommand verdict" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy; "-": stdin)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand verdict" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy), as `abx sql summary` writes it, or with GrowthBook\'s column names ("-": stdin)' -r -F
 complete -c abx -n "__fish_abx_using_subcommand verdict" -l variant-column -d 'The --data column that holds the variant [default: variant]; a column named here must exist' -r
 complete -c abx -n "__fish_abx_using_subcommand verdict" -l unit-column -d 'The --data column that holds the unit id: with --events, events are rolled up per unit; without a variant column, units are assigned by the experiment\'s bucketing' -r
 complete -c abx -n "__fish_abx_using_subcommand verdict" -l method -d 'Override the decision\'s method' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'

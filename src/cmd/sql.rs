@@ -13,9 +13,9 @@ use crate::sql::{self, Engine, Query};
 
 const EXAMPLES: &str = "\
 Examples:
-  abx sql assign -e experiments/followup_timing.yaml --engine duckdb --from \"read_csv('units.csv')\"
-  duckdb -csv -c \"$(abx sql summary -e experiments/followup_timing.yaml --engine duckdb --from \"read_parquet('outcomes.parquet')\")\" \\
-    | abx analyze -e experiments/followup_timing.yaml --summary -
+  abx sql assign -e experiments/followup_timing.yaml --engine duckdb --from \"read_csv('units.csv', all_varchar = true)\"
+  duckdb -csv -c \"$(abx sql summary -e fixtures/workflows/sql.yaml --engine duckdb \\
+      --from \"read_csv('fixtures/workflows/sql_units.csv')\")\" | abx analyze -e fixtures/workflows/sql.yaml --summary -
   psql --csv -c \"$(abx sql summary -e experiments/followup_timing.yaml --engine postgres --from outcomes)\" \\
     | abx verdict -e experiments/followup_timing.yaml --summary -
   duckdb -c \"$(abx sql audit -e experiments/followup_timing.yaml --engine duckdb --from exposures)\"
@@ -84,10 +84,10 @@ pub struct AssignArgs {
 `abx analyze -e FILE --data` gives on the same rows: mean, proportion, ratio and CUPED metrics, caps \
 (the engine's exact percentile; Trino has only an approximate one), --events rolled up per unit by each \
 metric's aggregate, --by segments.\n\n\
-Where each row's variant comes from: --variant-column C reads C; --bucketing assigns units by the experiment's \
-bucketing of the unit column; with neither, FROM's `variant` column if it has one, else the bucketing (as \
-`abx analyze --data` decides; duckdb, postgres and spark only, since the other engines cannot look a column up \
-that may be missing).\n\n\
+Where each row's variant comes from, as `abx analyze --data` decides: --variant-column C reads C; --bucketing \
+assigns units by the experiment's bucketing of the unit column; with neither, the `variant` column, or with \
+--unit-column named, FROM's `variant` column if it has one and else the bucketing (duckdb, postgres and spark \
+only: the other engines cannot look a column up that may be missing, so they are told which).\n\n\
 Example:\n  duckdb -csv -c \"$(abx sql summary -e experiments/followup_timing.yaml --engine duckdb --from \"read_csv('outcomes.csv')\")\" | abx analyze -e experiments/followup_timing.yaml --summary -"
 )]
 pub struct SummaryArgs {

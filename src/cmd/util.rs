@@ -49,7 +49,7 @@ pub struct InputArgs {
     /// Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric
     #[arg(long, value_name = "FILE", conflicts_with = "summary", required_unless_present = "summary")]
     pub data: Option<PathBuf>,
-    /// Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy; "-": stdin)
+    /// Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy), as `abx sql summary` writes it, or with GrowthBook's column names ("-": stdin)
     #[arg(long, value_name = "FILE.csv")]
     pub summary: Option<PathBuf>,
     /// The --data column that holds the variant [default: variant]; a column named here must exist

@@ -125,7 +125,8 @@ const NAMES: [(&str, &[&str]); 8] = [
 
 /// Reads a summary. Rows of `metrics` are checked for what their kind needs
 /// and for impossible sums; rows of other metrics are read as given.
-/// Optional columns: `missing` (units without a value, counted as
+/// Optional columns: `shift` and `shift_y` (the sums are of the values less
+/// these), `missing` (units without a value, counted as
 /// `abx analyze --data` counts them), `invalid` and `repeated_units` (what
 /// `abx sql summary` counts of the values and rows abx refuses: any above 0
 /// is an error), `min` and `max` (the values' extremes: they must be finite,
@@ -178,6 +179,7 @@ pub fn read_summary<R: Read>(
     let (c_missing, c_invalid, c_repeated, c_scope) =
         (opt("missing"), opt("invalid"), opt("repeated_units"), opt("scope"));
     let (c_min, c_max) = (opt("min"), opt("max"));
+    let (c_shift, c_shift_y) = (opt("shift"), opt("shift_y"));
     let c_by: Vec<usize> = match (by.is_empty(), c_scope) {
         (true, _) => Vec::new(),
         (false, None) => {
@@ -273,11 +275,26 @@ pub fn read_summary<R: Read>(
                 _ => Ok(0.0),
             }
         };
+        // Sums of values less a shift (`abx sql summary` writes them so, for precision).
+        for (c, to) in [(c_shift, &mut m.shift), (c_shift_y, &mut m.shift_y)] {
+            if let Some(c) = c.filter(|&c| !absent(c)) {
+                *to = number(c)?;
+            }
+        }
+        let binary_y = metric.and_then(|m| m.second) == Some(true);
+        if (metric.is_some_and(|m| m.binary) && m.shift != 0.0) || (binary_y && m.shift_y != 0.0) {
+            return Err(err(format!("line {line}: metric `{}` holds 0 and 1: its sums must not be shifted", key.1)));
+        }
         m.missing = count(c_missing, "missing")?;
-        let invalid = count(c_invalid, "invalid")?;
-        if invalid > 0.0 {
+        // Above 0 when some value cannot be analyzed (`abx sql summary`
+        // measures it: a proportion's value other than 0 and 1, an event it refuses).
+        let invalid = match c_invalid {
+            Some(c) if !absent(c) => number(c)?,
+            _ => 0.0,
+        };
+        if invalid != 0.0 {
             return Err(err(format!(
-                "line {line}: variant `{}` metric `{}`: {invalid} units have a value abx cannot analyze (an infinite value, or a proportion's value that is neither 0 nor 1); `abx analyze --data` on the rows names the first",
+                "line {line}: variant `{}` metric `{}`: some values cannot be analyzed (`invalid` is {invalid}: a proportion's value that is neither 0 nor 1, or an event value abx refuses); `abx analyze --data` on the rows names the first",
                 key.0, key.1
             )));
         }

@@ -373,8 +373,111 @@ impl Engine {
     }
 }
 
-/// A name that needs no quotes: letters, digits, underscores, not first a digit.
+/// Snowflake's reserved words (docs.snowflake.com, "Reserved & limited keywords").
+const SNOWFLAKE_RESERVED: [&str; 95] = [
+    "ACCOUNT",
+    "ALL",
+    "ALTER",
+    "AND",
+    "ANY",
+    "AS",
+    "BETWEEN",
+    "BY",
+    "CASE",
+    "CAST",
+    "CHECK",
+    "COLUMN",
+    "CONNECT",
+    "CONNECTION",
+    "CONSTRAINT",
+    "CREATE",
+    "CROSS",
+    "CURRENT",
+    "CURRENT_DATE",
+    "CURRENT_TIME",
+    "CURRENT_TIMESTAMP",
+    "CURRENT_USER",
+    "DATABASE",
+    "DELETE",
+    "DISTINCT",
+    "DROP",
+    "ELSE",
+    "EXISTS",
+    "FALSE",
+    "FOLLOWING",
+    "FOR",
+    "FROM",
+    "FULL",
+    "GRANT",
+    "GROUP",
+    "GSCLUSTER",
+    "HAVING",
+    "ILIKE",
+    "IN",
+    "INCREMENT",
+    "INNER",
+    "INSERT",
+    "INTERSECT",
+    "INTO",
+    "IS",
+    "ISSUE",
+    "JOIN",
+    "LATERAL",
+    "LEFT",
+    "LIKE",
+    "LOCALTIME",
+    "LOCALTIMESTAMP",
+    "MINUS",
+    "NATURAL",
+    "NOT",
+    "NULL",
+    "OF",
+    "ON",
+    "OR",
+    "ORDER",
+    "ORGANIZATION",
+    "QUALIFY",
+    "REGEXP",
+    "REVOKE",
+    "RIGHT",
+    "RLIKE",
+    "ROW",
+    "ROWS",
+    "SAMPLE",
+    "SCHEMA",
+    "SELECT",
+    "SET",
+    "SOME",
+    "START",
+    "TABLE",
+    "TABLESAMPLE",
+    "THEN",
+    "TO",
+    "TRIGGER",
+    "TRUE",
+    "TRY_CAST",
+    "UNION",
+    "UNIQUE",
+    "UPDATE",
+    "USING",
+    "VALUES",
+    "VIEW",
+    "WHEN",
+    "WHENEVER",
+    "WHERE",
+    "WITH",
+    "ASOF",
+    "MATCH_CONDITION",
+    "POSITIONAL",
+    "CONNECT_BY_ROOT",
+];
+
+/// A name that needs no quotes: letters, digits, underscores, not first a
+/// digit, and not a reserved word.
 fn is_plain(name: &str) -> bool {
+    if SNOWFLAKE_RESERVED.contains(&name.to_ascii_uppercase().as_str()) {
+        return false;
+    }
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -394,6 +497,7 @@ mod tests {
         assert_eq!(Engine::Spark.ident("a`b"), "`a``b`");
         assert_eq!(Engine::Snowflake.ident("user_id"), "user_id");
         assert_eq!(Engine::Snowflake.ident("user id"), "\"user id\"");
+        assert_eq!(Engine::Snowflake.ident("group"), "\"group\"");
     }
 
     #[test]

@@ -140,7 +140,7 @@ pub fn eligibility(engine: Engine, conds: &[Condition], attr: &dyn Fn(&str) -> S
 
 /// Text safe inside a /* */ comment.
 fn comment(s: &str) -> String {
-    s.replace("*/", "* /").replace(['\n', '\r'], " ")
+    s.replace("*/", "* /").replace("/*", "/ *").replace(['\n', '\r'], " ")
 }
 
 /// Why the experiment's assignment now is not what its units had, if it is

@@ -7,10 +7,11 @@
 //! with a variant, all variants pooled; `--events` rolls each metric up per
 //! unit by its `aggregate` first, and per (unit, segment) for segments.
 //!
-//! What abx refuses when it reads the rows is counted in columns the
-//! reader checks: `invalid` (an infinite value, or a proportion's value
-//! other than 0 and 1) and `repeated_units` (unit rows that are not one per
-//! unit). A unit whose events carry two variants gets the variant
+//! What abx refuses when it reads the rows is measured in columns the
+//! reader checks: `invalid`, 0 unless a proportion has a value other than 0
+//! and 1 (or an event abx refuses), and `repeated_units` (unit rows that
+//! are not one per unit); an infinite value makes the sums non-finite,
+//! which the reader refuses too. A unit whose events carry two variants gets the variant
 //! `__multiple__`, and one whose events carry two values of a targeting
 //! attribute `__targeting_varies__`: the reader refuses both, or with
 //! `--ignore-unknown-variants` leaves them out and says how many.
@@ -38,12 +39,12 @@ pub const COLUMNS: [&str; 14] = [
     "sum_y",
     "sum_y_sq",
     "sum_xy",
+    "shift",
+    "shift_y",
     "missing",
     "units",
     "invalid",
     "repeated_units",
-    "min",
-    "max",
 ];
 
 /// Where each row's variant comes from.
@@ -122,8 +123,14 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
     if exp.metrics.is_empty() {
         return Err(Refusal(format!("experiment `{}` has no `metrics` to summarise", exp.name)));
     }
+    // As `abx analyze --data`: the `variant` column, or with a unit column
+    // named, the `variant` column if FROM has one and else the bucketing.
+    let variants = match spec.variants {
+        Variants::Default if !spec.unit_named => Variants::Column("variant"),
+        v => v,
+    };
     let lateral = matches!(engine, Engine::Duckdb | Engine::Postgres | Engine::Spark);
-    if spec.variants == Variants::Default && !lateral {
+    if variants == Variants::Default && !lateral {
         return Err(Refusal(format!(
             "for {}, abx cannot tell whether FROM has a variant column: pass --variant-column variant to read the logged variant, or --bucketing to assign units by the experiment's bucketing of the unit column",
             engine.name()
@@ -132,6 +139,12 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
     let inputs = metric_inputs(exp);
     let metrics: Vec<Metric<'_>> = inputs.iter().enumerate().map(|(k, input)| Metric { input, k }).collect();
     let mut notes = Vec::new();
+    if variants == Variants::Default {
+        notes.push(format!(
+            "FROM's `variant` column gives each row's variant if FROM has one; if not, units are assigned by the bucketing of `{}` (pass --variant-column or --bucketing to say which)",
+            spec.unit_column
+        ));
+    }
     for m in &metrics {
         if let Some(Cap::Percentile(q)) = m.input.cap {
             if engine.percentile("x", q).is_none() && !spec.approximate {
@@ -143,7 +156,7 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
             }
         }
     }
-    let hashing = !matches!(spec.variants, Variants::Column(_));
+    let hashing = !matches!(variants, Variants::Column(_));
     let bucketer = if spec.as_running { Bucketer::running(exp) } else { Bucketer::new(exp) };
     // As `abx analyze --data`: the assignment of a draft, stopped or promoted
     // experiment now is not what its units had while it ran.
@@ -165,7 +178,7 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
     // 1. The rows (events or units) with their logged variant, unit,
     // targeting attributes, segments, and metric values (NaN made NULL).
     let mut first = Vec::new();
-    let logged = match spec.variants {
+    let logged = match variants {
         Variants::Column(c) => engine.text(&ident(c)),
         Variants::Default => engine.text(&ident("variant")),
         Variants::Bucketing => engine.string(NO_COLUMN),
@@ -186,10 +199,11 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
         second.push(format!("__abx_a{i}"));
     }
     for (i, b) in spec.by.iter().enumerate() {
-        second.push(format!("COALESCE({}, '(null)') AS __abx_s{i}", engine.text(&ident(b))));
+        // Qualified: a fallback column of the same name must not make it ambiguous.
+        second.push(format!("COALESCE({}, '(null)') AS __abx_s{i}", engine.text(&format!("__abx_l.{}", ident(b)))));
     }
     for m in &metrics {
-        let v = |c: &str| engine.nan_to_null(&engine.double(&ident(c)));
+        let v = |c: &str| engine.nan_to_null(&engine.double(&format!("__abx_l.{}", ident(c))));
         second.push(format!("{} AS {}", v(&m.input.x), m.x()));
         if let Some(y) = &m.input.y {
             let y = if m.input.y_is_covariate && !spec.events {
@@ -200,14 +214,11 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
             second.push(format!("{y} AS {}", m.y()));
         }
     }
-    let source = if spec.variants == Variants::Default {
+    let source = if variants == Variants::Default {
         // Inner names resolve first: FROM's `variant`, unit and attribute
         // columns if it has them, else these fallbacks (a missing attribute
         // is missing for every unit, as in `abx assign --input`).
         let mut fb = vec![format!("{} AS {}", engine.string(NO_COLUMN), ident("variant"))];
-        if !spec.events && !spec.unit_named {
-            fb.push(format!("{} AS {}", engine.null_text(), ident(spec.unit_column)));
-        }
         for a in &attrs {
             if !fb.iter().any(|f| f.ends_with(&format!(" AS {}", ident(a)))) {
                 fb.push(format!("{} AS {}", engine.null_text(), ident(a)));
@@ -235,12 +246,16 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
             a(i)
         });
         let case = variant_case(engine, exp, &bucketer, keyed, eligible.as_deref());
-        format!("CASE WHEN {lv} = {} THEN {case} ELSE {lv} END", engine.string(NO_COLUMN))
+        // No key (a NULL or empty unit): no variant, as `--data` leaves such rows out.
+        format!(
+            "CASE WHEN {lv} = {} THEN CASE WHEN {keyed} IS NOT NULL THEN {case} END ELSE {lv} END",
+            engine.string(NO_COLUMN)
+        )
     };
     // Only rows that need it are hashed.
     let key = |u: &str, lv: &str| {
         format!(
-            "CASE WHEN {lv} = {} THEN {} END AS __abx_k",
+            "CASE WHEN {lv} = {} AND {u} <> '' THEN {} END AS __abx_k",
             engine.string(NO_COLUMN),
             engine.key(&engine.prefix(u, &exp.salt))
         )
@@ -295,7 +310,7 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
         let mut arms = Vec::new();
         if !varies.is_empty() {
             arms.push(format!(
-                "WHEN __abx_ulv = {} AND ({}) THEN {}",
+                "WHEN __abx_ulv = {} AND __abx_k IS NOT NULL AND ({}) THEN {}",
                 engine.string(NO_COLUMN),
                 varies.join(" OR "),
                 engine.string(TARGETING_VARIES)
@@ -373,6 +388,40 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
         })
     };
 
+    // 3b. Shifts: a value of each metric's column (the first FROM gives),
+    // subtracted before summing, so that a metric far from 0 keeps its
+    // variance's precision; 0/1 values are summed as they are.
+    let mut shift_cols = Vec::new();
+    for m in &metrics {
+        let first = |c: &str| {
+            let v = engine.nan_to_null(&engine.double(&ident(c)));
+            format!("(SELECT {v} FROM {} WHERE {v} IS NOT NULL LIMIT 1)", spec.from)
+        };
+        if !m.input.binary {
+            shift_cols.push(format!("COALESCE({}, {}) AS __abx_sh{}", first(&m.input.x), engine.double_lit(0.0), m.k));
+        }
+        if let Some(y) = m.input.y.as_ref().filter(|_| !(m.input.binary && m.input.y_is_covariate)) {
+            shift_cols.push(format!("COALESCE({}, {}) AS __abx_th{}", first(y), engine.double_lit(0.0), m.k));
+        }
+    }
+    let has_shifts = !shift_cols.is_empty();
+    if has_shifts {
+        ctes.push(format!("__abx_shifts AS (\n  SELECT {}\n)", shift_cols.join(",\n    ")));
+    }
+    let shift_of = |m: &Metric<'_>, y: bool| -> String {
+        let zero = engine.double_lit(0.0);
+        if y {
+            match &m.input.y {
+                Some(_) if !(m.input.binary && m.input.y_is_covariate) => format!("__abx_th{}", m.k),
+                _ => zero,
+            }
+        } else if m.input.binary {
+            zero
+        } else {
+            format!("__abx_sh{}", m.k)
+        }
+    };
+
     // 4. Per unit: capped values, paired (a ratio's unit counts with both
     // values), and whether any value is one abx refuses.
     let values = |src: &str, name: &str| -> String {
@@ -389,15 +438,33 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
                 Some(c) => format!("CASE WHEN {x0} > {c} THEN {c} ELSE {x0} END"),
                 None => x0.clone(),
             };
+            // Values less the metric's shift (see `__abx_shifts`), so that the
+            // sums keep the variance's precision as `--data`'s do.
+            let zero = engine.double_lit(0.0);
+            // A scalar subquery, evaluated once (a join to the one-row CTE
+            // costs PostgreSQL a nested loop over every row).
+            let less = |s: String| if s == zero { String::new() } else { format!(" - (SELECT {s} FROM __abx_shifts)") };
+            let (sx, sy) = (less(shift_of(m, false)), less(shift_of(m, true)));
             match &m.input.y {
-                None => cols.push(format!("{x} AS __abx_px{k}")),
+                None => cols.push(format!("{x}{sx} AS __abx_px{k}")),
                 Some(_) => {
                     if m.input.y_is_covariate {
-                        cols.push(format!("{x} AS __abx_px{k}"));
+                        cols.push(format!("{x}{sx} AS __abx_px{k}"));
                     } else {
-                        cols.push(format!("CASE WHEN {y0} IS NOT NULL THEN {x} END AS __abx_px{k}"));
+                        cols.push(format!("CASE WHEN {y0} IS NOT NULL THEN {x} END{sx} AS __abx_px{k}"));
                     }
-                    cols.push(format!("CASE WHEN {x0} IS NOT NULL THEN {y0} END AS __abx_py{k}"));
+                    cols.push(format!("CASE WHEN {x0} IS NOT NULL THEN {y0} END{sy} AS __abx_py{k}"));
+                }
+            }
+            // `--data` refuses an infinite value before capping and pairing
+            // (x * 0 is NaN only then), and a 0/1 covariate's other values.
+            if cap_of(k).is_some() || m.input.y.is_some() {
+                cols.push(format!("{x0} * 0 AS __abx_zx{k}"));
+            }
+            if m.input.y.is_some() {
+                cols.push(format!("{y0} * 0 AS __abx_zy{k}"));
+                if m.input.binary && m.input.y_is_covariate {
+                    cols.push(format!("{y0} AS __abx_qy{k}"));
                 }
             }
             if spec.events {
@@ -437,12 +504,31 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
                 cols.push(format!("COALESCE(SUM({y} * {y}), {zero}) AS __abx_syy{k}"));
                 cols.push(format!("COALESCE(SUM({x} * {y}), {zero}) AS __abx_sxy{k}"));
             }
-            // The extremes: an infinite value, or a proportion's value
-            // outside [0, 1], makes the reader refuse the row.
-            cols.push(format!("MIN({x}) AS __abx_min{k}"));
-            cols.push(format!("MAX({x}) AS __abx_max{k}"));
+            // What the reader refuses, as a sum that is 0 only when all is
+            // well: (x² - x)² is exactly 0 for 0 and 1 and above 0 for any
+            // other value, so a proportion's values are checked by one sum
+            // (an infinite value makes the sums themselves non-finite).
+            let mut bad = Vec::new();
+            let sum = |e: String| format!("COALESCE(SUM({e}), {zero})");
+            let off = |v: &str| sum(format!("({v} * {v} - {v}) * ({v} * {v} - {v})"));
+            if m.input.binary {
+                // A 0/1 metric's shift is 0: these are its values.
+                bad.push(off(&x));
+                if m.input.y_is_covariate {
+                    bad.push(off(&format!("__abx_qy{k}")));
+                }
+            }
+            if cap_of(k).is_some() || m.input.y.is_some() {
+                bad.push(sum(format!("__abx_zx{k}")));
+            }
+            if m.input.y.is_some() {
+                bad.push(sum(format!("__abx_zy{k}")));
+            }
             if spec.events {
-                cols.push(format!("SUM({}) AS __abx_bad{k}", m.bad()));
+                bad.push(sum(engine.double(&m.bad())));
+            }
+            if !bad.is_empty() {
+                cols.push(format!("{} AS __abx_bad{k}", bad.join(" + ")));
             }
         }
         format!("{name} AS (\n  SELECT {}\n  FROM {src}\n  GROUP BY {}\n)", cols.join(",\n    "), group.join(", "))
@@ -453,8 +539,9 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
     }
 
     // 6. One row per variant (segment) and metric.
-    let repeated = if spec.unit_named && !spec.events {
-        format!("(SELECT COUNT(*) - COUNT(DISTINCT __abx_u) FROM __abx_values WHERE {with_variant})")
+    // As `--data`: with a unit column (named, or hashed), unit rows must be one per unit.
+    let repeated = if (spec.unit_named || hashing) && !spec.events {
+        format!("(SELECT COUNT(__abx_u) - COUNT(DISTINCT __abx_u) FROM __abx_values WHERE {with_variant})")
     } else {
         "0".to_string()
     };
@@ -490,14 +577,26 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
         cols.push(format!("{} AS {}", pick(&|m| second_col(m, "sy")), engine.alias("sum_y")));
         cols.push(format!("{} AS {}", pick(&|m| second_col(m, "syy")), engine.alias("sum_y_sq")));
         cols.push(format!("{} AS {}", pick(&|m| second_col(m, "sxy")), engine.alias("sum_xy")));
+        cols.push(format!("{} AS {}", pick(&|m| shift_of(m, false)), engine.alias("shift")));
+        cols.push(format!(
+            "{} AS {}",
+            pick(&|m| if m.input.y.is_some() { shift_of(m, true) } else { null.clone() }),
+            engine.alias("shift_y")
+        ));
         cols.push(format!("__abx_units - {} AS {}", pick(&|m| format!("__abx_n{}", m.k)), engine.alias("missing")));
         cols.push(format!("__abx_units AS {}", engine.alias("units")));
-        let invalid = if spec.events { pick(&|m| format!("__abx_bad{}", m.k)) } else { "0".to_string() };
+        let zero = engine.double_lit(0.0);
+        let invalid = pick(&|m| {
+            if m.input.binary || spec.events || m.input.y.is_some() || cap_of(m.k).is_some() {
+                engine.double(&format!("__abx_bad{}", m.k))
+            } else {
+                zero.clone()
+            }
+        });
         cols.push(format!("{invalid} AS {}", engine.alias("invalid")));
-        cols.push(format!("{} AS {}", pick(&|m| format!("__abx_min{}", m.k)), engine.alias("min")));
-        cols.push(format!("{} AS {}", pick(&|m| format!("__abx_max{}", m.k)), engine.alias("max")));
         cols.push(format!("{repeated} AS {}", engine.alias("repeated_units")));
-        format!("SELECT {}\nFROM {src} CROSS JOIN __abx_metrics\nWHERE {with_variant}", cols.join(",\n  "))
+        let shifts = if has_shifts { " CROSS JOIN __abx_shifts" } else { "" };
+        format!("SELECT {}\nFROM {src} CROSS JOIN __abx_metrics{shifts}\nWHERE {with_variant}", cols.join(",\n  "))
     };
     let body = if spec.by.is_empty() {
         out("__abx_sums", None)

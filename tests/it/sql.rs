@@ -309,9 +309,9 @@ fn prefix_cases(dir: &Path, engine: &Engine, tables: &mut Vec<(String, PathBuf)>
 fn unit_rows(dir: &Path, with_variant: bool) -> PathBuf {
     let mut r = Lcg(3);
     let mut csv = String::from(if with_variant {
-        "unit,variant,plan,age,country,converted,revenue,gross,sessions,pre,spend\n"
+        "unit,variant,plan,age,country,converted,revenue,gross,sessions,pre,spend,epoch\n"
     } else {
-        "unit,plan,age,country,converted,revenue,gross,sessions,pre,spend\n"
+        "unit,plan,age,country,converted,revenue,gross,sessions,pre,spend,epoch\n"
     });
     for (i, u) in ids(6000).iter().enumerate() {
         let variant = ["control", "treatment"][r.below(2) as usize];
@@ -329,9 +329,11 @@ fn unit_rows(dir: &Path, with_variant: bool) -> PathBuf {
         let sessions = if r.below(30) == 0 { String::new() } else { (1 + r.below(9)).to_string() };
         let pre = if r.below(8) == 0 { String::new() } else { format!("{:.4}", 20.0 + 10.0 * r.unit()) };
         let spend = format!("{:.4}", 22.0 + 10.0 * r.unit() + (i % 7) as f64);
+        // Far from 0 with a small spread: raw sums of squares would lose the variance.
+        let epoch = format!("{:.6}", 1.7e9 + r.unit());
         let v = if with_variant { format!("{variant},") } else { String::new() };
         csv.push_str(&format!(
-            "{},{v}{plan},{age},{country},{converted},{revenue},{gross},{sessions},{pre},{spend}\n",
+            "{},{v}{plan},{age},{country},{converted},{revenue},{gross},{sessions},{pre},{spend},{epoch}\n",
             csv_field(u)
         ));
     }
@@ -395,6 +397,12 @@ fn summary_cases(dir: &Path, engine: &Engine, tables: &mut Vec<(String, PathBuf)
             vec!["--by", "plan", "--by", "country"],
         ),
         ("fixtures/sql/targeted.yaml", without.clone(), bucketed.clone(), vec!["--unit-column", "unit"]),
+        (
+            "fixtures/sql/targeted.yaml",
+            without.clone(),
+            cat(&bucketed, &["--by", "plan"]),
+            vec!["--unit-column", "unit", "--by", "plan"],
+        ),
         (
             "fixtures/sql/targeted.yaml",
             with.clone(),
@@ -625,9 +633,20 @@ fn audit_counts_matches_mismatches_and_units_in_several_variants() {
 
 #[test]
 fn refusals_say_why() {
-    // An engine that cannot look up a possibly missing column must be told where the variant is.
-    let (code, out, err) =
-        abx(&["sql", "summary", "-e", "fixtures/sql/units.yaml", "--engine", "clickhouse", "--from", "t"]);
+    // An engine that cannot look up a possibly missing column must be told
+    // where the variant is when the unit column could give it.
+    let (code, out, err) = abx(&[
+        "sql",
+        "summary",
+        "-e",
+        "fixtures/sql/units.yaml",
+        "--engine",
+        "clickhouse",
+        "--from",
+        "t",
+        "--unit-column",
+        "unit",
+    ]);
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(err.contains("--variant-column variant") && err.contains("--bucketing"), "{err}");
     // Trino's percentile is approximate: refused unless accepted.
@@ -659,7 +678,7 @@ fn refusals_say_why() {
     let bad = ok.replacen("control,purchased,10,2,2,0,0", "control,purchased,10,2,2,1,0", 1);
     let (code, _, err) = run(&["analyze", "-e", exp, "--summary", "-"], &format!("{head}{bad}"));
     assert_eq!(code, 2);
-    assert!(err.contains("cannot analyze"), "{err}");
+    assert!(err.contains("cannot be analyzed"), "{err}");
     let repeated = ok.replacen("control,purchased,10,2,2,0,0", "control,purchased,10,2,2,0,3", 1);
     let (code, _, err) = run(&["analyze", "-e", exp, "--summary", "-"], &format!("{head}{repeated}"));
     assert_eq!(code, 2);
@@ -688,4 +707,75 @@ fn growthbook_column_names_feed_the_summary() {
     assert_eq!(code, 0, "{err}");
     let (_, b, _) = run(&["analyze", "-e", r.to_str().unwrap(), "--summary", "-", "--format", "json"], &ours);
     assert_eq!(a, b);
+}
+
+#[test]
+fn values_abx_refuses_are_refused_through_the_engine_too() {
+    // Proportion values 0.5 (x8) and 2 whose sums look like 0/1 data:
+    // Σx = Σx² = 6 of n = 9. `--data` refuses them; so must the summary.
+    let dir = tempfile::tempdir().unwrap();
+    let e = dir.path().join("e.yaml");
+    std::fs::write(
+        &e,
+        "name: p\nvariants: [{name: a}, {name: b}]\nmetrics:\n  - {name: c, kind: proportion}\n  - {name: r}\n",
+    )
+    .unwrap();
+    let mut csv = String::from("unit,variant,c,r\n");
+    for i in 0..8 {
+        csv.push_str(&format!("a{i},a,0.5,1\n"));
+    }
+    csv.push_str("a8,a,2,1\n");
+    for i in 0..9 {
+        csv.push_str(&format!("b{i},b,{},1\n", i % 2));
+    }
+    let data = dir.path().join("d.csv");
+    std::fs::write(&data, &csv).unwrap();
+    let e = e.to_str().unwrap();
+    let (code, _, _) = run(&["analyze", "-e", e, "--data", data.to_str().unwrap()], "");
+    assert_eq!(code, 2);
+    let from = format!("read_csv('{}')", data.display());
+    let (_, sql, _) = run(&["sql", "summary", "-e", e, "--engine", "duckdb", "--from", &from], "");
+    let summary = engines::duckdb_csv(dir.path(), &sql);
+    let (code, _, err) = run(&["analyze", "-e", e, "--summary", "-"], &summary);
+    assert_eq!(code, 2, "{summary}");
+    assert!(err.contains("cannot be analyzed"), "{err}");
+    // An infinite value makes the sums non-finite: refused.
+    std::fs::write(
+        &data,
+        csv.replace("b0,b,0,1", "b0,b,0,inf").replace("a8,a,2,1", "a8,a,1,1").replace(",0.5,", ",0,"),
+    )
+    .unwrap();
+    let summary = engines::duckdb_csv(dir.path(), &sql);
+    let (code, _, err) = run(&["analyze", "-e", e, "--summary", "-"], &summary);
+    assert_eq!(code, 2, "{summary}");
+    assert!(err.contains("not a number"), "{err}");
+}
+
+#[test]
+fn infinite_values_hidden_by_a_cap_or_a_missing_partner_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = dir.path().join("e.yaml");
+    std::fs::write(
+        &e,
+        "name: i\nvariants: [{name: a}, {name: b}]\nmetrics:\n  - {name: g, cap: {value: 50}}\n  - {name: rr, kind: ratio, numerator: x, denominator: y}\n",
+    )
+    .unwrap();
+    let e = e.to_str().unwrap();
+    for (what, bad_row) in [("a capped inf", "a0,a,inf,1,1"), ("an inf numerator without a denominator", "a0,a,1,inf,")]
+    {
+        let mut csv = String::from("unit,variant,g,x,y\n");
+        csv.push_str(&format!("{bad_row}\n"));
+        for i in 1..20 {
+            csv.push_str(&format!("{}{i},{},{i},{i},2\n", ["a", "b"][i % 2], ["a", "b"][i % 2]));
+        }
+        let data = dir.path().join("d.csv");
+        std::fs::write(&data, &csv).unwrap();
+        let (code, _, _) = run(&["analyze", "-e", e, "--data", data.to_str().unwrap()], "");
+        assert_eq!(code, 2, "{what}: --data refuses it");
+        let from = format!("read_csv('{}')", data.display());
+        let (_, sql, _) = run(&["sql", "summary", "-e", e, "--engine", "duckdb", "--from", &from], "");
+        let summary = engines::duckdb_csv(dir.path(), &sql);
+        let (code, _, err) = run(&["analyze", "-e", e, "--summary", "-"], &summary);
+        assert_eq!(code, 2, "{what}: the summary must be refused too:\n{summary}\n{err}");
+    }
 }
