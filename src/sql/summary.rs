@@ -504,13 +504,15 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
                 cols.push(format!("COALESCE(SUM({y} * {y}), {zero}) AS __abx_syy{k}"));
                 cols.push(format!("COALESCE(SUM({x} * {y}), {zero}) AS __abx_sxy{k}"));
             }
-            // What the reader refuses, as a sum that is 0 only when all is
-            // well: (x² - x)² is exactly 0 for 0 and 1 and above 0 for any
-            // other value, so a proportion's values are checked by one sum
-            // (an infinite value makes the sums themselves non-finite).
+            // What the reader refuses, as a measure that is 0 only when all
+            // is well: a proportion's values other than 0 and 1, infinite
+            // values a cap or the pairing would hide (x * 0 is NaN only
+            // then), events abx refuses; an infinite value elsewhere makes
+            // the sums themselves non-finite.
             let mut bad = Vec::new();
             let sum = |e: String| format!("COALESCE(SUM({e}), {zero})");
-            let off = |v: &str| sum(format!("({v} * {v} - {v}) * ({v} * {v} - {v})"));
+            // The values other than 0 and 1, counted (cheaper than any sum of powers).
+            let off = |v: &str| engine.double(&format!("COUNT(CASE WHEN {v} <> 0 AND {v} <> 1 THEN 1 END)"));
             if m.input.binary {
                 // A 0/1 metric's shift is 0: these are its values.
                 bad.push(off(&x));
