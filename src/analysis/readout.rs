@@ -193,7 +193,13 @@ fn summary_metrics(exp: &Experiment) -> Vec<SummaryMetric> {
                 (MetricKind::Mean, Some(_)) => (Some(false), "covariate"),
                 (MetricKind::Mean | MetricKind::Proportion, None) => (None, ""),
             };
-            SummaryMetric { name: m.name.clone(), binary: m.kind == MetricKind::Proportion, second, second_is }
+            SummaryMetric {
+                name: m.name.clone(),
+                binary: m.kind == MetricKind::Proportion,
+                second,
+                second_is,
+                cap: m.cap,
+            }
         })
         .collect()
 }
@@ -390,7 +396,8 @@ pub fn readout(src: &Source, by: &[String], opts: &Options, exp: &Experiment, ho
             let (read, name) = summary_rows(exp, summary, by, hooks)?;
             let ignore = src.ignore_unknown_variants;
             unplaced(exp, &read.overall, &name, ignore, hooks)?;
-            for m in exp.metrics.iter().filter(|m| m.cap.is_some()) {
+            // A `cap` column (as `abx sql summary` writes) was checked against the caps.
+            for m in exp.metrics.iter().filter(|m| m.cap.is_some() && !read.caps_checked) {
                 (hooks.warn)(&format!(
                     "metric `{}` has a cap: a summary's sums are used as given, so they must be sums of capped values (abx cannot cap a sum)",
                     m.name

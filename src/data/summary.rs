@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use crate::error::AbxError;
+use crate::experiment::Cap;
 
 pub use crate::stats::moments::Moments;
 
@@ -100,6 +101,8 @@ pub struct SummaryMetric {
     pub second: Option<bool>,
     /// What the second column is, for messages ("denominator", "covariate").
     pub second_is: &'static str,
+    /// The experiment's cap of the metric, checked against a `cap` column.
+    pub cap: Option<Cap>,
 }
 
 /// A summary as read: the rows of all units, and with `--by` the rows of
@@ -108,6 +111,9 @@ pub struct SummaryMetric {
 pub struct Summary {
     pub overall: SummaryRows,
     pub segments: Vec<(Vec<String>, SummaryRows)>,
+    /// The summary has a `cap` column, checked against the experiment's caps
+    /// (without one, abx cannot know whether the sums are of capped values).
+    pub caps_checked: bool,
 }
 
 /// The names a column goes by: abx's own first, then GrowthBook's (the
@@ -129,7 +135,8 @@ const NAMES: [(&str, &[&str]); 8] = [
 /// these), `missing` (units without a value, counted as
 /// `abx analyze --data` counts them), `invalid` and `repeated_units` (what
 /// `abx sql summary` counts of the values and rows abx refuses: any above 0
-/// is an error), `min` and `max` (the values' extremes: they must be finite,
+/// is an error), `cap` (the value the sums were capped at, empty when
+/// uncapped: it must agree with the experiment's cap), `min` and `max` (the values' extremes: they must be finite,
 /// and a proportion's within [0, 1]), `scope` (`all` or `segment`) with
 /// the `by` columns.
 pub fn read_summary<R: Read>(
@@ -179,7 +186,7 @@ pub fn read_summary<R: Read>(
     let (c_missing, c_invalid, c_repeated, c_scope) =
         (opt("missing"), opt("invalid"), opt("repeated_units"), opt("scope"));
     let (c_min, c_max) = (opt("min"), opt("max"));
-    let (c_shift, c_shift_y) = (opt("shift"), opt("shift_y"));
+    let (c_shift, c_shift_y, c_cap) = (opt("shift"), opt("shift_y"), opt("cap"));
     let c_by: Vec<usize> = match (by.is_empty(), c_scope) {
         (true, _) => Vec::new(),
         (false, None) => {
@@ -209,7 +216,7 @@ pub fn read_summary<R: Read>(
             absent.join(", ")
         )));
     }
-    let mut out = Summary::default();
+    let mut out = Summary { caps_checked: c_cap.is_some(), ..Summary::default() };
     for rec in rdr.records() {
         let rec = rec.map_err(|e| super::records::csv_error(path, e))?;
         let line = rec.position().map_or(0, |p| p.line());
@@ -297,6 +304,30 @@ pub fn read_summary<R: Read>(
                 "line {line}: variant `{}` metric `{}`: some values cannot be analyzed (`invalid` is {invalid}: a proportion's value that is neither 0 nor 1, or an event value abx refuses); `abx analyze --data` on the rows names the first",
                 key.0, key.1
             )));
+        }
+        if let (Some(c), Some(metric)) = (c_cap, metric) {
+            let given = if absent(c) { None } else { Some(number(c)?) };
+            let at = format!("line {line}: variant `{}` metric `{}`", key.0, key.1);
+            match (metric.cap, given) {
+                (None, Some(v)) => {
+                    return Err(err(format!(
+                        "{at}: the sums are of values capped at {v}, but the experiment has no cap for the metric: write the summary with the experiment you analyze"
+                    )))
+                }
+                // A percentile of no values is empty, and caps nothing.
+                (Some(_), None) if m.n > 0.0 => {
+                    return Err(err(format!(
+                        "{at}: the experiment caps the metric, but the sums are of uncapped values (`cap` is empty): write the summary with the experiment you analyze"
+                    )))
+                }
+                // The engine prints the cap back: a last-digit difference is printing.
+                (Some(Cap::Value(want)), Some(v)) if (v - want).abs() > 1e-14 * want.abs() => {
+                    return Err(err(format!(
+                        "{at}: the sums are of values capped at {v}, but the experiment caps the metric at {want}: write the summary with the experiment you analyze"
+                    )))
+                }
+                _ => {}
+            }
         }
         let repeated = count(c_repeated, "repeated_units")?;
         if repeated > 0.0 {

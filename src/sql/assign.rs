@@ -41,7 +41,7 @@ pub fn query(spec: &AssignSpec<'_>, exp: &Experiment) -> Query {
         keyed = keyed(engine, exp, spec.from, &unit, spec.prefix_column),
         u = engine.alias("unit"),
         v = engine.alias("variant"),
-        x = engine.point_from_key("__abx_k").unwrap_or_else(|| engine.point("__abx_p")),
+        x = engine.point("__abx_p"),
         xa = engine.alias("x"),
     );
     Query { sql, notes: status_note(exp).into_iter().collect() }

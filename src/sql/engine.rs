@@ -222,11 +222,15 @@ impl Engine {
     }
 
     /// The hash prefix of a unit (text): the first 8 bytes of
-    /// SHA-256(`{unit}:{salt}`) in the engine's handiest form (hex text or bytes).
+    /// SHA-256(`{unit}:{salt}`) in the engine's handiest form (hex text or
+    /// bytes). DuckDB's is the whole hex digest: its first 16 digits are the
+    /// prefix, and it orders against a 16-digit literal as they do (where
+    /// they equal the literal, the longer text is the greater), without the
+    /// cost of a substring.
     pub fn prefix(self, unit: &str, salt: &str) -> String {
         let s = self.string(&format!(":{salt}"));
         match self {
-            Engine::Duckdb => format!("substr(sha256({unit} || {s}), 1, 16)"),
+            Engine::Duckdb => format!("sha256({unit} || {s})"),
             Engine::Postgres => format!("substring(sha256(convert_to({unit} || {s}, 'UTF8')) from 1 for 8)"),
             Engine::Spark => format!("substr(sha2(concat({unit}, {s}), 256), 1, 16)"),
             Engine::Clickhouse => format!("substring(SHA256(concat({unit}, {s})), 1, 8)"),
@@ -251,7 +255,8 @@ impl Engine {
     /// The prefix as 16 lowercase hex digits.
     pub fn prefix_hex(self, p: &str) -> String {
         match self {
-            Engine::Duckdb | Engine::Spark | Engine::Snowflake => p.to_string(),
+            Engine::Spark | Engine::Snowflake => p.to_string(),
+            Engine::Duckdb => format!("substr({p}, 1, 16)"),
             Engine::Postgres => format!("encode({p}, 'hex')"),
             Engine::Clickhouse => format!("lower(hex({p}))"),
             Engine::Bigquery => format!("TO_HEX({p})"),
@@ -263,7 +268,6 @@ impl Engine {
     /// compared with [`Engine::key_lit`] literals.
     pub fn key(self, p: &str) -> String {
         match self {
-            Engine::Duckdb => format!("CAST('0x' || {p} AS UBIGINT)"),
             // bytea compares byte by byte: big-endian order.
             Engine::Postgres => p.to_string(),
             // conv is unsigned; DECIMAL(20,0) holds every u64 (a BIGINT cast
@@ -278,8 +282,9 @@ impl Engine {
                     "((CAST(CONCAT('0x', SUBSTR({h}, 1, 8)) AS INT64) - 2147483648) * 4294967296 + CAST(CONCAT('0x', SUBSTR({h}, 9, 8)) AS INT64))"
                 )
             }
-            // Fixed-width lowercase hex compares as the integer does, by code point.
-            Engine::Snowflake => p.to_string(),
+            // Fixed-width lowercase hex compares as the integer does, by code
+            // point (in DuckDB a cast to UBIGINT would add a quarter to the hashing).
+            Engine::Duckdb | Engine::Snowflake => p.to_string(),
             // u - 2^63: the sign bit flipped.
             Engine::Trino => format!("bitwise_xor(from_big_endian_64({p}), -9223372036854775807 - 1)"),
         }
@@ -296,11 +301,10 @@ impl Engine {
             }
         };
         match self {
-            Engine::Duckdb => format!("CAST({t} AS UBIGINT)"),
+            Engine::Duckdb | Engine::Snowflake => format!("'{t:016x}'"),
             Engine::Postgres => format!("decode('{t:016x}', 'hex')"),
             Engine::Spark => format!("CAST('{t}' AS DECIMAL(20,0))"),
             Engine::Clickhouse => format!("toUInt64({t})"),
-            Engine::Snowflake => format!("'{t:016x}'"),
             Engine::Bigquery | Engine::Trino => signed(t),
         }
     }
@@ -333,22 +337,6 @@ impl Engine {
         let [hi, lo] = self.halves(p);
         let c = self.double("4294967296");
         format!("(({hi} * {c} + {lo}) / ({c} * {c}))")
-    }
-
-    /// x from the key where the key is the unsigned integer itself (cheaper
-    /// than the hex halves): the same halves by shift and mask.
-    pub fn point_from_key(self, k: &str) -> Option<String> {
-        match self {
-            Engine::Duckdb => {
-                let c = self.double("4294967296");
-                Some(format!(
-                    "(({} * {c} + {}) / ({c} * {c}))",
-                    self.double(&format!("({k} >> 32)")),
-                    self.double(&format!("({k} & CAST(4294967295 AS UBIGINT))"))
-                ))
-            }
-            _ => None,
-        }
     }
 
     /// The exact `q`-quantile of `e` over the group, interpolated linearly

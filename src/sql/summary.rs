@@ -30,7 +30,7 @@ pub const TARGETING_VARIES: &str = "__targeting_varies__";
 const NO_COLUMN: &str = "__abx_no_variant_column__";
 
 /// The columns of the summary, in order, before any segment columns.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 15] = [
     "variant",
     "metric",
     "n",
@@ -45,6 +45,7 @@ pub const COLUMNS: [&str; 14] = [
     "units",
     "invalid",
     "repeated_units",
+    "cap",
 ];
 
 /// Where each row's variant comes from.
@@ -497,7 +498,11 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
             let x = format!("__abx_px{k}");
             cols.push(format!("COUNT({x}) AS __abx_n{k}"));
             cols.push(format!("COALESCE(SUM({x}), {zero}) AS __abx_sum{k}"));
-            cols.push(format!("COALESCE(SUM({x} * {x}), {zero}) AS __abx_sq{k}"));
+            // A 0/1 metric's squares are its values (the reader refuses any
+            // other value, counted below): no sum of squares to pay for.
+            if !m.input.binary {
+                cols.push(format!("COALESCE(SUM({x} * {x}), {zero}) AS __abx_sq{k}"));
+            }
             if m.input.y.is_some() {
                 let y = format!("__abx_py{k}");
                 cols.push(format!("COALESCE(SUM({y}), {zero}) AS __abx_sy{k}"));
@@ -575,7 +580,11 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
         }
         cols.push(format!("{} AS {}", pick(&|m| format!("__abx_n{}", m.k)), engine.alias("n")));
         cols.push(format!("{} AS {}", pick(&|m| format!("__abx_sum{}", m.k)), engine.alias("sum")));
-        cols.push(format!("{} AS {}", pick(&|m| format!("__abx_sq{}", m.k)), engine.alias("sum_sq")));
+        cols.push(format!(
+            "{} AS {}",
+            pick(&|m| format!("__abx_{}{}", if m.input.binary { "sum" } else { "sq" }, m.k)),
+            engine.alias("sum_sq")
+        ));
         cols.push(format!("{} AS {}", pick(&|m| second_col(m, "sy")), engine.alias("sum_y")));
         cols.push(format!("{} AS {}", pick(&|m| second_col(m, "syy")), engine.alias("sum_y_sq")));
         cols.push(format!("{} AS {}", pick(&|m| second_col(m, "sxy")), engine.alias("sum_xy")));
@@ -597,8 +606,21 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
         });
         cols.push(format!("{invalid} AS {}", engine.alias("invalid")));
         cols.push(format!("{repeated} AS {}", engine.alias("repeated_units")));
-        let shifts = if has_shifts { " CROSS JOIN __abx_shifts" } else { "" };
-        format!("SELECT {}\nFROM {src} CROSS JOIN __abx_metrics{shifts}\nWHERE {with_variant}", cols.join(",\n  "))
+        // The cap the sums are of, for the reader to check against the experiment's.
+        cols.push(format!("{} AS {}", pick(&|m| cap_of(m.k).unwrap_or_else(|| null.clone())), engine.alias("cap")));
+        let shifts = match (has_shifts, has_percentiles) {
+            (false, false) => "",
+            (true, false) => " CROSS JOIN __abx_shifts",
+            (false, true) => " CROSS JOIN __abx_caps",
+            (true, true) => " CROSS JOIN __abx_shifts CROSS JOIN __abx_caps",
+        };
+        // The groups without a variant dropped by one predicate that names an
+        // aggregate, so that no engine pushes it below the GROUP BY onto every
+        // row (in DuckDB that filter costs a quarter of the plain GROUP BY).
+        format!(
+            "SELECT {}\nFROM {src} CROSS JOIN __abx_metrics{shifts}\nWHERE (__abx_v <> '' OR __abx_units < 0)",
+            cols.join(",\n  ")
+        )
     };
     let body = if spec.by.is_empty() {
         out("__abx_sums", None)

@@ -68,10 +68,10 @@ pub fn id_lines(data: &[u8]) {
 /// negative variance) or an error naming the file.
 pub fn summary(data: &[u8]) {
     let metrics = [
-        SummaryMetric { name: "m".into(), binary: false, second: None, second_is: "" },
-        SummaryMetric { name: "p".into(), binary: true, second: None, second_is: "" },
-        SummaryMetric { name: "r".into(), binary: false, second: Some(false), second_is: "denominator" },
-        SummaryMetric { name: "c".into(), binary: true, second: Some(true), second_is: "covariate" },
+        SummaryMetric { name: "m".into(), binary: false, second: None, second_is: "", cap: None },
+        SummaryMetric { name: "p".into(), binary: true, second: None, second_is: "", cap: None },
+        SummaryMetric { name: "r".into(), binary: false, second: Some(false), second_is: "denominator", cap: None },
+        SummaryMetric { name: "c".into(), binary: true, second: Some(true), second_is: "covariate", cap: None },
     ];
     match read_summary(data, "s.csv", &metrics, &[]) {
         Ok(read) => {

@@ -779,3 +779,65 @@ fn infinite_values_hidden_by_a_cap_or_a_missing_partner_are_refused() {
         assert_eq!(code, 2, "{what}: the summary must be refused too:\n{summary}\n{err}");
     }
 }
+
+#[test]
+fn a_summarys_caps_must_be_the_experiments() {
+    // The summary says what it capped (`cap`); analyzed with an experiment
+    // whose caps differ, its sums would be silently wrong: refused.
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, metrics: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, format!("name: c\nvariants: [{{name: a}}, {{name: b}}]\nmetrics:\n{metrics}")).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let capped = write("capped.yaml", "  - {name: g, cap: {value: 50}}\n  - {name: r, cap: {percentile: 0.9}}\n");
+    let mut csv = String::from("unit,variant,g,r\n");
+    for i in 0..40 {
+        csv.push_str(&format!("u{i},{},{},{}\n", ["a", "b"][i % 2], i * 3, (i * 7) % 23));
+    }
+    let data = dir.path().join("d.csv");
+    std::fs::write(&data, &csv).unwrap();
+    let from = format!("read_csv('{}')", data.display());
+    let (_, sql, _) = run(&["sql", "summary", "-e", &capped, "--engine", "duckdb", "--from", &from], "");
+    let summary = engines::duckdb_csv(dir.path(), &sql);
+    assert!(summary.lines().next().unwrap().ends_with(",cap"), "{summary}");
+    // The same experiment: analyzed, and no warning that the caps are unknown.
+    let (code, _, err) = run(&["analyze", "-e", &capped, "--summary", "-"], &summary);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("has a cap"), "{err}");
+    for (what, metrics, says) in [
+        ("another value", "  - {name: g, cap: {value: 60}}\n  - {name: r, cap: {percentile: 0.9}}\n", "capped at 50"),
+        ("no cap", "  - {name: g, cap: {value: 50}}\n  - {name: r}\n", "has no cap"),
+        ("a cap the summary lacks", "  - {name: g, cap: {value: 50}}\n  - {name: r, cap: {percentile: 0.9}}\n", ""),
+    ] {
+        let e = write("other.yaml", metrics);
+        let input = if says.is_empty() {
+            // An uncapped summary of r, analyzed with r capped.
+            let (_, sql, _) = run(
+                &[
+                    "sql",
+                    "summary",
+                    "-e",
+                    &write("plain.yaml", "  - {name: g, cap: {value: 50}}\n  - {name: r}\n"),
+                    "--engine",
+                    "duckdb",
+                    "--from",
+                    &from,
+                ],
+                "",
+            );
+            engines::duckdb_csv(dir.path(), &sql)
+        } else {
+            summary.clone()
+        };
+        let (code, _, err) = run(&["analyze", "-e", &e, "--summary", "-"], &input);
+        assert_eq!(code, 2, "{what}: {err}");
+        let says = if says.is_empty() { "uncapped values" } else { says };
+        assert!(err.contains(says), "{what}: {err}");
+    }
+    // A summary without a `cap` column: abx cannot check, and says so.
+    let plain = "variant,metric,n,sum,sum_sq\na,g,10,20,60\nb,g,10,22,70\na,r,10,20,60\nb,r,10,22,70\n";
+    let (code, _, err) = run(&["analyze", "-e", &capped, "--summary", "-"], plain);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("has a cap"), "{err}");
+}
