@@ -18,7 +18,7 @@ pub mod summary;
 pub use engine::Engine;
 
 use crate::assign::targeting;
-use crate::assign::Bucketer;
+use crate::assign::{Bucketer, PrefixRange};
 use crate::experiment::{CondValue, Condition, Experiment, Op};
 
 /// A query and what the user should know about it (stderr).
@@ -46,13 +46,36 @@ pub fn variant_case(
     let by_status = if bucketer.exposes_nobody() {
         return engine.null_text();
     } else if let Some(i) = bucketer.promoted() {
-        names[i].clone()
+        // A NULL key (a NULL unit) has no variant.
+        format!("CASE WHEN {key} IS NOT NULL THEN {} END", names[i])
     } else {
+        let ranges: Vec<(PrefixRange, &String)> =
+            bucketer.prefix_ranges().into_iter().zip(&names).filter(|(r, _)| !r.empty).collect();
+        if ranges.is_empty() {
+            return engine.null_text();
+        }
+        // Ranges in ascending order (as the bucketing lays them): one test per
+        // arm, the CASE's order giving the lower ends, a gap an arm of its own
+        // (else two tests per range).
+        let lo = |r: &PrefixRange| r.start.unwrap_or(0);
+        let ascending = ranges.windows(2).all(|w| w[0].0.end.is_some_and(|e| e <= lo(&w[1].0)));
         let mut arms = Vec::new();
-        for (r, name) in bucketer.prefix_ranges().iter().zip(&names) {
-            if r.empty {
-                continue;
+        let mut reached = 0u64;
+        for (r, name) in ranges.iter().filter(|_| ascending) {
+            if lo(r) > reached {
+                arms.push(format!("WHEN {key} < {} THEN NULL", engine.key_lit(lo(r))));
             }
+            match r.end {
+                Some(e) => {
+                    arms.push(format!("WHEN {key} < {} THEN {name}", engine.key_lit(e)));
+                    reached = e;
+                }
+                // Not ELSE: a NULL key (a NULL unit) has no variant.
+                None if lo(r) > 0 => arms.push(format!("WHEN {key} >= {} THEN {name}", engine.key_lit(lo(r)))),
+                None => arms.push(format!("WHEN {key} IS NOT NULL THEN {name}")),
+            }
+        }
+        for (r, name) in ranges.iter().filter(|_| !ascending) {
             let mut tests = Vec::new();
             if let Some(s) = r.start {
                 tests.push(format!("{key} >= {}", engine.key_lit(s)));
@@ -64,9 +87,6 @@ pub fn variant_case(
                 tests.push("1 = 1".into());
             }
             arms.push(format!("WHEN {} THEN {name}", tests.join(" AND ")));
-        }
-        if arms.is_empty() {
-            return engine.null_text();
         }
         format!("CASE {} END", arms.join(" "))
     };

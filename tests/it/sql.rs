@@ -841,3 +841,24 @@ fn a_summarys_caps_must_be_the_experiments() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("has a cap"), "{err}");
 }
+
+#[test]
+fn a_null_unit_has_no_variant() {
+    // The last range is open-ended (allocation 1), or a promoted variant
+    // takes every unit: the key is still tested, NULL for a NULL unit.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, variants) in
+        [("two", "[{name: a}, {name: b}]"), ("promoted", "[{name: a}, {name: b}]\nstatus: promoted\npromoted: b")]
+    {
+        let e = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&e, format!("name: {name}\nvariants: {variants}\nmetrics:\n  - {{name: m}}\n")).unwrap();
+        let from = "(SELECT CAST(NULL AS VARCHAR) AS unit UNION ALL SELECT 'u1') AS s";
+        let (code, sql, err) =
+            run(&["sql", "assign", "-e", e.to_str().unwrap(), "--engine", "duckdb", "--from", from], "");
+        assert_eq!(code, 0, "{err}");
+        let rows = read_csv(&engines::duckdb_csv(dir.path(), &format!("{sql} ORDER BY 1 NULLS FIRST")));
+        assert_eq!(rows.len(), 2);
+        assert!(matches!(rows[0]["variant"].as_str(), "" | "NULL"), "{name}: {:?}", rows[0]);
+        assert!(!matches!(rows[1]["variant"].as_str(), "" | "NULL"), "{name}: {:?}", rows[1]);
+    }
+}
