@@ -295,8 +295,12 @@ pub fn read_summary<R: Read>(
         m.missing = count(c_missing, "missing")?;
         // Above 0 when some value cannot be analyzed (`abx sql summary`
         // measures it: a proportion's value other than 0 and 1, an event it refuses).
+        // Not finite (a measure that overflowed, or NaN) is invalid too.
         let invalid = match c_invalid {
-            Some(c) if !absent(c) => number(c)?,
+            Some(c) if !absent(c) => match field(c).parse::<f64>() {
+                Ok(v) => v,
+                Err(_) => number(c)?,
+            },
             _ => 0.0,
         };
         if invalid != 0.0 {

@@ -749,6 +749,21 @@ fn values_abx_refuses_are_refused_through_the_engine_too() {
     let (code, _, err) = run(&["analyze", "-e", e, "--summary", "-"], &summary);
     assert_eq!(code, 2, "{summary}");
     assert!(err.contains("not a number"), "{err}");
+    // A proportion's value that is infinite, subnormal, or one ulp from 1.
+    let good = csv.replace("a8,a,2,1", "a8,a,1,1").replace(",0.5,", ",0,");
+    for v in ["inf", "-inf", "5e-324", "1.0000000000000002", "0.9999999999999999"] {
+        std::fs::write(&data, good.replace("b1,b,1,1", &format!("b1,b,{v},1"))).unwrap();
+        let (code, _, _) = run(&["analyze", "-e", e, "--data", data.to_str().unwrap()], "");
+        assert_eq!(code, 2, "{v}: --data refuses it");
+        let summary = engines::duckdb_csv(dir.path(), &sql);
+        let (code, _, err) = run(&["analyze", "-e", e, "--summary", "-"], &summary);
+        assert_eq!(code, 2, "{v}: {summary}");
+        // An infinite value also makes the sum itself not a number.
+        assert!(err.contains("cannot be analyzed") || v.contains("inf") && err.contains("not a number"), "{v}: {err}");
+    }
+    std::fs::write(&data, &good).unwrap();
+    let (code, _, err) = run(&["analyze", "-e", e, "--summary", "-"], &engines::duckdb_csv(dir.path(), &sql));
+    assert_eq!(code, 0, "{err}");
 }
 
 #[test]
