@@ -134,7 +134,7 @@ const NAMES: [(&str, &[&str]); 8] = [
 /// Optional columns: `shift` and `shift_y` (the sums are of the values less
 /// these), `missing` (units without a value, counted as
 /// `abx analyze --data` counts them), `invalid` and `repeated_units` (what
-/// `abx sql summary` counts of the values and rows abx refuses: any above 0
+/// `abx sql summary` measures of the values and rows abx refuses: any but 0
 /// is an error), `cap` (the value the sums were capped at, empty when
 /// uncapped: it must agree with the experiment's cap), `min` and `max` (the values' extremes: they must be finite,
 /// and a proportion's within [0, 1]), `scope` (`all` or `segment`) with
