@@ -1242,13 +1242,18 @@ impl Accumulator {
         ))
     }
 
-    fn check_binary(&self, df: &DataFrame, values: &[f64], k: usize, what: &str) -> Result<(), AbxError> {
+    /// Rows without a group are not analyzed, so not checked (as
+    /// [`Self::check_finite`], and as `abx sql summary`).
+    fn check_binary(&self, df: &DataFrame, values: &[f64], gid: &[u32], k: usize, what: &str) -> Result<(), AbxError> {
         // Checked without branches first: 0/1 in random order mispredicts.
-        let bad = values.iter().fold(false, |b, &x| b | ((x != 0.0) & (x != 1.0) & !x.is_nan()));
+        let off = |x: f64, g: u32| (x != 0.0) & (x != 1.0) & !x.is_nan() & (g != NONE);
+        let bad = values.iter().zip(gid).fold(false, |b, (&x, &g)| b | off(x, g));
         if !bad {
             return Ok(());
         }
-        let i = values.iter().position(|&x| !x.is_nan() && x != 0.0 && x != 1.0).unwrap_or(0);
+        let Some(i) = values.iter().zip(gid).position(|(&x, &g)| off(x, g)) else {
+            return Ok(());
+        };
         // Rolled-up rows are units, not lines of the file: name the unit.
         let at = if self.events {
             let unit = df.column("__unit").ok().and_then(|c| c.get(i).ok()).map(|v| unquoted(&v)).unwrap_or_default();
@@ -1476,13 +1481,13 @@ impl Accumulator {
                 self.collected[k].extend(keep);
             }
             if binary {
-                self.check_binary(df, xs, k, "column")?;
+                self.check_binary(df, xs, &gid, k, "column")?;
             }
             if has_y {
                 floats(df, &format!("__y{k}"), &mut ys).map_err(perr)?;
                 self.check_finite(df, &ys, &gid, k, "denominator or covariate")?;
                 if binary {
-                    self.check_binary(df, &ys, k, "covariate")?;
+                    self.check_binary(df, &ys, &gid, k, "covariate")?;
                 }
             }
             let (sx, sy) = *self.shifts[k].get_or_insert_with(|| {

@@ -135,8 +135,9 @@ const NAMES: [(&str, &[&str]); 8] = [
 /// these), `missing` (units without a value, counted as
 /// `abx analyze --data` counts them), `invalid` and `repeated_units` (what
 /// `abx sql summary` measures of the values and rows abx refuses: any but 0
-/// is an error), `cap` (the value the sums were capped at, empty when
-/// uncapped: it must agree with the experiment's cap), `min` and `max` (the values' extremes: they must be finite,
+/// is an error), `cap` and `cap_percentile` (the value the sums were capped
+/// at, and a percentile cap's level, empty when uncapped: they must agree
+/// with the experiment's cap), `min` and `max` (the values' extremes: they must be finite,
 /// and a proportion's within [0, 1]), `scope` (`all` or `segment`) with
 /// the `by` columns.
 pub fn read_summary<R: Read>(
@@ -186,7 +187,8 @@ pub fn read_summary<R: Read>(
     let (c_missing, c_invalid, c_repeated, c_scope) =
         (opt("missing"), opt("invalid"), opt("repeated_units"), opt("scope"));
     let (c_min, c_max) = (opt("min"), opt("max"));
-    let (c_shift, c_shift_y, c_cap) = (opt("shift"), opt("shift_y"), opt("cap"));
+    let (c_shift, c_shift_y) = (opt("shift"), opt("shift_y"));
+    let (c_cap, c_cap_level) = (opt("cap"), opt("cap_percentile"));
     let c_by: Vec<usize> = match (by.is_empty(), c_scope) {
         (true, _) => Vec::new(),
         (false, None) => {
@@ -268,6 +270,13 @@ pub fn read_summary<R: Read>(
                 (m.sum_y, m.sum_y_sq, m.sum_xy) = (number(y)?, number(yy)?, number(xy)?);
             }
         }
+        let optional = |c: usize| -> Result<Option<f64>, AbxError> {
+            if absent(c) {
+                Ok(None)
+            } else {
+                number(c).map(Some)
+            }
+        };
         let count = |c: Option<usize>, what: &str| -> Result<f64, AbxError> {
             match c {
                 Some(c) if !absent(c) => {
@@ -310,27 +319,13 @@ pub fn read_summary<R: Read>(
             )));
         }
         if let (Some(c), Some(metric)) = (c_cap, metric) {
-            let given = if absent(c) { None } else { Some(number(c)?) };
-            let at = format!("line {line}: variant `{}` metric `{}`", key.0, key.1);
-            match (metric.cap, given) {
-                (None, Some(v)) => {
-                    return Err(err(format!(
-                        "{at}: the sums are of values capped at {v}, but the experiment has no cap for the metric: write the summary with the experiment you analyze"
-                    )))
-                }
-                // A percentile of no values is empty, and caps nothing.
-                (Some(_), None) if m.n > 0.0 => {
-                    return Err(err(format!(
-                        "{at}: the experiment caps the metric, but the sums are of uncapped values (`cap` is empty): write the summary with the experiment you analyze"
-                    )))
-                }
-                // The engine prints the cap back: a last-digit difference is printing.
-                (Some(Cap::Value(want)), Some(v)) if (v - want).abs() > 1e-14 * want.abs() => {
-                    return Err(err(format!(
-                        "{at}: the sums are of values capped at {v}, but the experiment caps the metric at {want}: write the summary with the experiment you analyze"
-                    )))
-                }
-                _ => {}
+            if let Some(why) =
+                cap_mismatch(metric.cap, optional(c)?, c_cap_level.map(&optional).transpose()?.flatten(), m.n)
+            {
+                return Err(err(format!(
+                    "line {line}: variant `{}` metric `{}`: {why}: write the summary with the experiment you analyze",
+                    key.0, key.1
+                )));
             }
         }
         let repeated = count(c_repeated, "repeated_units")?;
@@ -387,12 +382,54 @@ pub fn read_summary<R: Read>(
     Ok(out)
 }
 
+/// Why sums capped as a summary's `cap` (the value) and `cap_percentile`
+/// (the level, for a percentile cap) say cannot be the experiment's `want`;
+/// None when they can. The engine printed both back: a last-digit
+/// difference is printing.
+fn cap_mismatch(want: Option<Cap>, value: Option<f64>, level: Option<f64>, n: f64) -> Option<String> {
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-14 * b.abs();
+    let given = match (value, level) {
+        (None, None) => "uncapped values".to_string(),
+        (Some(v), None) => format!("values capped at {v}"),
+        (Some(v), Some(l)) => format!("values capped at their {l} percentile ({v})"),
+        (None, Some(l)) => format!("values capped at their {l} percentile"),
+    };
+    let wanted = match want {
+        None if value.is_none() && level.is_none() => return None,
+        None => return Some(format!("the sums are of {given}, but the experiment has no cap for the metric")),
+        Some(Cap::Value(w)) if level.is_none() && value.is_some_and(|v| close(v, w)) => return None,
+        // A percentile of no values is empty, and caps nothing.
+        Some(Cap::Percentile(q)) if level.is_some_and(|l| close(l, q)) && (value.is_some() || n == 0.0) => return None,
+        Some(Cap::Value(w)) => format!("at {w}"),
+        Some(Cap::Percentile(q)) => format!("at its {q} percentile"),
+    };
+    Some(format!("the experiment caps the metric {wanted}, but the sums are of {given}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn row(n: f64, sum: f64, sum_sq: f64) -> Moments {
         Moments::raw(n, sum, sum_sq)
+    }
+
+    #[test]
+    fn caps_must_be_the_experiments() {
+        let (v, p) = (Some(Cap::Value(50.0)), Some(Cap::Percentile(0.9)));
+        assert_eq!(cap_mismatch(None, None, None, 5.0), None);
+        assert_eq!(cap_mismatch(v, Some(50.000000000000001), None, 5.0), None);
+        assert_eq!(cap_mismatch(p, Some(12.5), Some(0.9), 5.0), None);
+        assert_eq!(cap_mismatch(p, None, Some(0.9), 0.0), None);
+        assert!(cap_mismatch(p, None, Some(0.9), 5.0).unwrap().contains("0.9 percentile"));
+        assert!(cap_mismatch(None, Some(50.0), None, 5.0).unwrap().contains("has no cap"));
+        assert!(cap_mismatch(v, Some(60.0), None, 5.0)
+            .unwrap()
+            .contains("at 50, but the sums are of values capped at 60"));
+        assert!(cap_mismatch(v, None, None, 5.0).unwrap().contains("uncapped values"));
+        assert!(cap_mismatch(p, Some(12.5), Some(0.5), 5.0).unwrap().contains("their 0.5 percentile"));
+        assert!(cap_mismatch(p, Some(50.0), None, 5.0).unwrap().contains("capped at 50"));
+        assert!(cap_mismatch(v, Some(50.0), Some(0.9), 5.0).unwrap().contains("percentile"));
     }
 
     #[test]

@@ -355,6 +355,12 @@ impl Engine {
         })
     }
 
+    /// Double arithmetic gives inf (or 0) where the result is out of range,
+    /// as IEEE 754 does, rather than an error (tried on each).
+    pub fn overflows_to_infinity(self) -> bool {
+        matches!(self, Engine::Duckdb | Engine::Spark | Engine::Clickhouse)
+    }
+
     /// BigQuery's exact percentile is a window function, not an aggregate.
     pub fn percentile_is_window(self) -> bool {
         self == Engine::Bigquery

@@ -30,7 +30,7 @@ pub const TARGETING_VARIES: &str = "__targeting_varies__";
 const NO_COLUMN: &str = "__abx_no_variant_column__";
 
 /// The columns of the summary, in order, before any segment columns.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
     "variant",
     "metric",
     "n",
@@ -46,6 +46,7 @@ pub const COLUMNS: [&str; 15] = [
     "invalid",
     "repeated_units",
     "cap",
+    "cap_percentile",
 ];
 
 /// Where each row's variant comes from.
@@ -516,12 +517,21 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
             // the sums themselves non-finite.
             let mut bad = Vec::new();
             let sum = |e: String| format!("COALESCE(SUM({e}), {zero})");
-            // The values other than 0 and 1 measured by Σ|x² - x|: x² rounds
-            // to x only for 0 and 1 (a subnormal's square is 0, 1 ± an ulp's
-            // moves by twice as much), and a sum of terms at least 0 is 0 only
-            // when all are; an infinite value makes it NaN or infinite, which
-            // the reader refuses too. (Cheaper in DuckDB than a count of a CASE.)
-            let off = |v: &str| sum(format!("ABS({v} * {v} - {v})"));
+            // The values other than 0 and 1. Where doubles overflow to inf
+            // rather than raise, measured by Σ|x(x - 1)| (cheaper in DuckDB
+            // than a count of a CASE): x - 1 is 0 only for 1, a product of
+            // two non-zero values underflows to 0 only below 2^-1075 (and for
+            // |x| < 0.5, |x - 1| >= 0.5), a sum of terms at least 0 is 0 only
+            // when all are, and an infinite value makes it infinite, which the
+            // reader refuses too. Elsewhere (PostgreSQL raises on overflow and
+            // underflow), counted.
+            let off = |v: &str| {
+                if engine.overflows_to_infinity() {
+                    sum(format!("ABS({v} * ({v} - 1))"))
+                } else {
+                    engine.double(&format!("COUNT(CASE WHEN {v} <> 0 AND {v} <> 1 THEN 1 END)"))
+                }
+            };
             if m.input.binary {
                 // A 0/1 metric's shift is 0: these are its values.
                 bad.push(off(&x));
@@ -612,6 +622,11 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
         cols.push(format!("{repeated} AS {}", engine.alias("repeated_units")));
         // The cap the sums are of, for the reader to check against the experiment's.
         cols.push(format!("{} AS {}", pick(&|m| cap_of(m.k).unwrap_or_else(|| null.clone())), engine.alias("cap")));
+        let level = |m: &Metric<'_>| match m.input.cap {
+            Some(Cap::Percentile(q)) => engine.double_lit(q),
+            _ => null.clone(),
+        };
+        cols.push(format!("{} AS {}", pick(&level), engine.alias("cap_percentile")));
         let shifts = match (has_shifts, has_percentiles) {
             (false, false) => "",
             (true, false) => " CROSS JOIN __abx_shifts",

@@ -764,6 +764,15 @@ fn values_abx_refuses_are_refused_through_the_engine_too() {
     std::fs::write(&data, &good).unwrap();
     let (code, _, err) = run(&["analyze", "-e", e, "--summary", "-"], &engines::duckdb_csv(dir.path(), &sql));
     assert_eq!(code, 0, "{err}");
+    // A row without a variant is not analyzed, so neither path checks it.
+    std::fs::write(&data, format!("{good}z0,,0.5,1\n")).unwrap();
+    let (code, by_data, err) = run(&["analyze", "-e", e, "--data", data.to_str().unwrap(), "--format", "json"], "");
+    assert_eq!(code, 0, "{err}");
+    let summary = engines::duckdb_csv(dir.path(), &sql);
+    let (code, by_summary, err) = run(&["analyze", "-e", e, "--summary", "-", "--format", "json"], &summary);
+    assert_eq!(code, 0, "{err}");
+    let (a, b): (Value, Value) = (serde_json::from_str(&by_data).unwrap(), serde_json::from_str(&by_summary).unwrap());
+    assert!(same_readout(&b, &a, "", "a row without a variant") > 0);
 }
 
 #[test]
@@ -815,7 +824,7 @@ fn a_summarys_caps_must_be_the_experiments() {
     let from = format!("read_csv('{}')", data.display());
     let (_, sql, _) = run(&["sql", "summary", "-e", &capped, "--engine", "duckdb", "--from", &from], "");
     let summary = engines::duckdb_csv(dir.path(), &sql);
-    assert!(summary.lines().next().unwrap().ends_with(",cap"), "{summary}");
+    assert!(summary.lines().next().unwrap().ends_with(",cap,cap_percentile"), "{summary}");
     // The same experiment: analyzed, and no warning that the caps are unknown.
     let (code, _, err) = run(&["analyze", "-e", &capped, "--summary", "-"], &summary);
     assert_eq!(code, 0, "{err}");
@@ -823,6 +832,21 @@ fn a_summarys_caps_must_be_the_experiments() {
     for (what, metrics, says) in [
         ("another value", "  - {name: g, cap: {value: 60}}\n  - {name: r, cap: {percentile: 0.9}}\n", "capped at 50"),
         ("no cap", "  - {name: g, cap: {value: 50}}\n  - {name: r}\n", "has no cap"),
+        (
+            "another level",
+            "  - {name: g, cap: {value: 50}}\n  - {name: r, cap: {percentile: 0.5}}\n",
+            "their 0.9 percentile",
+        ),
+        (
+            "a value for a percentile",
+            "  - {name: g, cap: {value: 50}}\n  - {name: r, cap: {value: 10}}\n",
+            "their 0.9 percentile",
+        ),
+        (
+            "a percentile for a value",
+            "  - {name: g, cap: {percentile: 0.9}}\n  - {name: r, cap: {percentile: 0.9}}\n",
+            "capped at 50",
+        ),
         ("a cap the summary lacks", "  - {name: g, cap: {value: 50}}\n  - {name: r, cap: {percentile: 0.9}}\n", ""),
     ] {
         let e = write("other.yaml", metrics);
