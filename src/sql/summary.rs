@@ -500,7 +500,7 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
             cols.push(format!("COUNT({x}) AS __abx_n{k}"));
             cols.push(format!("COALESCE(SUM({x}), {zero}) AS __abx_sum{k}"));
             // A 0/1 metric's squares are its values (the reader refuses any
-            // other value, counted below): no sum of squares to pay for.
+            // other value, measured below): no sum of squares to pay for.
             if !m.input.binary {
                 cols.push(format!("COALESCE(SUM({x} * {x}), {zero}) AS __abx_sq{k}"));
             }
