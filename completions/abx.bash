@@ -37,6 +37,9 @@ _abx() {
             abx,power)
                 cmd="abx__subcmd__power"
                 ;;
+            abx,report)
+                cmd="abx__subcmd__report"
+                ;;
             abx,simulate)
                 cmd="abx__subcmd__simulate"
                 ;;
@@ -83,7 +86,7 @@ _abx() {
 
     case "${cmd}" in
         abx)
-            opts="-h -V --help --version validate init assign analyze verdict simulate drift sql power test completions man"
+            opts="-h -V --help --version validate init assign analyze verdict simulate drift sql report power test completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -97,7 +100,7 @@ _abx() {
             return 0
             ;;
         abx__subcmd__analyze)
-            opts="-e -f -h -V --experiment --data --summary --variant-column --unit-column --bucketing --as-running --events --ignore-unknown-variants --by --method --alpha --sequential-tuning --prior-mean --prior-variance --correction --format --help --version"
+            opts="-e -f -h -V --experiment --data --summary --variant-column --unit-column --bucketing --as-running --events --ignore-unknown-variants --by --over-time --method --alpha --sequential-tuning --prior-mean --prior-variance --correction --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -131,6 +134,10 @@ _abx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --over-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --method)
                     COMPREPLY=($(compgen -W "frequentist sequential bayesian" -- "${cur}"))
                     return 0
@@ -156,11 +163,11 @@ _abx() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown prometheus html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown prometheus html" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -290,11 +297,11 @@ _abx() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown prometheus html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown prometheus html" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -312,11 +319,11 @@ _abx() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -402,11 +409,11 @@ _abx() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -460,11 +467,45 @@ _abx() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        abx__subcmd__report)
+            opts="-f -h -V --data-dir --output-dir --as-of --format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -530,11 +571,11 @@ _abx() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -718,11 +759,11 @@ _abx() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -760,11 +801,11 @@ _abx() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -790,11 +831,11 @@ _abx() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -812,11 +853,11 @@ _abx() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -874,11 +915,11 @@ _abx() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -34,6 +34,7 @@ complete -c abx -n "__fish_abx_needs_command" -f -a "verdict" -d 'Promote, keep 
 complete -c abx -n "__fish_abx_needs_command" -f -a "simulate" -d 'Synthetic experiment data, and A/A, peeking and coverage studies of the verdict'
 complete -c abx -n "__fish_abx_needs_command" -f -a "drift" -d 'Detect drift between reference and current data (PSI, KS, Wasserstein, chi-square, Jensen-Shannon)'
 complete -c abx -n "__fish_abx_needs_command" -f -a "sql" -d 'Print SQL that assigns units and sums outcomes inside your own engine, exactly as abx does'
+complete -c abx -n "__fish_abx_needs_command" -f -a "report" -d 'An overview of many experiments: status, units, days running, the primary lift and the verdict'
 complete -c abx -n "__fish_abx_needs_command" -f -a "power" -d 'Sample size, power or minimum detectable effect for an experiment'
 complete -c abx -n "__fish_abx_needs_command" -f -a "test" -d 'Hypothesis tests from summary numbers: proportions, means, sample ratio'
 complete -c abx -n "__fish_abx_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -41,13 +42,15 @@ complete -c abx -n "__fish_abx_needs_command" -f -a "man" -d 'Print the manual p
 complete -c abx -n "__fish_abx_using_subcommand validate" -s f -l format -d 'Output format of the summary [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
-markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
 complete -c abx -n "__fish_abx_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand init" -s f -l format -d 'Output format [default: the created path alone; json gives {"schema_version": 1, "created": PATH}]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
-markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
 complete -c abx -n "__fish_abx_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand init" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand assign" -s e -l experiment -d 'Experiment file; repeat for one column per experiment' -r -F
@@ -71,6 +74,7 @@ complete -c abx -n "__fish_abx_using_subcommand analyze" -l summary -d 'Sufficie
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l variant-column -d 'The --data column that holds the variant [default: variant]; a column named here must exist' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l unit-column -d 'The --data column that holds the unit id: with --events, events are rolled up per unit; without a variant column, units are assigned by the experiment\'s bucketing' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l by -d 'The same readout per segment of this --data column (repeatable, up to 3); with --summary, its segment rows (`abx sql summary --by`)' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l over-time -d 'Cumulative results at each value of this column (a date, a day number, any ordered column): JSON `over_time`, a CSV row per value, and charts in HTML; the last value\'s results are the readout. Caps are the whole data\'s' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l method -d 'Statistical method [default: the experiment\'s decision.method, else frequentist]' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
 sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
 bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"
@@ -86,7 +90,8 @@ complete -c abx -n "__fish_abx_using_subcommand analyze" -s f -l format -d 'Outp
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
-prometheus\t'Prometheus text exposition format, for node_exporter\'s textfile collector'"
+prometheus\t'Prometheus text exposition format, for node_exporter\'s textfile collector'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l bucketing -d 'Assign units by the experiment\'s bucketing of --unit-column (as `abx assign` does, targeting read from the data\'s columns), even if the data has a variant column'
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l as-running -d 'With bucketing, assign units by the ranges the experiment has while running, whatever its status now (for data collected while it ran)'
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l events -d '--data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max, mean or any) first'
@@ -110,7 +115,8 @@ complete -c abx -n "__fish_abx_using_subcommand verdict" -l as-of -d 'The date c
 complete -c abx -n "__fish_abx_using_subcommand verdict" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
-markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
 complete -c abx -n "__fish_abx_using_subcommand verdict" -l bucketing -d 'Assign units by the experiment\'s bucketing of --unit-column (as `abx assign` does, targeting read from the data\'s columns), even if the data has a variant column'
 complete -c abx -n "__fish_abx_using_subcommand verdict" -l as-running -d 'With bucketing, assign units by the ranges the experiment has while running, whatever its status now (for data collected while it ran)'
 complete -c abx -n "__fish_abx_using_subcommand verdict" -l events -d '--data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max, mean or any) first'
@@ -133,7 +139,8 @@ bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian eng
 complete -c abx -n "__fish_abx_using_subcommand simulate" -s f -l format -d 'Output format of a study [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
-markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
 complete -c abx -n "__fish_abx_using_subcommand simulate" -l aa -d 'A/A study: no true effect anywhere (needs --runs)'
 complete -c abx -n "__fish_abx_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand simulate" -s V -l version -d 'Print version'
@@ -158,7 +165,8 @@ complete -c abx -n "__fish_abx_using_subcommand drift" -s f -l format -d 'Output
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
 markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
-prometheus\t'Prometheus text exposition format, for node_exporter\'s textfile collector'"
+prometheus\t'Prometheus text exposition format, for node_exporter\'s textfile collector'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
 complete -c abx -n "__fish_abx_using_subcommand drift" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand drift" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand sql; and not __fish_seen_subcommand_from assign summary audit" -s h -l help -d 'Print help'
@@ -211,6 +219,16 @@ complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_
 complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -l as-running -d 'Compare with the ranges the experiment has while running, whatever its status now'
 complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand report" -l data-dir -d 'The directory holding each experiment\'s data, named after the experiment (see above)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand report" -l output-dir -d 'Write index.html and NAME.html per experiment into this directory (created if missing)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand report" -l as-of -d 'The date days running and each experiment\'s `end` are counted to [default: today]' -r
+complete -c abx -n "__fish_abx_using_subcommand report" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
+json\t'One JSON document'
+csv\t'CSV, one row per table row'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
+complete -c abx -n "__fish_abx_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand report" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -s h -l help -d 'Print help'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand power; and not __fish_seen_subcommand_from proportion mean" -f -a "proportion" -d 'A conversion rate: two-proportion z-test (R\'s power.prop.test)'
@@ -228,7 +246,8 @@ complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcomman
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
-markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l relative -d 'Read --mde as relative: treatment rate = P * (1 + M)'
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -l curve -d 'Show units per variant over a range of MDEs (half to double the given one)'
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from proportion" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -247,7 +266,8 @@ complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcomman
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
-markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -l curve -d 'Show units per variant over a range of MDEs (half to double the given one)'
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand power; and __fish_seen_subcommand_from mean" -s V -l version -d 'Print version'
@@ -267,7 +287,8 @@ fieller\t'Fieller\'s theorem (exact for a ratio of normals), as Statsig'"
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
-markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from proportions" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -l control -d 'Control n,mean,sd, e.g. 5000,12.3,4.1' -r
@@ -281,7 +302,8 @@ fieller\t'Fieller\'s theorem (exact for a ratio of normals), as Statsig'"
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
-markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -l equal-var -d 'Student\'s t-test with pooled variance instead of Welch\'s'
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from means" -s V -l version -d 'Print version'
@@ -290,7 +312,8 @@ complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
 json\t'One JSON document'
 csv\t'CSV, one row per table row'
-markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'"
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand test; and __fish_seen_subcommand_from srm" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand completions" -s h -l help -d 'Print help'

@@ -22,6 +22,29 @@ pub fn sig(x: f64) -> String {
     }
 }
 
+/// A float to `digits` significant digits without trailing zeros (a chart's
+/// label): 0.0123, 12.3, 1.23e6.
+pub fn sig_digits(x: f64, digits: i32) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return x.to_string();
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if !(-4..digits + 3).contains(&mag) {
+        let s = format!("{x:.*e}", (digits - 1).max(0) as usize);
+        return match s.split_once('e') {
+            Some((m, e)) if m.contains('.') => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
+            _ => s,
+        };
+    }
+    let decimals = (digits - 1 - mag).max(0) as usize;
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 /// [`sig`], with infinities as ∞ and -∞ (an open end of an interval).
 pub fn sig_or_infinity(x: f64) -> String {
     if x.is_infinite() {

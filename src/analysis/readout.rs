@@ -36,6 +36,8 @@ pub struct Source {
     /// Rows are events, rolled up per unit first.
     pub events: bool,
     pub ignore_unknown_variants: bool,
+    /// The segment column is `--over-time`'s (as errors name it).
+    pub over_time: bool,
 }
 
 /// What the reading tells its caller as it goes.
@@ -57,6 +59,24 @@ pub struct Readout {
     pub input: Option<InputNotes>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<SegmentReadout>,
+    /// With `--over-time COLUMN`: the column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub over_time_column: Option<String>,
+    /// With `--over-time COLUMN`: the readout on the units up to each value,
+    /// in ascending order; the last equals the readout above.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub over_time: Vec<OverTimePoint>,
+    /// Each guardrail's relative margin, as the experiment sets it (for the charts).
+    #[serde(skip)]
+    pub guardrails: Vec<(String, f64)>,
+}
+
+/// The readout of the units whose column value is at most `until`.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverTimePoint {
+    pub until: Value,
+    pub srm: super::Srm,
+    pub metrics: Vec<super::MetricResult>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -315,6 +335,7 @@ fn reduce_data(
         targeting: &exp.targeting,
         variants: &variants,
         by,
+        by_is: if src.over_time { "the time (--over-time)" } else { "the segment (--by)" },
         events: src.events,
         metrics: &inputs,
         progress: hooks.rows_read.clone(),
@@ -395,17 +416,7 @@ pub fn readout(src: &Source, by: &[String], opts: &Options, exp: &Experiment, ho
             }
             let (read, name) = summary_rows(exp, summary, by, hooks)?;
             let ignore = src.ignore_unknown_variants;
-            unplaced(exp, &read.overall, &name, ignore, hooks)?;
-            // A `cap` column (as `abx sql summary` writes) was checked against the caps.
-            for m in exp.metrics.iter().filter(|m| m.cap.is_some() && !read.caps_checked) {
-                (hooks.warn)(&format!(
-                    "metric `{}` has a cap: a summary's sums are used as given, so they must be sums of capped values (abx cannot cap a sum)",
-                    m.name
-                ));
-            }
-            let units = summary_units(exp, &read.overall);
-            let stats = coverage(exp, read.overall, &name, ignore, &units, &|m| (hooks.warn)(m))?;
-            let overall = analyze(exp, &stats, Some(&units), opts);
+            let overall = summary_overall(exp, &read, &name, ignore, opts, hooks)?;
             let mut segments = Vec::new();
             let mut read_segments = read.segments;
             read_segments.sort_by(|a, b| a.0.cmp(&b.0));
@@ -418,12 +429,41 @@ pub fn readout(src: &Source, by: &[String], opts: &Options, exp: &Experiment, ho
                 let segment = by.iter().cloned().zip(values.into_iter().map(Value::String)).collect();
                 segments.push(SegmentReadout { segment, analysis: analyze(exp, &stats, Some(&units), opts) });
             }
-            Ok(Readout { overall, input: None, segments })
+            Ok(Readout {
+                overall,
+                input: None,
+                segments,
+                over_time_column: None,
+                over_time: Vec::new(),
+                guardrails: guardrails(exp),
+            })
         }
         (None, None) => Err(AbxError::Usage(
             "give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)".into(),
         )),
     }
+}
+
+/// A summary's overall rows, checked and analysed.
+fn summary_overall(
+    exp: &Experiment,
+    read: &Summary,
+    name: &str,
+    ignore: bool,
+    opts: &Options,
+    hooks: &Hooks<'_>,
+) -> Result<Analysis> {
+    unplaced(exp, &read.overall, name, ignore, hooks)?;
+    // A `cap` column (as `abx sql summary` writes) was checked against the caps.
+    for m in exp.metrics.iter().filter(|m| m.cap.is_some() && !read.caps_checked) {
+        (hooks.warn)(&format!(
+            "metric `{}` has a cap: a summary's sums are used as given, so they must be sums of capped values (abx cannot cap a sum)",
+            m.name
+        ));
+    }
+    let units = summary_units(exp, &read.overall);
+    let stats = coverage(exp, read.overall.clone(), name, ignore, &units, &|m| (hooks.warn)(m))?;
+    Ok(analyze(exp, &stats, Some(&units), opts))
 }
 
 /// One segment's values, its sufficient statistics and its units per variant.
@@ -513,5 +553,200 @@ fn from_reduced(
         units_in_several_segments: several,
         caps,
     };
-    Ok(Readout { overall, input: Some(input), segments: out })
+    Ok(Readout {
+        overall,
+        input: Some(input),
+        segments: out,
+        over_time_column: None,
+        over_time: Vec::new(),
+        guardrails: guardrails(exp),
+    })
+}
+
+/// Each guardrail's metric and relative margin.
+fn guardrails(exp: &Experiment) -> Vec<(String, f64)> {
+    exp.guardrails().into_iter().map(|g| (g.metric, g.margin)).collect()
+}
+
+/// One value of the over-time column: its statistics and units per variant.
+type Slice = (String, HashMap<(String, String), Moments>, HashMap<String, u64>);
+
+/// The name a missing segment value has in a reduction.
+const NULL_SEGMENT: &str = "(null)";
+
+/// `abx analyze --over-time COLUMN`: the readout, and the same on the units
+/// whose COLUMN is at most each of its values (cumulative, in ascending
+/// order: numbers as numbers, anything else, dates included, as text). One
+/// pass over the data, grouped by the column; the cumulative statistics are
+/// sums of the groups', so the last point is the whole readout (which is
+/// computed from them).
+pub fn readout_over_time(
+    src: &Source,
+    column: &str,
+    opts: &Options,
+    exp: &Experiment,
+    hooks: &Hooks<'_>,
+) -> Result<Readout> {
+    if src.events {
+        return Err(AbxError::Usage(format!(
+            "--over-time with --events is not supported: a unit's value up to each `{column}` is the roll-up of its events until then, which one grouped pass cannot give; roll events up per unit first (with the unit's first `{column}`), or analyze without --over-time"
+        )));
+    }
+    let by = [column.to_string()];
+    let src = &Source { over_time: true, ..src.clone() };
+    let (mut readout, slices, numeric) = match (&src.data, &src.summary) {
+        (Some(data), _) => {
+            let (reduced, name) = reduce_data(src, &by, exp, data, false, hooks)?;
+            let numeric = reduced.by_numeric.first().copied().unwrap_or(false);
+            let mut slices: Vec<Slice> = Vec::new();
+            for g in &reduced.groups {
+                let value = g.segment.first().cloned().unwrap_or_default();
+                let i = match slices.iter().position(|s| s.0 == value) {
+                    Some(i) => i,
+                    None => {
+                        slices.push((value, HashMap::new(), HashMap::new()));
+                        slices.len() - 1
+                    }
+                };
+                *slices[i].2.entry(g.variant.clone()).or_default() += g.units;
+                for (m, mo) in exp.metrics.iter().zip(&g.metrics) {
+                    let e = slices[i].1.entry((g.variant.clone(), m.name.clone())).or_default();
+                    *e = e.merge(mo);
+                }
+            }
+            if let Some(s) = slices.iter().find(|s| s.0 == NULL_SEGMENT || s.0.is_empty()) {
+                let n: u64 = s.2.values().sum();
+                return Err(AbxError::input(
+                    &name,
+                    format!("{n} units have no `{column}`: where they fall in time is unknown, so there is no cumulative readout (fill or drop them first)"),
+                ));
+            }
+            let r = from_reduced(exp, reduced, &name, src.ignore_unknown_variants, &[], opts, hooks)?;
+            (r, slices, numeric)
+        }
+        (None, Some(summary)) => {
+            if src.unit_column.is_some() || src.variant_column.is_some() {
+                return Err(AbxError::Usage(
+                    "--unit-column and --variant-column work on unit-level --data, not on a --summary".into(),
+                ));
+            }
+            let (read, name) = summary_rows(exp, summary, &by, hooks)?;
+            let ignore = src.ignore_unknown_variants;
+            let overall = summary_overall(exp, &read, &name, ignore, opts, hooks)?;
+            let r = Readout {
+                overall,
+                input: None,
+                segments: Vec::new(),
+                over_time_column: None,
+                over_time: Vec::new(),
+                guardrails: guardrails(exp),
+            };
+            let mut slices: Vec<Slice> = Vec::new();
+            for (values, rows) in read.segments.iter().cloned() {
+                let at = format!("{name} (segment {})", values.join(", "));
+                unplaced(exp, &rows, &at, ignore, hooks)?;
+                let units = summary_units(exp, &rows);
+                let stats = rows.into_iter().map(|(k, (m, _))| (k, m)).collect();
+                slices.push((values.into_iter().next().unwrap_or_default(), stats, units));
+            }
+            if slices.is_empty() {
+                return Err(AbxError::input(
+                    &name,
+                    format!("the summary has no rows per `{column}`: write it with `abx sql summary --by {column}`"),
+                ));
+            }
+            if slices.iter().any(|s| s.0.trim().is_empty()) {
+                return Err(AbxError::input(
+                    &name,
+                    format!("segment rows with an empty `{column}`: where their units fall in time is unknown, so there is no cumulative readout"),
+                ));
+            }
+            check_slices_add_up(exp, &slices, &read.overall, &name, column)?;
+            let numeric = slices.iter().all(|s| s.0.trim().parse::<f64>().is_ok_and(|v| v.is_finite()));
+            (r, slices, numeric)
+        }
+        (None, None) => {
+            return Err(AbxError::Usage(
+                "give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)".into(),
+            ))
+        }
+    };
+    let points = cumulate(exp, slices, numeric, opts);
+    // The whole readout is the last point's, exactly.
+    if let Some(last) = points.last() {
+        readout.overall.srm = last.srm.clone();
+        readout.overall.metrics = last.metrics.clone();
+    }
+    readout.over_time_column = Some(column.to_string());
+    readout.over_time = points;
+    Ok(readout)
+}
+
+/// A summary's rows per value must add up to its overall rows (a unit in one
+/// value only): rows per (unit, day) from events would count a unit on each
+/// of its days, and their running sums would not be a readout.
+fn check_slices_add_up(
+    exp: &Experiment,
+    slices: &[Slice],
+    overall: &SummaryRows,
+    name: &str,
+    column: &str,
+) -> Result<()> {
+    let mut sums: HashMap<(String, String), Moments> = HashMap::new();
+    for (value, stats, _) in slices {
+        for (k, m) in stats {
+            let e = sums.entry(k.clone()).or_default();
+            if e.n > 0.0 && m.n > 0.0 && (e.shift != m.shift || e.shift_y != m.shift_y) {
+                return Err(AbxError::input(
+                    name,
+                    format!("variant {} metric {} has rows with different shifts (at `{column}` = {value}): abx adds such rows only with one shift", k.0, k.1),
+                ));
+            }
+            *e = e.merge(m);
+        }
+    }
+    for ((v, m), (o, _)) in overall.iter().filter(|((v, _), _)| exp.variant_index(v).is_some()) {
+        let s = sums.get(&(v.clone(), m.clone())).copied().unwrap_or_default();
+        if s.n != o.n || s.missing != o.missing {
+            return Err(AbxError::input(
+                name,
+                format!(
+                    "the rows per `{column}` of variant {v}, metric {m} hold {} units, the overall row {}: a unit counts in several values (events rolled up per unit and day?), so running sums would count it more than once; write each unit's rows under one value (its first exposure)",
+                    s.n + s.missing,
+                    o.n + o.missing
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The running readouts, in ascending order of the values.
+fn cumulate(exp: &Experiment, mut slices: Vec<Slice>, numeric: bool, opts: &Options) -> Vec<OverTimePoint> {
+    if numeric {
+        let key = |s: &Slice| s.0.trim().parse::<f64>().unwrap_or(f64::NAN);
+        slices.sort_by(|a, b| key(a).total_cmp(&key(b)));
+    } else {
+        slices.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    let mut stats: HashMap<(String, String), Moments> = HashMap::new();
+    let mut units: HashMap<String, u64> = HashMap::new();
+    let mut out = Vec::with_capacity(slices.len());
+    for (value, s, u) in slices {
+        for (k, m) in s {
+            let e = stats.entry(k).or_default();
+            *e = e.merge(&m);
+        }
+        for (v, n) in u {
+            *units.entry(v).or_default() += n;
+        }
+        let a = analyze(exp, &stats, Some(&units), opts);
+        let until = match value.trim().parse::<i64>() {
+            Ok(i) if numeric => Value::from(i),
+            _ if numeric => json_number(value.trim().parse::<f64>().unwrap_or(f64::NAN)),
+            _ => Value::String(value),
+        };
+        out.push(OverTimePoint { until, srm: a.srm, metrics: a.metrics });
+    }
+    out
 }

@@ -599,6 +599,30 @@ fn srm_reason(analysis: &Analysis, units: &[(String, u64)], total: u64) -> Strin
     )
 }
 
+/// The verdict on `src` and the readout it was decided on (none when the
+/// lifecycle decides), as `abx verdict` gives them.
+pub fn verdict_of(
+    src: &super::readout::Source,
+    exp: &Experiment,
+    today: NaiveDate,
+    hooks: &super::readout::Hooks<'_>,
+) -> crate::error::Result<(Verdict, Option<super::readout::Readout>)> {
+    match exp.status() {
+        Status::Draft | Status::Stopped | Status::Promoted => {
+            let units = super::readout::units_per_variant(src, exp, hooks)?;
+            let v = lifecycle(exp, &units, exp.decision.method, exp.decision.alpha)
+                .ok_or_else(|| crate::error::AbxError::Usage("the lifecycle gave no verdict".into()))?;
+            Ok((v, None))
+        }
+        Status::Running => {
+            let r = super::readout::readout(src, &[], &super::Options::from_decision(&exp.decision), exp, hooks)?;
+            let v = decide(exp, &r.overall, today)
+                .map_err(|m| crate::error::AbxError::input(src.experiment.display().to_string(), m))?;
+            Ok((v, Some(r)))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,7 +30,8 @@ abx analyze -e experiments/followup_timing.yaml --summary fixtures/analyze/follo
 abx analyze -e experiments/prompt_engineering_test.yaml --summary fixtures/analyze/prompt_engineering_test_summary.csv --format json\n  \
 abx analyze -e experiments/strategy_complexity.yaml --data fixtures/analyze/strategy_complexity_units.csv --by user_level --format markdown\n  \
 abx analyze -e fixtures/analyze/events.yaml --data fixtures/analyze/events.csv --events --unit-column user_id\n  \
-abx analyze -e experiments/followup_timing.yaml --data fixtures/analyze/followup_timing_units.csv --format prometheus > abx.prom\n\n\
+abx analyze -e experiments/followup_timing.yaml --data fixtures/analyze/followup_timing_units.csv --format prometheus > abx.prom\n  \
+abx analyze -e experiments/prompt_engineering_test.yaml --data fixtures/analyze/prompt_engineering_test_units.parquet --format html > report.html\n\n\
 A summary from SQL:\n  \
 SELECT variant, 'booked' AS metric, COUNT(*) AS n, SUM(booked) AS sum, SUM(booked * booked) AS sum_sq\n  \
 FROM outcomes GROUP BY variant"
@@ -41,6 +42,9 @@ pub struct AnalyzeArgs {
     /// The same readout per segment of this --data column (repeatable, up to 3); with --summary, its segment rows (`abx sql summary --by`)
     #[arg(long, value_name = "COLUMN")]
     pub by: Vec<String>,
+    /// Cumulative results at each value of this column (a date, a day number, any ordered column): JSON `over_time`, a CSV row per value, and charts in HTML; the last value's results are the readout. Caps are the whole data's
+    #[arg(long, value_name = "COLUMN", conflicts_with = "by")]
+    pub over_time: Option<String>,
     /// Statistical method [default: the experiment's decision.method, else frequentist]
     #[arg(long, value_enum)]
     pub method: Option<Method>,
@@ -100,7 +104,10 @@ fn options(args: &AnalyzeArgs, exp: &Experiment) -> Result<Options> {
 pub fn run(args: &AnalyzeArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let exp = experiment::load(&args.input.experiment)?;
     let opts = options(args, &exp)?;
-    let readout = super::util::readout(&args.input, &args.by, &opts, &exp, ctx)?;
+    let readout = match &args.over_time {
+        Some(column) => super::util::readout_over_time(&args.input, column, &opts, &exp, ctx)?,
+        None => super::util::readout(&args.input, &args.by, &opts, &exp, ctx)?,
+    };
     if readout.overall.srm.mismatch {
         ctx.warn(&format!(
             "sample ratio mismatch (p = {}): the split differs from the plan; the results below are not trustworthy",

@@ -9,6 +9,7 @@ pub mod drift;
 pub mod init;
 pub mod man;
 pub mod power;
+pub mod report;
 pub mod simulate;
 pub mod sql;
 pub mod test;
@@ -67,6 +68,7 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     Drift(drift::DriftArgs),
     Sql(sql::SqlArgs),
+    Report(report::ReportArgs),
     Power(power::PowerArgs),
     Test(test::TestArgs),
     Completions(completions::CompletionsArgs),
@@ -103,6 +105,16 @@ impl Ctx {
         Ok(())
     }
 
+    /// An HTML page on stdout.
+    pub fn emit_page(&self, page: &crate::report::html::Page) -> Result<()> {
+        let mut buf = Vec::new();
+        crate::report::html::render(page, &mut buf)?;
+        let mut out = io::stdout().lock();
+        out.write_all(&buf)?;
+        out.flush()?;
+        Ok(())
+    }
+
     /// A note on stderr (what was written where).
     pub fn info(&self, message: &str) {
         let _ = writeln!(io::stderr(), "{}", crate::bounds::clean_message(message));
@@ -120,6 +132,7 @@ pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<ExitStatus> {
     match cli.command {
         Command::Validate(args) => validate::run(&args, ctx),
         Command::Init(args) => init::run(&args, ctx),
+        Command::Report(args) => report::run(&args, ctx),
         Command::Assign(args) => assign::run(&args, ctx),
         Command::Analyze(args) => analyze::run(&args, ctx),
         Command::Verdict(args) => verdict::run(&args, ctx),

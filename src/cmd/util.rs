@@ -85,6 +85,7 @@ impl InputArgs {
             as_running: self.as_running,
             events: self.events,
             ignore_unknown_variants: self.ignore_unknown_variants,
+            over_time: false,
         }
     }
 }
@@ -120,9 +121,27 @@ pub(crate) fn readout(
     with_hooks(input, ctx, |hooks| crate::analysis::readout::readout(&input.source(), by, opts, exp, hooks))
 }
 
-/// The units per variant in the input (a verdict the lifecycle decides).
-pub(crate) fn units_per_variant(input: &InputArgs, exp: &Experiment, ctx: &Ctx) -> Result<Vec<(String, u64)>> {
-    with_hooks(input, ctx, |hooks| crate::analysis::readout::units_per_variant(&input.source(), exp, hooks))
+/// The readout with its running results over `column` (`abx analyze --over-time`).
+pub(crate) fn readout_over_time(
+    input: &InputArgs,
+    column: &str,
+    opts: &Options,
+    exp: &Experiment,
+    ctx: &Ctx,
+) -> Result<Readout> {
+    with_hooks(input, ctx, |hooks| {
+        crate::analysis::readout::readout_over_time(&input.source(), column, opts, exp, hooks)
+    })
+}
+
+/// The verdict on the input, and the readout it was decided on (`abx verdict`).
+pub(crate) fn verdict_of(
+    input: &InputArgs,
+    exp: &Experiment,
+    today: chrono::NaiveDate,
+    ctx: &Ctx,
+) -> Result<(crate::analysis::verdict::Verdict, Option<Readout>)> {
+    with_hooks(input, ctx, |hooks| crate::analysis::verdict::verdict_of(&input.source(), exp, today, hooks))
 }
 
 /// Every `-e` experiment file, loaded: all their problems at once, and each name once.

@@ -5,10 +5,10 @@ use std::path::Path;
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::util::{readout, units_per_variant, InputArgs};
+use super::util::InputArgs;
 use super::Ctx;
-use crate::analysis::verdict::{decide, lifecycle, Outcome, Verdict};
-use crate::analysis::{Correction, Method, Options};
+use crate::analysis::verdict::{Outcome, Verdict};
+use crate::analysis::{Correction, Method};
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::experiment::{self, edit, Experiment, Status};
@@ -79,23 +79,16 @@ pub fn run(args: &VerdictArgs, ctx: &Ctx) -> Result<ExitStatus> {
         d.correction = c;
     }
     let today = args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let verdict = match exp.status() {
-        // The lifecycle decides draft, stopped and promoted files, whatever the data holds.
-        Status::Draft | Status::Stopped | Status::Promoted => {
-            let units = units_per_variant(&args.input, &exp, ctx)?;
-            lifecycle(&exp, &units, exp.decision.method, exp.decision.alpha)
-                .ok_or_else(|| AbxError::Usage("the lifecycle gave no verdict".into()))?
-        }
-        Status::Running => {
-            let readout = readout(&args.input, &[], &Options::from_decision(&exp.decision), &exp, ctx)?;
-            decide(&exp, &readout.overall, today)
-                .map_err(|m| AbxError::input(args.input.experiment.display().to_string(), m))?
-        }
-    };
+    // The lifecycle decides draft, stopped and promoted files, whatever the data holds.
+    let (verdict, readout) = super::util::verdict_of(&args.input, &exp, today, ctx)?;
     if args.write {
         record(&args.input.experiment, &exp, &verdict, today, ctx)?;
     }
-    ctx.emit(&verdict, Format::resolve(args.format, ctx.stdout_tty))?;
+    match Format::resolve(args.format, ctx.stdout_tty) {
+        // The page shows the readout the verdict was decided on too.
+        Format::Html => ctx.emit_page(&crate::views::pages::verdict_page(&verdict, readout.as_ref()))?,
+        format => ctx.emit(&verdict, format)?,
+    }
     Ok(verdict.verdict.exit_status())
 }
 

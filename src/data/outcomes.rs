@@ -73,6 +73,8 @@ pub struct Request<'a> {
     pub variants: &'a [String],
     /// Segment columns (`--by`).
     pub by: &'a [String],
+    /// What the segment columns are, as errors name them (`the segment (--by)`).
+    pub by_is: &'a str,
     /// Rows are events, rolled up per unit (in `unit_column`) first.
     pub events: bool,
     pub metrics: &'a [MetricInput],
@@ -116,6 +118,9 @@ pub struct Reduced {
     pub caps: Vec<Option<f64>>,
     /// Things the caller should tell the user (stderr).
     pub notes: Vec<String>,
+    /// Per `--by` column, whether the file holds it as numbers (so that its
+    /// values order as numbers, not as text).
+    pub by_numeric: Vec<bool>,
 }
 
 pub(super) fn polars_err(path: &str, e: PolarsError) -> AbxError {
@@ -461,7 +466,7 @@ fn reduce_source(path: &Path, shown: &str, spooled: bool, req: &Request<'_>) -> 
         }
     }
     for b in req.by {
-        need(b, "the segment (--by)")?;
+        need(b, req.by_is)?;
     }
     for m in req.metrics {
         let what = format!("metric `{}`", m.name);
@@ -502,6 +507,7 @@ fn reduce_source(path: &Path, shown: &str, spooled: bool, req: &Request<'_>) -> 
     }
     notes.append(&mut out.notes);
     out.notes = notes;
+    out.by_numeric = req.by.iter().map(|b| schema.get(b).is_some_and(|d| d.is_numeric())).collect();
     Ok(out)
 }
 
@@ -1591,6 +1597,7 @@ impl Accumulator {
             assigned: self.hashing.is_some(),
             caps,
             notes: Vec::new(),
+            by_numeric: Vec::new(),
         }
     }
 }

@@ -251,6 +251,57 @@ pub struct ColumnDrift {
     /// Anything a reader should know (a constant column, too few bins...).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The two distributions in a few points, for a report's chart.
+    #[serde(skip)]
+    pub shape: Option<Shape>,
+}
+
+/// Two distributions, summarised for a chart (never the rows themselves).
+#[derive(Debug, Clone)]
+pub enum Shape {
+    /// Quantiles: (value, level) points of each side's ECDF.
+    Ecdf { reference: Vec<(f64, f64)>, current: Vec<(f64, f64)> },
+    /// Each category's share of each side, most frequent first, at most
+    /// [`SHAPE_CATEGORIES`], then the rest together.
+    Shares(Vec<(String, f64, f64)>),
+}
+
+/// Points of an ECDF in a chart.
+const SHAPE_POINTS: usize = 200;
+/// Categories drawn one by one in a chart.
+pub const SHAPE_CATEGORIES: usize = 15;
+
+/// An ECDF's points at levels (i + 0.5) / k of sorted values (each one a
+/// quantile; a sketch's points are such quantiles already).
+fn ecdf_points(sorted: &[f64], sketch: bool) -> Vec<(f64, f64)> {
+    let n = sorted.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let k = n.min(SHAPE_POINTS);
+    (0..k)
+        .map(|i| {
+            let level = (i as f64 + 0.5) / k as f64;
+            let at = if sketch && k == n { i } else { ((level * n as f64) as usize).min(n - 1) };
+            (sorted[at], level)
+        })
+        .collect()
+}
+
+fn category_shares(r: &HashMap<String, u64>, c: &HashMap<String, u64>) -> Vec<(String, f64, f64)> {
+    let (rt, ct) = (r.values().sum::<u64>().max(1) as f64, c.values().sum::<u64>().max(1) as f64);
+    let mut all: Vec<(String, f64, f64)> = r
+        .keys()
+        .chain(c.keys().filter(|k| !r.contains_key(*k)))
+        .map(|k| (k.clone(), *r.get(k).unwrap_or(&0) as f64 / rt, *c.get(k).unwrap_or(&0) as f64 / ct))
+        .collect();
+    all.sort_by(|a, b| b.1.max(b.2).total_cmp(&a.1.max(a.2)).then(a.0.cmp(&b.0)));
+    if all.len() > SHAPE_CATEGORIES {
+        let rest = all.split_off(SHAPE_CATEGORIES - 1);
+        let (rs, cs) = rest.iter().fold((0.0, 0.0), |acc, x| (acc.0 + x.1, acc.1 + x.2));
+        all.push((format!("({} other categories)", rest.len()), rs, cs));
+    }
+    all
 }
 
 impl ColumnDrift {
@@ -285,6 +336,7 @@ impl ColumnDrift {
             new_categories: None,
             approximate: None,
             notes: Vec::new(),
+            shape: None,
         }
     }
 }
@@ -404,6 +456,11 @@ fn compare_numbers(out: &mut ColumnDrift, r: &NumericRef, cur: &[f64], settings:
         out.notes.push("the reference is constant: normed Wasserstein is undefined".into());
     }
     out.approximate = approx;
+    let reference = match &r.sample {
+        Sample::Exact(sorted) => ecdf_points(sorted, false),
+        Sample::Sketch(points) => ecdf_points(points, true),
+    };
+    out.shape = Some(Shape::Ecdf { reference, current: ecdf_points(cur, false) });
 }
 
 /// Sorts category labels: by reference count (descending), then by name.
@@ -428,6 +485,7 @@ fn compare_categories(out: &mut ColumnDrift, r: &HashMap<String, u64>, c: &HashM
     out.js_distance = Some(s.js_distance);
     out.categories = Some(all.len());
     out.new_categories = Some(new);
+    out.shape = Some(Shape::Shares(category_shares(r, c)));
 }
 
 /// Applies the decision rules to a compared column.

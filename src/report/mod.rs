@@ -6,10 +6,12 @@
 //! touches no command, and a new command touches no format.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod prometheus;
 pub mod rows;
+pub mod svg;
 pub mod table;
 
 use std::io::{self, Write};
@@ -37,6 +39,8 @@ pub enum Format {
     Markdown,
     /// Prometheus text exposition format, for node_exporter's textfile collector
     Prometheus,
+    /// One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`
+    Html,
 }
 
 impl Format {
@@ -55,6 +59,12 @@ pub trait Output: Serialize {
     /// The CSV form, when it is not the view's tables (one row per figure, at full precision).
     fn csv(&self) -> Option<View> {
         None
+    }
+
+    /// The HTML page: by default the view's headline, fields, tables and
+    /// notes; results with charts add them.
+    fn page(&self) -> html::Page {
+        html::Page::from_view(&self.view())
     }
 
     /// The Prometheus samples, for results that have them.
@@ -77,6 +87,7 @@ pub fn render<T: Output + ?Sized>(result: &T, format: Format, out: &mut dyn Writ
         Format::Csv => csv::render(&result.csv().unwrap_or_else(|| result.view()), out),
         Format::Table => table::render(&result.view(), out),
         Format::Markdown => markdown::render(&result.view(), out),
+        Format::Html => html::render(&result.page(), out),
     }
 }
 

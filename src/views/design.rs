@@ -8,6 +8,10 @@ use crate::numfmt::sig;
 use crate::report::{Output, Table, View};
 
 impl Output for Design {
+    fn page(&self) -> crate::report::html::Page {
+        super::pages::design_page(self, &self.view())
+    }
+
     fn view(&self) -> View {
         let fields = self
             .figures

@@ -17,6 +17,10 @@ fn num(x: Option<f64>) -> Value {
 }
 
 impl Output for DriftReport {
+    fn page(&self) -> crate::report::html::Page {
+        super::pages::drift_page(self)
+    }
+
     /// A row per column, every figure at full precision.
     fn csv(&self) -> Option<View> {
         let mut t = Table::new(&[

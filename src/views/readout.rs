@@ -20,7 +20,7 @@ fn correction_name(c: Correction) -> &'static str {
 }
 
 /// What judges each kind of metric under the readout's method.
-fn method_line(a: &Analysis) -> String {
+pub(super) fn method_line(a: &Analysis) -> String {
     let level = sig((1.0 - a.alpha) * 100.0);
     let kinds = |k: MetricKind, cuped: bool| {
         a.metrics.iter().any(|m| m.kind == k && m.comparisons.iter().any(|c| c.theta.is_some()) == cuped)
@@ -99,8 +99,8 @@ const CSV_COLUMNS: [&str; 25] = [
 ];
 
 /// CSV rows (a row per metric x variant) of one analysis, after `lead` cells.
-fn csv_rows(a: &Analysis, lead: &[Value], t: &mut Table) {
-    for m in &a.metrics {
+fn csv_rows(metrics: &[MetricResult], lead: &[Value], t: &mut Table) {
+    for m in metrics {
         for v in &m.variants {
             let c = m.comparisons.iter().find(|c| c.variant == v.variant);
             let f = |g: &dyn Fn(&Comparison) -> f64| c.map_or(Value::Null, |c| json_number(g(c)));
@@ -146,13 +146,22 @@ impl Output for Readout {
 
     /// A row per segment x metric x variant, at full precision.
     fn csv(&self) -> Option<View> {
+        if let Some(column) = &self.over_time_column {
+            let mut cols = vec![column.as_str()];
+            cols.extend(CSV_COLUMNS);
+            let mut t = Table::new(&cols);
+            for p in &self.over_time {
+                csv_rows(&p.metrics, std::slice::from_ref(&p.until), &mut t);
+            }
+            return Some(View { tables: vec![t], ..View::default() });
+        }
         let by: Vec<&String> = self.segments.first().map(|s| s.segment.keys().collect()).unwrap_or_default();
         let mut cols: Vec<&str> = by.iter().map(|b| b.as_str()).collect();
         cols.extend(CSV_COLUMNS);
         let mut t = Table::new(&cols);
-        csv_rows(&self.overall, &vec![json!("(all)"); by.len()], &mut t);
+        csv_rows(&self.overall.metrics, &vec![json!("(all)"); by.len()], &mut t);
         for s in &self.segments {
-            csv_rows(&s.analysis, &s.segment.values().cloned().collect::<Vec<_>>(), &mut t);
+            csv_rows(&s.analysis.metrics, &s.segment.values().cloned().collect::<Vec<_>>(), &mut t);
         }
         Some(View { tables: vec![t], ..View::default() })
     }
@@ -160,10 +169,14 @@ impl Output for Readout {
     fn samples(&self) -> Option<Vec<Sample>> {
         Some(samples(&self.overall))
     }
+
+    fn page(&self) -> crate::report::html::Page {
+        super::pages::readout_page(self)
+    }
 }
 
 /// The whole readout for people: all units first, then each segment.
-fn readout_view(r: &Readout) -> View {
+pub(super) fn readout_view(r: &Readout) -> View {
     let by: Vec<&String> = r.segments.first().map(|s| s.segment.keys().collect()).unwrap_or_default();
     let mut out = analysis_view(&r.overall);
     if let Some(input) = &r.input {
@@ -179,6 +192,9 @@ fn readout_view(r: &Readout) -> View {
         for (m, c) in &input.caps {
             out.fields.push((format!("cap {m}"), json!(format!("values above {} set to it", human_num(c)))));
         }
+    }
+    if let Some(column) = &r.over_time_column {
+        out.tables.extend(over_time_tables(r, column));
     }
     if !r.segments.is_empty() {
         let mut cols: Vec<&str> = by.iter().map(|b| b.as_str()).collect();
@@ -207,6 +223,36 @@ fn readout_view(r: &Readout) -> View {
                     .into(),
             );
         }
+    }
+    out
+}
+
+/// Per metric, the running lift of each treatment at each value of the column.
+fn over_time_tables(r: &Readout, column: &str) -> Vec<Table> {
+    let mut out = Vec::new();
+    for (k, m) in r.overall.metrics.iter().enumerate() {
+        let mut cols = vec![column.to_string(), "units".to_string()];
+        cols.extend(m.comparisons.iter().map(|c| format!("{} lift [interval]", c.variant)));
+        let colrefs: Vec<&str> = cols.iter().map(String::as_str).collect();
+        let mut t = Table::new(&colrefs);
+        for p in &r.over_time {
+            let mut row = vec![p.until.clone(), json!(p.srm.observed.iter().sum::<u64>())];
+            let Some(pm) = p.metrics.get(k) else { continue };
+            for c in &m.comparisons {
+                row.push(match pm.comparisons.iter().find(|pc| pc.variant == c.variant) {
+                    Some(pc) if pc.test.measurable => json!(format!(
+                        "{} {} {}",
+                        sig_percent(pc.lift),
+                        interval_text(pc.test.lift_ci, sig_percent),
+                        mark(pc)
+                    )
+                    .trim_end()),
+                    _ => json!("-"),
+                });
+            }
+            t.push(row);
+        }
+        out.push(t.titled(format!("{} over {column} (cumulative)", m.name)));
     }
     out
 }
@@ -270,7 +316,7 @@ fn samples(a: &Analysis) -> Vec<Sample> {
 }
 
 /// An interval as people read it, with its open or missing ends.
-fn interval_text(i: Option<crate::stats::Interval>, f: impl Fn(f64) -> String) -> String {
+pub(super) fn interval_text(i: Option<crate::stats::Interval>, f: impl Fn(f64) -> String) -> String {
     match i {
         Some(i) if i.low.is_finite() && i.high.is_finite() => format!("[{}, {}]", f(i.low), f(i.high)),
         Some(i) if i.low.is_finite() => format!("[{}, ∞)", f(i.low)),
@@ -280,7 +326,7 @@ fn interval_text(i: Option<crate::stats::Interval>, f: impl Fn(f64) -> String) -
 }
 
 /// The table's mark: from the judging test alone.
-fn mark(c: &Comparison) -> &'static str {
+pub(super) fn mark(c: &Comparison) -> &'static str {
     match (c.test.measurable, c.better, c.worse) {
         (false, _, _) => "not measurable",
         (true, true, _) => "▲ better",
@@ -317,7 +363,7 @@ pub fn analysis_view(a: &Analysis) -> View {
 }
 
 /// One metric's table: its judging test's figures only, headed by what they are.
-fn metric_table(a: &Analysis, m: &MetricResult) -> Table {
+pub(super) fn metric_table(a: &Analysis, m: &MetricResult) -> Table {
     let level = m.comparisons.first().map_or(1.0 - a.alpha, |c| c.test.level);
     let lvl = format!("{}%", sig(level * 100.0));
     let adjusted = a.correction != Correction::None;

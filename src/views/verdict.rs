@@ -17,6 +17,10 @@ fn banner(v: &Verdict) -> String {
 }
 
 impl Output for Verdict {
+    fn page(&self) -> crate::report::html::Page {
+        super::pages::verdict_page(self, None)
+    }
+
     fn csv(&self) -> Option<View> {
         let mut t = Table::new(&["verdict", "variant", "reason"]);
         for reason in &self.reasons {

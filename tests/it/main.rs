@@ -23,6 +23,7 @@ mod init;
 mod oracle;
 mod power;
 mod readme;
+mod report;
 mod schema;
 mod sql;
 mod stats_reference;

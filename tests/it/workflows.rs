@@ -699,6 +699,7 @@ fn help_examples_run() {
         &["verdict"],
         &["simulate"],
         &["drift"],
+        &["report"],
         &["power", "proportion"],
         &["power", "mean"],
         &["test", "proportions"],

@@ -96,6 +96,7 @@ pub fn experiment_yaml(name: &str, salt: &str, weights: &[f64], allocation: f64)
     }
     s
 }
+pub mod browser;
 #[rustfmt::skip]
 pub mod engines;
 pub mod scipy_refs;
