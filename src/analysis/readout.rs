@@ -571,6 +571,9 @@ fn guardrails(exp: &Experiment) -> Vec<(String, f64)> {
 /// One value of the over-time column: its statistics and units per variant.
 type Slice = (String, HashMap<(String, String), Moments>, HashMap<String, u64>);
 
+/// The most distinct values `--over-time` takes (a readout each).
+pub const MAX_OVER_TIME: usize = 10_000;
+
 /// The name a missing segment value has in a reduction.
 const NULL_SEGMENT: &str = "(null)";
 
@@ -671,6 +674,12 @@ pub fn readout_over_time(
             ))
         }
     };
+    if slices.len() > MAX_OVER_TIME {
+        return Err(AbxError::Usage(format!(
+            "--over-time {column} has {} distinct values, more than {MAX_OVER_TIME}: a readout per value would be larger than the data; use a coarser column (the day of a timestamp)",
+            slices.len()
+        )));
+    }
     let points = cumulate(exp, slices, numeric, opts);
     // The whole readout is the last point's, exactly.
     if let Some(last) = points.last() {

@@ -501,6 +501,9 @@ fn reduce_source(path: &Path, shown: &str, spooled: bool, req: &Request<'_>) -> 
     }
     let plan = Plan { req, shown: &shown, path: &path, hashing, variant_column, attributes, spooled };
     let mut out = plan.pass(&lf, Pass::Units, None)?;
+    if !req.events {
+        name_days(&mut out.groups, req.by, &schema);
+    }
     if req.events && !req.by.is_empty() {
         let segments = plan.pass(&lf, Pass::UnitSegments, Some(out.caps.clone()))?;
         out.segment_groups = Some(segments.groups);
@@ -509,6 +512,24 @@ fn reduce_source(path: &Path, shown: &str, spooled: bool, req: &Request<'_>) -> 
     out.notes = notes;
     out.by_numeric = req.by.iter().map(|b| schema.get(b).is_some_and(|d| d.is_numeric())).collect();
     Ok(out)
+}
+
+/// Date segments were grouped by day number (days since 1970-01-01): their
+/// names, as polars writes a date (`%Y-%m-%d`).
+fn name_days(groups: &mut [Group], by: &[String], schema: &Schema) {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    for (j, b) in by.iter().enumerate() {
+        if schema.get(b) != Some(&DataType::Date) {
+            continue;
+        }
+        for g in groups.iter_mut() {
+            let Some(name) = g.segment.get_mut(j) else { continue };
+            let day = name.parse::<i64>().ok().and_then(|d| epoch.checked_add_signed(chrono::TimeDelta::try_days(d)?));
+            if let Some(day) = day {
+                *name = day.format("%Y-%m-%d").to_string();
+            }
+        }
+    }
 }
 
 /// A reduction resolved against the file's schema.
@@ -608,7 +629,13 @@ impl Plan<'_> {
                 select.push(text(a).alias(format!("__attr{i}")));
             }
             for (i, b) in by.iter().enumerate() {
-                select.push(text(b).alias(format!("__by{i}")));
+                // A date segments by its day number (formatting 20M dates costs more
+                // than the whole reduction); reduce_source names the days after.
+                let e = match schema.get(b) {
+                    Some(DataType::Date) => col(b.as_str()).cast(DataType::Int32).cast(DataType::String),
+                    _ => text(b),
+                };
+                select.push(e.alias(format!("__by{i}")));
             }
             for (i, m) in req.metrics.iter().enumerate() {
                 select.push(f64col(&m.x).alias(format!("__x{i}")));
@@ -991,7 +1018,7 @@ impl Interner {
                 return c;
             }
             let c = self.add(arr.value(i));
-            if self.small.len() < 8 {
+            if self.small.len() < 32 {
                 self.small.push((k, c));
             } else {
                 self.inline.insert(k, c);
@@ -1038,6 +1065,8 @@ pub(super) struct Accumulator {
     /// Inline key views to groups, for the fast path.
     fast: Vec<(u128, u32)>,
     composite: HashMap<Vec<u32>, u32>,
+    /// With one segment column: the group of (variant code, segment code).
+    direct2: Vec<Vec<u32>>,
     groups: Vec<GroupAcc>,
     shifts: Vec<Option<(f64, f64)>>,
     rows: u64,
@@ -1148,6 +1177,7 @@ impl Accumulator {
             direct: Vec::new(),
             fast: Vec::new(),
             composite: HashMap::new(),
+            direct2: Vec::new(),
             groups: Vec::new(),
             shifts: vec![None; req.metrics.len()],
             rows: 0,
@@ -1211,6 +1241,19 @@ impl Accumulator {
                 self.direct[v] = new();
             }
             self.direct[v]
+        } else if self.by == 1 {
+            // One segment column (--by X, --over-time): a table of variant x segment.
+            let (v, seg) = (key[0] as usize, key[1] as usize);
+            if self.direct2.len() <= v {
+                self.direct2.resize(v + 1, Vec::new());
+            }
+            if self.direct2[v].len() <= seg {
+                self.direct2[v].resize(seg + 1, NONE);
+            }
+            if self.direct2[v][seg] == NONE {
+                self.direct2[v][seg] = new();
+            }
+            self.direct2[v][seg]
         } else {
             match self.composite.get(key) {
                 Some(&g) => g,

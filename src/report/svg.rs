@@ -86,6 +86,11 @@ impl Axis {
     /// A tick's label: as many decimals as the step needs, percent when asked.
     pub fn label(&self, v: f64) -> String {
         let (v, step, unit) = if self.percent { (v * 100.0, self.step * 100.0, "%") } else { (v, self.step, "") };
+        if !(1e-4..1e6).contains(&step) {
+            // Very large or small ticks: significant digits, not a long run of zeros.
+            let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
+            return format!("{}{unit}", crate::numfmt::sig_digits(v, 3));
+        }
         let decimals = (-step.log10().floor()).max(0.0) as usize;
         let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
         let sign = if v > 0.0 && self.lo < 0.0 && self.percent { "+" } else { "" };
@@ -627,6 +632,8 @@ mod tests {
         assert_eq!(b.ticks().len(), 9);
         let c = Axis::covering([1.0, 1.0], 6, false);
         assert!(c.lo < 1.0 && c.hi > 1.0);
+        let big = Axis::covering([0.0, 3e300], 6, false);
+        assert!(big.ticks().iter().all(|t| big.label(*t).len() <= 8), "{:?}", big.ticks());
         let d = Axis::covering([f64::NAN, f64::INFINITY], 6, false);
         assert_eq!((d.lo, d.hi), (0.0, 1.0));
     }

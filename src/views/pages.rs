@@ -143,6 +143,10 @@ fn analysis_blocks(p: &mut Page, r: &Readout) {
     if !fields.is_empty() {
         p.push(Block::Fields(fields));
     }
+    // Asked for, the running results come first.
+    if !r.over_time.is_empty() {
+        over_time_blocks(p, r);
+    }
     for m in &a.metrics {
         let t = metric_table(a, m);
         let title = t.title.clone().unwrap_or_else(|| m.name.clone());
@@ -156,9 +160,6 @@ fn analysis_blocks(p: &mut Page, r: &Readout) {
             ),
         });
         p.push(Block::Table(crate::report::Table { title: None, ..t }));
-    }
-    if !r.over_time.is_empty() {
-        over_time_blocks(p, r);
     }
     if !r.segments.is_empty() {
         segment_blocks(p, r);
@@ -217,6 +218,19 @@ fn segment_blocks(p: &mut Page, r: &Readout) {
     }
 }
 
+/// The points a chart draws: every one up to [`CHART_POINTS`], else evenly
+/// spaced ones and the last, so that a page stays small.
+const CHART_POINTS: usize = 400;
+
+fn drawn_points(n: usize) -> Vec<usize> {
+    if n <= CHART_POINTS {
+        return (0..n).collect();
+    }
+    let mut out: Vec<usize> = (0..CHART_POINTS).map(|i| i * (n - 1) / (CHART_POINTS - 1)).collect();
+    out.dedup();
+    out
+}
+
 /// Results over time: per metric the running lift with its interval, then the units.
 fn over_time_blocks(p: &mut Page, r: &Readout) {
     let column = r.over_time_column.clone().unwrap_or_default();
@@ -234,7 +248,8 @@ fn over_time_blocks(p: &mut Page, r: &Readout) {
         for c in &m.comparisons {
             let mut points = Vec::new();
             let mut band = Vec::new();
-            for (i, pt) in r.over_time.iter().enumerate() {
+            for i in drawn_points(r.over_time.len()) {
+                let pt = &r.over_time[i];
                 let Some(pc) = pt.metrics.get(k).and_then(|pm| pm.comparisons.iter().find(|x| x.variant == c.variant))
                 else {
                     continue;
@@ -296,8 +311,12 @@ fn over_time_blocks(p: &mut Page, r: &Readout) {
         .iter()
         .enumerate()
         .map(|(j, v)| {
-            let units = r.over_time.iter().map(|pt| pt.srm.observed.get(j).copied().unwrap_or(0) as f64);
-            Series::line(v.clone(), units.enumerate().map(|(i, n)| (i as f64, n)).collect(), false)
+            let at = |i: usize| r.over_time[i].srm.observed.get(j).copied().unwrap_or(0) as f64;
+            Series::line(
+                v.clone(),
+                drawn_points(r.over_time.len()).into_iter().map(|i| (i as f64, at(i))).collect(),
+                false,
+            )
         })
         .collect();
     let units =
@@ -308,11 +327,18 @@ fn over_time_blocks(p: &mut Page, r: &Readout) {
 
 /// The primary metric's running figures as a table, for readers of the text.
 fn over_time_table(r: &Readout, column: &str) -> crate::report::Table {
-    readout_view(r)
+    let mut t = readout_view(r)
         .tables
         .into_iter()
         .find(|t| t.title.as_deref().is_some_and(|x| x.ends_with("(cumulative)")))
-        .unwrap_or_else(|| crate::report::Table::new(&[column]))
+        .unwrap_or_else(|| crate::report::Table::new(&[column]));
+    // The rows the charts draw (all of them up to CHART_POINTS); JSON and CSV have every one.
+    if t.rows.len() > CHART_POINTS {
+        let keep = drawn_points(t.rows.len());
+        t.rows = keep.into_iter().map(|i| t.rows[i].clone()).collect();
+        t.title = t.title.map(|x| format!("{x}, {CHART_POINTS} of its values"));
+    }
+    t
 }
 
 /// `abx analyze --format html`.

@@ -99,6 +99,29 @@ fn each_point_over_time_is_the_readout_of_the_rows_up_to_it() {
 }
 
 #[test]
+fn a_date_column_reads_as_its_text_does() {
+    // The same data as Parquet with `day` a DATE (grouped by day number inside, named after).
+    let dir = tempfile::tempdir().unwrap();
+    let pq = dir.path().join("daily.parquet");
+    let src = common::root().join(DAILY);
+    crate::common::engines::duckdb_csv(
+        dir.path(),
+        &format!(
+            "COPY (SELECT * REPLACE (CAST(day AS DATE) AS day) FROM read_csv('{}')) TO '{}' (FORMAT PARQUET)",
+            src.display(),
+            pq.display()
+        ),
+    );
+    let text = json(&["analyze", "-e", PROMPT, "--data", DAILY, "--over-time", "day"]);
+    let date = json(&["analyze", "-e", PROMPT, "--data", pq.to_str().unwrap(), "--over-time", "day"]);
+    same(&date["over_time"], &text["over_time"], 1e-12, "over_time");
+    let text = json(&["analyze", "-e", PROMPT, "--data", DAILY, "--by", "day"]);
+    let date = json(&["analyze", "-e", PROMPT, "--data", pq.to_str().unwrap(), "--by", "day"]);
+    same(&date["segments"], &text["segments"], 1e-12, "segments");
+    assert_eq!(date["segments"][0]["segment"]["day"], "2026-03-02");
+}
+
+#[test]
 fn over_time_orders_numbers_as_numbers_and_reads_summaries() {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path();
@@ -164,6 +187,40 @@ fn over_time_orders_numbers_as_numbers_and_reads_summaries() {
     let (code, _, err) = abx_in(w, &["analyze", "-e", "e.yaml", "--summary", "bad.csv", "--over-time", "t"], "");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("a unit counts in several values"), "{err}");
+}
+
+#[test]
+fn over_time_stays_bounded_on_a_column_of_many_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    std::fs::write(
+        w.join("e.yaml"),
+        "name: e\nsalt: e\nvariants:\n  - name: a\n  - name: b\nmetrics:\n  - name: x\n    kind: mean\n",
+    )
+    .unwrap();
+    let rows = |n: usize| -> String {
+        let mut csv = String::from("variant,x,t\n");
+        for i in 0..n {
+            csv += &format!("{},{},{i}\n", if i % 2 == 0 { "a" } else { "b" }, (i * 7919 % 1000) as f64 / 1000.0);
+        }
+        csv
+    };
+    // A value per row (a timestamp): more readouts than the data has rows is refused.
+    std::fs::write(w.join("many.csv"), rows(10_001)).unwrap();
+    let (code, _, err) = abx_in(w, &["analyze", "-e", "e.yaml", "--data", "many.csv", "--over-time", "t"], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("10001 distinct values, more than 10000"), "{err}");
+    // Thousands of values: JSON has each, the page draws at most 400 and stays small.
+    std::fs::write(w.join("some.csv"), rows(3000)).unwrap();
+    let args = ["analyze", "-e", "e.yaml", "--data", "some.csv", "--over-time", "t", "--format"];
+    let (code, out, err) = abx_in(w, &[&args[..], &["json"]].concat(), "");
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["over_time"].as_array().unwrap().len(), 3000);
+    let (code, html, _) = abx_in(w, &[&args[..], &["html"]].concat(), "");
+    assert_eq!(code, 0);
+    assert!(html.len() < 150_000, "{} bytes", html.len());
+    assert!(html.contains(", 400 of its values"));
 }
 
 #[test]
