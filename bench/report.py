@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The reports' cost (issue 16's speed goals), whole process against whole
-process, interleaved runs on one file:
+process, interleaved runs on one file (each round in
+another order):
 
 - `abx analyze --format html` against the same `abx analyze --format json`
   (goal: at most 1.05x): the page is drawn from the readout, so it should
@@ -71,9 +72,11 @@ def main():
     times = {k: [] for k in cases}
     rss = {k: [] for k in cases}
     out = {}
-    for _ in range(a.runs):
-        for k, cmd in cases.items():
-            dt, r, o = run(cmd)
+    keys = list(cases)
+    for i in range(a.runs):
+        # Each round starts at another case, so that no case always runs first.
+        for k in keys[i % len(keys):] + keys[:i % len(keys)]:
+            dt, r, o = run(cases[k])
             times[k].append(dt)
             rss[k].append(r)
             out[k] = o

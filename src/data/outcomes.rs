@@ -987,13 +987,37 @@ fn first_non_numeric(path: &Path, column: &str, shown: &str, dtype: &DataType) -
 
 const NONE: u32 = u32::MAX;
 
+/// A hasher for the 16-byte views of short strings, which are keys of our
+/// own (not an attacker's choice of collisions: a few hundred segment
+/// values at most are interned per column): the two halves multiplied and
+/// folded, as FxHash does, instead of SipHash's rounds on every row.
+#[derive(Default)]
+struct ViewHasher(u64);
+
+impl std::hash::Hasher for ViewHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_u128(&mut self, v: u128) {
+        let m = (v as u64 ^ ((v >> 64) as u64).rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = m ^ (m >> 29);
+    }
+}
+
 /// Strings to dense codes. Strings of up to 12 bytes are whole inside their
 /// arrow view, so the 16-byte view itself is the key (compared linearly
 /// while there are few); longer ones are hashed.
 #[derive(Default)]
 struct Interner {
     small: Vec<(u128, u32)>,
-    inline: HashMap<u128, u32>,
+    inline: HashMap<u128, u32, std::hash::BuildHasherDefault<ViewHasher>>,
     long: HashMap<Box<str>, u32>,
     names: Vec<String>,
 }
@@ -1018,7 +1042,7 @@ impl Interner {
                 return c;
             }
             let c = self.add(arr.value(i));
-            if self.small.len() < 32 {
+            if self.small.len() < 8 {
                 self.small.push((k, c));
             } else {
                 self.inline.insert(k, c);
