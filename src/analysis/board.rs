@@ -55,6 +55,8 @@ pub struct Lift {
     pub lift_ci_high: Option<f64>,
     pub better: bool,
     pub worse: bool,
+    /// The test could be computed (else the lift and interval are not figures).
+    pub measurable: bool,
 }
 
 /// One experiment on the board.
@@ -165,6 +167,7 @@ pub fn entry(file: &Path, exp: &Experiment, dir: &Path, today: NaiveDate, hooks:
                         lift_ci_high: c.test.lift_ci.map(|i| i.high).filter(|x| x.is_finite()),
                         better: c.better,
                         worse: c.worse,
+                        measurable: c.test.measurable,
                     })
                     .collect();
             }

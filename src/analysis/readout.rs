@@ -602,15 +602,16 @@ pub fn readout_over_time(
             let (reduced, name) = reduce_data(src, &by, exp, data, false, hooks)?;
             let numeric = reduced.by_numeric.first().copied().unwrap_or(false);
             let mut slices: Vec<Slice> = Vec::new();
+            let mut index: HashMap<&str, usize> = HashMap::new();
             for g in &reduced.groups {
-                let value = g.segment.first().cloned().unwrap_or_default();
-                let i = match slices.iter().position(|s| s.0 == value) {
-                    Some(i) => i,
-                    None => {
-                        slices.push((value, HashMap::new(), HashMap::new()));
-                        slices.len() - 1
-                    }
-                };
+                let value = g.segment.first().map_or("", String::as_str);
+                let i = *index.entry(value).or_insert_with(|| {
+                    slices.push((value.to_string(), HashMap::new(), HashMap::new()));
+                    slices.len() - 1
+                });
+                if slices.len() > MAX_OVER_TIME {
+                    return Err(too_many(column));
+                }
                 *slices[i].2.entry(g.variant.clone()).or_default() += g.units;
                 for (m, mo) in exp.metrics.iter().zip(&g.metrics) {
                     let e = slices[i].1.entry((g.variant.clone(), m.name.clone())).or_default();
@@ -675,11 +676,9 @@ pub fn readout_over_time(
         }
     };
     if slices.len() > MAX_OVER_TIME {
-        return Err(AbxError::Usage(format!(
-            "--over-time {column} has {} distinct values, more than {MAX_OVER_TIME}: a readout per value would be larger than the data; use a coarser column (the day of a timestamp)",
-            slices.len()
-        )));
+        return Err(too_many(column));
     }
+    check_order(&slices, numeric, column)?;
     let points = cumulate(exp, slices, numeric, opts);
     // The whole readout is the last point's, exactly.
     if let Some(last) = points.last() {
@@ -689,6 +688,45 @@ pub fn readout_over_time(
     readout.over_time_column = Some(column.to_string());
     readout.over_time = points;
     Ok(readout)
+}
+
+fn too_many(column: &str) -> AbxError {
+    AbxError::Usage(format!(
+        "--over-time {column} has more than {MAX_OVER_TIME} distinct values: a readout per value would be larger than the data; use a coarser column (the day of a timestamp)"
+    ))
+}
+
+/// The values must have an order abx knows: finite numbers, or ISO 8601
+/// dates and times of one width (`2026-03-05`, `2026-03-05 10:00:00`), whose
+/// text order is their time order. Other text (`03/05/2026`, `2026-3-5`)
+/// would order as text, not as time: refused.
+fn check_order(slices: &[Slice], numeric: bool, column: &str) -> Result<()> {
+    if numeric {
+        if let Some(s) = slices.iter().find(|s| !s.0.trim().parse::<f64>().is_ok_and(f64::is_finite)) {
+            return Err(AbxError::Usage(format!(
+                "--over-time {column}: the value `{}` is not a finite number, so where its units fall in time is unknown (drop or fill them first)",
+                crate::bounds::quote(&s.0)
+            )));
+        }
+        return Ok(());
+    }
+    let iso = |v: &str| {
+        let b = v.as_bytes();
+        b.len() >= 10
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && b[4] == b'-'
+            && b[5..7].iter().all(u8::is_ascii_digit)
+            && b[7] == b'-'
+            && b[8..10].iter().all(u8::is_ascii_digit)
+    };
+    let width = slices.first().map_or(0, |s| s.0.len());
+    if let Some(s) = slices.iter().find(|s| !iso(&s.0) || s.0.len() != width) {
+        return Err(AbxError::Usage(format!(
+            "--over-time {column}: the value `{}` is neither a number nor an ISO 8601 date or time of the others' width (YYYY-MM-DD...), so abx cannot tell its order in time; give the column as numbers or ISO dates",
+            crate::bounds::quote(&s.0)
+        )));
+    }
+    Ok(())
 }
 
 /// A summary's rows per value must add up to its overall rows (a unit in one
@@ -723,6 +761,29 @@ fn check_slices_add_up(
                     "the rows per `{column}` of variant {v}, metric {m} hold {} units, the overall row {}: a unit counts in several values (events rolled up per unit and day?), so running sums would count it more than once; write each unit's rows under one value (its first exposure)",
                     s.n + s.missing,
                     o.n + o.missing
+                ),
+            ));
+        }
+        // Sums agree to rounding, once the overall row's are taken about the
+        // segment rows' shift; |Σ| is at most sqrt(n Σ²) (Cauchy-Schwarz), the scale of their error.
+        let (d, dy, n) = (s.shift - o.shift, s.shift_y - o.shift_y, o.n);
+        let o_sum = o.sum - n * d;
+        let o_sum_sq = o.sum_sq - 2.0 * d * o.sum + n * d * d;
+        let o_sum_y = o.sum_y - n * dy;
+        let o_sum_y_sq = o.sum_y_sq - 2.0 * dy * o.sum_y + n * dy * dy;
+        let o_sum_xy = o.sum_xy - dy * o.sum - d * o.sum_y + n * d * dy;
+        let scale = |q: f64| (n * q.abs()).sqrt();
+        let close = |a: f64, b: f64, q: f64| (a - b).abs() <= 1e-9 * (a.abs().max(b.abs()) + scale(q));
+        let agree = close(s.sum, o_sum, o_sum_sq)
+            && close(s.sum_sq, o_sum_sq, 0.0)
+            && close(s.sum_y, o_sum_y, o_sum_y_sq)
+            && close(s.sum_y_sq, o_sum_y_sq, 0.0)
+            && close(s.sum_xy, o_sum_xy, (o_sum_sq * o_sum_y_sq).sqrt());
+        if !agree {
+            return Err(AbxError::input(
+                name,
+                format!(
+                    "the rows per `{column}` of variant {v}, metric {m} do not add up to its overall row (their sums differ): the running sums would not end at the readout"
                 ),
             ));
         }

@@ -56,7 +56,11 @@ fn page_name(name: &str) -> String {
     let safe: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
     let safe = safe.trim_start_matches('.');
-    let safe = if safe.is_empty() || safe == "index" { format!("experiment_{safe}") } else { safe.to_string() };
+    let safe = if safe.is_empty() || safe.eq_ignore_ascii_case("index") {
+        format!("experiment_{safe}")
+    } else {
+        safe.to_string()
+    };
     format!("{safe}.html")
 }
 
@@ -125,7 +129,7 @@ fn write_site(board: &mut Board, dir: &Path, ctx: &Ctx) -> Result<()> {
     for e in board.experiments.iter_mut() {
         let Some((verdict, readout)) = &e.full else { continue };
         let name = page_name(&e.experiment);
-        if names.contains(&name) {
+        if names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
             return Err(AbxError::Usage(format!(
                 "experiments `{}` and another have the same page name {name}: rename one",
                 e.experiment

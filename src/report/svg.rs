@@ -67,7 +67,9 @@ impl Axis {
             lo = lo.min(v);
             hi = hi.max(v);
         }
-        if !lo.is_finite() {
+        // No finite value, or a span beyond f64 (values near ±1.8e308): a unit axis
+        // (marks outside it are drawn at its edges).
+        if !lo.is_finite() || !(hi - lo).is_finite() {
             (lo, hi) = (0.0, 1.0);
         }
         if hi - lo <= f64::EPSILON * lo.abs().max(hi.abs()).max(1e-300) {
@@ -75,7 +77,11 @@ impl Axis {
             (lo, hi) = (lo - pad, hi + pad);
         }
         let step = nice_step(hi - lo, target);
-        Axis { lo: (lo / step).floor() * step, hi: (hi / step).ceil() * step, step, percent }
+        let (a, b) = ((lo / step).floor() * step, (hi / step).ceil() * step);
+        if !(step.is_finite() && step > 0.0 && a.is_finite() && b.is_finite() && b > a) {
+            return Axis { lo: 0.0, hi: 1.0, step: 0.2, percent };
+        }
+        Axis { lo: a, hi: b, step, percent }
     }
 
     pub fn ticks(&self) -> Vec<f64> {
@@ -99,7 +105,14 @@ impl Axis {
 
     /// The value as a plot coordinate between `x0` and `x1`.
     fn at(&self, v: f64, x0: f64, x1: f64) -> f64 {
-        x0 + (v.clamp(self.lo, self.hi) - self.lo) / (self.hi - self.lo) * (x1 - x0)
+        // max/min, not clamp (which panics on a NaN bound); NaN lands on the low edge.
+        let v = if v.is_nan() { self.lo } else { v.max(self.lo).min(self.hi) };
+        let at = x0 + (v - self.lo) / (self.hi - self.lo) * (x1 - x0);
+        if at.is_finite() {
+            at
+        } else {
+            x0
+        }
     }
 }
 
@@ -632,6 +645,8 @@ mod tests {
         assert_eq!(b.ticks().len(), 9);
         let c = Axis::covering([1.0, 1.0], 6, false);
         assert!(c.lo < 1.0 && c.hi > 1.0);
+        let huge = Axis::covering([-1.7e308, 1.7e308], 6, false);
+        assert!(huge.lo < huge.hi && huge.at(1e308, 0.0, 100.0).is_finite());
         let big = Axis::covering([0.0, 3e300], 6, false);
         assert!(big.ticks().iter().all(|t| big.label(*t).len() <= 8), "{:?}", big.ticks());
         let d = Axis::covering([f64::NAN, f64::INFINITY], 6, false);

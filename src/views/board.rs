@@ -11,6 +11,9 @@ use crate::report::svg::{Forest, ForestRow, Tone};
 use crate::report::{Output, Table, View};
 
 fn lift_text(l: &Lift) -> String {
+    if !l.measurable {
+        return format!("{} not measurable", l.variant);
+    }
     let end = |x: Option<f64>, open: &str| x.map_or(open.to_string(), signed_percent);
     let mark = if l.better {
         " ▲"
@@ -157,9 +160,9 @@ impl Output for Board {
                         .iter()
                         .map(|l| ForestRow {
                             label: l.variant.clone(),
-                            estimate: l.lift,
-                            low: l.lift_ci_low.unwrap_or(f64::NEG_INFINITY),
-                            high: l.lift_ci_high.unwrap_or(f64::INFINITY),
+                            estimate: if l.measurable { l.lift } else { f64::NAN },
+                            low: if l.measurable { l.lift_ci_low.unwrap_or(f64::NEG_INFINITY) } else { f64::NAN },
+                            high: if l.measurable { l.lift_ci_high.unwrap_or(f64::INFINITY) } else { f64::NAN },
                             tone: if l.better {
                                 Tone::Good
                             } else if l.worse {

@@ -325,7 +325,7 @@ fn over_time_blocks(p: &mut Page, r: &Readout) {
     p.push(Block::Table(over_time_table(r, &column)));
 }
 
-/// The primary metric's running figures as a table, for readers of the text.
+/// The first metric's running figures as a table, for readers of the text.
 fn over_time_table(r: &Readout, column: &str) -> crate::report::Table {
     let mut t = readout_view(r)
         .tables

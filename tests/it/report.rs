@@ -187,6 +187,14 @@ fn over_time_orders_numbers_as_numbers_and_reads_summaries() {
     let (code, _, err) = abx_in(w, &["analyze", "-e", "e.yaml", "--summary", "bad.csv", "--over-time", "t"], "");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("a unit counts in several values"), "{err}");
+    // Sums per value that do not add up to the overall row's are refused too.
+    let first_all = summary(0).lines().find(|l| l.ends_with(",all,")).unwrap().to_string();
+    let mut f: Vec<String> = first_all.split(',').map(String::from).collect();
+    f[3] = format!("{:?}", f[3].parse::<f64>().unwrap() * 0.9);
+    std::fs::write(w.join("bad2.csv"), summary(0).replace(&first_all, &f.join(","))).unwrap();
+    let (code, _, err) = abx_in(w, &["analyze", "-e", "e.yaml", "--summary", "bad2.csv", "--over-time", "t"], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("do not add up to its overall row"), "{err}");
 }
 
 #[test]
@@ -209,7 +217,7 @@ fn over_time_stays_bounded_on_a_column_of_many_values() {
     std::fs::write(w.join("many.csv"), rows(10_001)).unwrap();
     let (code, _, err) = abx_in(w, &["analyze", "-e", "e.yaml", "--data", "many.csv", "--over-time", "t"], "");
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("10001 distinct values, more than 10000"), "{err}");
+    assert!(err.contains("has more than 10000 distinct values"), "{err}");
     // Thousands of values: JSON has each, the page draws at most 400 and stays small.
     std::fs::write(w.join("some.csv"), rows(3000)).unwrap();
     let args = ["analyze", "-e", "e.yaml", "--data", "some.csv", "--over-time", "t", "--format"];
@@ -259,6 +267,21 @@ fn over_time_refuses_what_it_cannot_answer() {
     let (code, _, err) =
         abx_in(w, &["analyze", "-e", PROMPT, "--data", DAILY, "--over-time", "day", "--by", "variant"], "");
     assert_eq!(code, 2, "{err}");
+    // Text that is not an ISO date would order as text, not as time; NaN has no place.
+    for (values, want) in [
+        (["03/05/2026", "12/01/2025"], "neither a number nor an ISO 8601 date"),
+        (["2026-3-5", "2026-03-10"], "neither a number nor an ISO 8601 date"),
+        (["1.5", "NaN"], "is not a finite number"),
+    ] {
+        let mut csv = String::from("variant,total_return,win_rate,max_drawdown,day\n");
+        for (i, v) in ["control", "risk_first", "chain_of_thought", "few_shot"].iter().enumerate() {
+            csv += &format!("{v},{i},0.5,0.1,{}\n{v},{},0.4,0.2,{}\n", values[0], i + 1, values[1]);
+        }
+        std::fs::write(w.join("odd.csv"), csv).unwrap();
+        let (code, _, err) = abx_in(w, &["analyze", "-e", PROMPT, "--data", "odd.csv", "--over-time", "day"], "");
+        assert_eq!(code, 2, "{values:?}: {err}");
+        assert!(err.contains(want), "{values:?}: {err}");
+    }
     // A missing column is named.
     let (code, _, err) = abx_in(w, &["analyze", "-e", PROMPT, "--data", DAILY, "--over-time", "dya"], "");
     assert_eq!(code, 2, "{err}");
@@ -383,6 +406,18 @@ fn every_page_renders_in_chromium_self_contained() {
         let r = browser::render(&w.join("site").join(page));
         assert!(r.dom.matches("<svg").count() >= 2 && r.requests.is_empty() && r.ink > 0.01, "{page}");
     }
+}
+
+#[test]
+fn extreme_values_chart_without_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    let col = |v: &[f64]| v.iter().map(|x| format!("{x:e}\n")).collect::<String>();
+    std::fs::write(w.join("r.csv"), format!("x\n{}", col(&[-1.7e308, 1.7e308, 0.0, 1.0]))).unwrap();
+    std::fs::write(w.join("c.csv"), format!("x\n{}", col(&[1.7e308, 1.6e308, -1.7e308, 2.0]))).unwrap();
+    let (code, html, err) = abx_in(w, &["drift", "-r", "r.csv", "-c", "c.csv", "--format", "html"], "");
+    assert!(code == 0 || code == 1, "{code}: {err}");
+    assert!(html.contains("<svg") && !html.contains("NaN") && !html.contains("inf\""), "{err}");
 }
 
 #[test]
