@@ -121,15 +121,21 @@ fn a_date_column_reads_as_its_text_does() {
     assert_eq!(date["segments"][0]["segment"]["day"], "2026-03-02");
 }
 
-#[test]
-fn over_time_orders_numbers_as_numbers_and_reads_summaries() {
+/// A folder with `e.yaml`: arms a and b, one mean metric x.
+fn two_arms() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let w = dir.path();
     std::fs::write(
-        w.join("e.yaml"),
+        dir.path().join("e.yaml"),
         "name: e\nsalt: e\nvariants:\n  - name: a\n  - name: b\nmetrics:\n  - name: x\n    kind: mean\n",
     )
     .unwrap();
+    dir
+}
+
+#[test]
+fn over_time_orders_numbers_as_numbers_and_reads_summaries() {
+    let dir = two_arms();
+    let w = dir.path();
     // Days 1..12 as numbers: text order would put 10 before 2.
     let mut csv = String::from("variant,x,t\n");
     let mut s = 7u64;
@@ -199,13 +205,8 @@ fn over_time_orders_numbers_as_numbers_and_reads_summaries() {
 
 #[test]
 fn over_time_stays_bounded_on_a_column_of_many_values() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = two_arms();
     let w = dir.path();
-    std::fs::write(
-        w.join("e.yaml"),
-        "name: e\nsalt: e\nvariants:\n  - name: a\n  - name: b\nmetrics:\n  - name: x\n    kind: mean\n",
-    )
-    .unwrap();
     let rows = |n: usize| -> String {
         let mut csv = String::from("variant,x,t\n");
         for i in 0..n {
