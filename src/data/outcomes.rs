@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use polars::prelude::*;
-use polars_arrow::array::{Array, Utf8ViewArray};
+use polars_arrow::array::{Array, PrimitiveArray, Utf8ViewArray};
 
 use crate::assign::targeting;
 use crate::assign::Bucketer;
@@ -629,10 +629,20 @@ impl Plan<'_> {
                 select.push(text(a).alias(format!("__attr{i}")));
             }
             for (i, b) in by.iter().enumerate() {
-                // A date segments by its day number (formatting 20M dates costs more
-                // than the whole reduction); reduce_source names the days after.
+                // Integers segment by value, a date by its day number (formatting
+                // 20M values costs more than the whole reduction): the fold names
+                // each value once, and reduce_source names the days after.
                 let e = match schema.get(b) {
-                    Some(DataType::Date) => col(b.as_str()).cast(DataType::Int32).cast(DataType::String),
+                    Some(DataType::Date) => col(b.as_str()).cast(DataType::Int32).cast(DataType::Int64),
+                    Some(
+                        DataType::Int8
+                        | DataType::Int16
+                        | DataType::Int32
+                        | DataType::Int64
+                        | DataType::UInt8
+                        | DataType::UInt16
+                        | DataType::UInt32,
+                    ) => col(b.as_str()).cast(DataType::Int64),
                     _ => text(b),
                 };
                 select.push(e.alias(format!("__by{i}")));
@@ -1005,6 +1015,11 @@ impl std::hash::Hasher for ViewHasher {
         }
     }
 
+    fn write_u64(&mut self, v: u64) {
+        let m = (v ^ v.rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = m ^ (m >> 29);
+    }
+
     fn write_u128(&mut self, v: u128) {
         let m = (v as u64 ^ ((v >> 64) as u64).rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         self.0 = m ^ (m >> 29);
@@ -1019,6 +1034,11 @@ struct Interner {
     small: Vec<(u128, u32)>,
     inline: HashMap<u128, u32, std::hash::BuildHasherDefault<ViewHasher>>,
     long: HashMap<Box<str>, u32>,
+    /// Integer values: those within a window of the first one seen by offset
+    /// (days, small counts), others hashed.
+    int_base: Option<i64>,
+    int_window: Vec<u32>,
+    ints: HashMap<i64, u32, std::hash::BuildHasherDefault<ViewHasher>>,
     names: Vec<String>,
 }
 
@@ -1056,6 +1076,27 @@ impl Interner {
             let c = self.add(s);
             self.long.insert(s.into(), c);
             c
+        }
+    }
+}
+
+/// One batch's segment column, as it was selected.
+enum Segments {
+    Text(StringChunked),
+    Int(Int64Chunked),
+}
+
+/// The single chunk of a rechunked segment column (None: an empty batch).
+enum SegmentArray<'a> {
+    Text(Option<&'a Utf8ViewArray>),
+    Int(Option<&'a PrimitiveArray<i64>>),
+}
+
+impl Segments {
+    fn array(&self) -> SegmentArray<'_> {
+        match self {
+            Segments::Text(c) => SegmentArray::Text(c.downcast_iter().next()),
+            Segments::Int(c) => SegmentArray::Int(c.downcast_iter().next()),
         }
     }
 }
@@ -1400,10 +1441,17 @@ impl Accumulator {
         } else {
             None
         };
-        let by: Vec<StringChunked> = (0..self.by)
-            .map(|i| Ok(df.column(&format!("__by{i}")).map_err(perr)?.str().map_err(perr)?.rechunk().into_owned()))
+        // Segment columns: text, or integers (and days) grouped by value.
+        let by: Vec<Segments> = (0..self.by)
+            .map(|i| {
+                let c = df.column(&format!("__by{i}")).map_err(perr)?;
+                Ok(match c.dtype() {
+                    DataType::Int64 => Segments::Int(c.i64().map_err(perr)?.rechunk().into_owned()),
+                    _ => Segments::Text(c.str().map_err(perr)?.rechunk().into_owned()),
+                })
+            })
             .collect::<Result<_, AbxError>>()?;
-        let by: Vec<Option<&Utf8ViewArray>> = by.iter().map(|b| b.downcast_iter().next()).collect();
+        let by: Vec<SegmentArray<'_>> = by.iter().map(Segments::array).collect();
         // Targeting attributes (bucketing only), and with events their largest
         // value per unit, which must equal the smallest.
         let text_col = |name: String| -> Result<StringChunked, AbxError> {
@@ -1494,7 +1542,8 @@ impl Accumulator {
                 codes[0] = code;
                 for (j, b) in by.iter().enumerate() {
                     codes[1 + j] = match b {
-                        Some(a) if a.is_valid(r) => self.segs[j].code(a, r),
+                        SegmentArray::Text(Some(a)) if a.is_valid(r) => self.segs[j].code(a, r),
+                        SegmentArray::Int(Some(a)) if a.is_valid(r) => self.segs[j].code_int(a.value(r)),
                         _ => self.segs[j].add_null(),
                     };
                 }
@@ -1670,6 +1719,30 @@ impl Accumulator {
 }
 
 impl Interner {
+    /// The code of an integer value, named as polars writes it.
+    #[inline]
+    fn code_int(&mut self, v: i64) -> u32 {
+        const WINDOW: i64 = 1 << 16;
+        let base = *self.int_base.get_or_insert(v.saturating_sub(WINDOW / 2));
+        let off = v.wrapping_sub(base);
+        if (0..WINDOW).contains(&off) {
+            let off = off as usize;
+            if self.int_window.len() <= off {
+                self.int_window.resize(off + 1, NONE);
+            }
+            if self.int_window[off] == NONE {
+                self.int_window[off] = self.add(&v.to_string());
+            }
+            return self.int_window[off];
+        }
+        if let Some(&c) = self.ints.get(&v) {
+            return c;
+        }
+        let c = self.add(&v.to_string());
+        self.ints.insert(v, c);
+        c
+    }
+
     /// The code of a missing segment value, shown as "(null)".
     fn add_null(&mut self) -> u32 {
         const NULL_NAME: &str = "(null)";

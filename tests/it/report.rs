@@ -119,6 +119,48 @@ fn a_date_column_reads_as_its_text_does() {
     let date = json(&["analyze", "-e", PROMPT, "--data", pq.to_str().unwrap(), "--by", "day"]);
     same(&date["segments"], &text["segments"], 1e-12, "segments");
     assert_eq!(date["segments"][0]["segment"]["day"], "2026-03-02");
+    // Integer columns segment by value: the same as their text, with nulls and
+    // values far apart (beyond any window of nearby values) in one column.
+    let typed = dir.path().join("typed.parquet");
+    let texts = dir.path().join("texts.parquet");
+    let ints = "CAST(epoch(CAST(day AS DATE)) / 86400 % 5 AS SMALLINT) AS s, \
+                CAST(CASE WHEN total_return < 0 THEN NULL WHEN win_rate < 0.5 THEN -4000000000000 + hash(day) % 3 \
+                     ELSE hash(variant) % 100000 END AS BIGINT) AS k, \
+                CAST(floor(win_rate * 7) AS UTINYINT) AS u";
+    for (file, cast) in [(&typed, ""), (&texts, "::VARCHAR")] {
+        crate::common::engines::duckdb_csv(
+            dir.path(),
+            &format!(
+                "COPY (SELECT variant, total_return, win_rate, max_drawdown, s{cast} AS s, k{cast} AS k, u{cast} AS u \
+                 FROM (SELECT *, {ints} FROM read_csv('{}'))) TO '{}' (FORMAT PARQUET)",
+                src.display(),
+                file.display()
+            ),
+        );
+    }
+    for by in [vec!["--by", "s"], vec!["--by", "k"], vec!["--by", "u", "--by", "k"]] {
+        let mut args = vec!["analyze", "-e", PROMPT, "--data", typed.to_str().unwrap()];
+        args.extend(&by);
+        let int = json(&args);
+        args[4] = texts.to_str().unwrap();
+        let text = json(&args);
+        assert!(int["segments"].as_array().unwrap().len() > 3, "{by:?}: {}", int["segments"]);
+        same(&int["segments"], &text["segments"], 1e-12, &format!("{by:?}"));
+    }
+    let doc = json(&["analyze", "-e", PROMPT, "--data", typed.to_str().unwrap(), "--by", "k"]);
+    let names: Vec<String> =
+        doc["segments"].as_array().unwrap().iter().map(|s| s["segment"]["k"].to_string()).collect();
+    assert!(names.iter().any(|n| n.contains("(null)")) && names.iter().any(|n| n.contains("-4000000000")), "{names:?}");
+    // Over time, against the same numbers read from CSV.
+    let csv = dir.path().join("typed.csv");
+    crate::common::engines::duckdb_csv(
+        dir.path(),
+        &format!("COPY (SELECT * FROM '{}') TO '{}' (HEADER)", typed.display(), csv.display()),
+    );
+    let over = json(&["analyze", "-e", PROMPT, "--data", typed.to_str().unwrap(), "--over-time", "u"]);
+    let text = json(&["analyze", "-e", PROMPT, "--data", csv.to_str().unwrap(), "--over-time", "u"]);
+    assert!(over["over_time"].as_array().unwrap().len() > 3, "{}", over["over_time"]);
+    same(&over["over_time"], &text["over_time"], 1e-9, "over_time by u");
 }
 
 /// A folder with `e.yaml`: arms a and b, one mean metric x.
