@@ -60,8 +60,8 @@ fn main() {
             let n: usize = errors.iter().map(|e| e.diagnostics.len()).sum();
             let _ = writeln!(
                 stderr,
-                "error: the experiment file has {n} problem{}; check it with `abx validate`",
-                if n == 1 { "" } else { "s" }
+                "error: the experiment file has {}; check it with `abx validate`",
+                abx::numfmt::plural(n as u64, "problem")
             );
             ExitStatus::Usage
         }

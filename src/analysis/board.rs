@@ -77,6 +77,8 @@ pub struct Entry {
     pub verdict_variant: Option<String>,
     pub exit_code: Option<i32>,
     pub reasons: Vec<String>,
+    /// What the as-of date makes odd about the experiment's dates (a start after it).
+    pub schedule: Option<String>,
     /// The experiment's own page, when the pages are written (`--output-dir`).
     pub page: Option<String>,
     /// Why this experiment could not be read (then the board exits 2).
@@ -102,6 +104,7 @@ impl Entry {
             verdict_variant: None,
             exit_code: None,
             reasons: Vec::new(),
+            schedule: None,
             page: None,
             error: None,
             full: None,
@@ -131,6 +134,12 @@ fn days_running(exp: &Experiment, today: NaiveDate) -> Option<i64> {
 
 /// One experiment's row: its data found, read and decided on.
 pub fn entry(file: &Path, exp: &Experiment, dir: &Path, today: NaiveDate, hooks: &Hooks<'_>) -> Entry {
+    let mut e = read_entry(file, exp, dir, today, hooks);
+    e.schedule = exp.start.filter(|s| *s > today).map(|s| format!("starts on {s}, after the as-of date {today}"));
+    e
+}
+
+fn read_entry(file: &Path, exp: &Experiment, dir: &Path, today: NaiveDate, hooks: &Hooks<'_>) -> Entry {
     let mut e = Entry::blank(file, &exp.name, exp.status().name());
     e.start = exp.start;
     e.days_running = days_running(exp, today);

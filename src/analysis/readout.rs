@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::{analyze, Analysis, Options};
 use crate::assign::Bucketer;
 use crate::data::outcomes::{reduce, MetricInput, Progress, Reduced, Request, VariantSource};
-use crate::data::summary::{read_summary, Summary, SummaryMetric, SummaryRows};
+use crate::data::summary::{read_summary_for, Summary, SummaryMetric, SummaryRows};
 use crate::error::{AbxError, Result};
 use crate::experiment::{Experiment, MetricKind, Status};
 use crate::numfmt::json_number;
@@ -231,8 +231,19 @@ fn summary_rows(
     by: &[String],
     hooks: &Hooks<'_>,
 ) -> Result<(Summary, String)> {
+    summary_rows_for(exp, summary, by, "--by", hooks)
+}
+
+/// [`summary_rows`], for `flag` (--by, --over-time).
+fn summary_rows_for(
+    exp: &Experiment,
+    summary: &std::path::Path,
+    by: &[String],
+    flag: &str,
+    hooks: &Hooks<'_>,
+) -> Result<(Summary, String)> {
     let (reader, name) = crate::data::open_input(summary)?;
-    let read = read_summary(reader, &name, &summary_metrics(exp), by)?;
+    let read = read_summary_for(reader, &name, &summary_metrics(exp), by, flag)?;
     let mut other: Vec<&str> =
         read.overall.keys().map(|(_, m)| m.as_str()).filter(|m| exp.metric(m).is_none()).collect();
     other.sort_unstable();
@@ -634,7 +645,7 @@ pub fn readout_over_time(
                     "--unit-column and --variant-column work on unit-level --data, not on a --summary".into(),
                 ));
             }
-            let (read, name) = summary_rows(exp, summary, &by, hooks)?;
+            let (read, name) = summary_rows_for(exp, summary, &by, "--over-time", hooks)?;
             let ignore = src.ignore_unknown_variants;
             let overall = summary_overall(exp, &read, &name, ignore, opts, hooks)?;
             let r = Readout {

@@ -217,10 +217,10 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<ExitStatus> {
         write_output(out, &bytes)?;
         let k = reference.columns.len();
         ctx.info(&format!(
-            "saved the profile of {} ({} rows, {k} column{}) to {}",
+            "saved the profile of {} ({} rows, {}) to {}",
             reference.shown,
             reference.rows,
-            if k == 1 { "" } else { "s" },
+            crate::numfmt::plural(k as u64, "column"),
             out.display()
         ));
     }

@@ -12,6 +12,8 @@ use crate::analysis::readout::Hooks;
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::fsutil::write_output;
+use crate::numfmt::plural;
+use crate::report::html::Block;
 use crate::report::Format;
 
 #[derive(Debug, Args)]
@@ -25,7 +27,9 @@ NAME.summary.csv, NAME_summary.csv (a summary, as --summary reads it). Exactly o
 error for that experiment, none shows it as having no data yet.\n\n\
 With --output-dir, writes DIR/index.html (the overview, linking each experiment) and DIR/NAME.html \
 (each experiment's verdict page with its readout and charts), each file atomically: the static \
-page a CI job publishes as its experiment board. The overview also goes to stdout in --format.\n\n\
+page a CI job publishes as its experiment board; each page links back to the index. Other files \
+in DIR are left as they are (pages of experiments no longer given included: start from an empty \
+DIR to publish only these). The overview also goes to stdout in --format.\n\n\
 Exit code 0 when every experiment was read, 2 when any could not be (its row says why; the other \
 rows and pages are still written). Verdicts do not change the exit code: gate on `abx verdict` for that.",
     after_help = "Examples:\n  \
@@ -112,7 +116,8 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<ExitStatus> {
     for e in board.experiments.iter().filter(|e| e.error.is_some()) {
         ctx.warn(&format!("{}: {}", e.file, e.error.as_deref().unwrap_or("")));
     }
-    ctx.warn(&format!("{} of {} experiments could not be read", failed.len(), board.experiments.len()));
+    let n = board.experiments.len();
+    ctx.warn(&format!("{} of {} could not be read", failed.len(), plural(n as u64, "experiment")));
     Ok(ExitStatus::Usage)
 }
 
@@ -124,8 +129,12 @@ fn unreadable(file: &Path, why: &str) -> Entry {
 
 /// index.html and a page per experiment with a verdict.
 fn write_site(board: &mut Board, dir: &Path, ctx: &Ctx) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(AbxError::input(dir.display().to_string(), "not a directory (--output-dir)"));
+    }
     std::fs::create_dir_all(dir).map_err(|e| AbxError::Write { path: dir.display().to_string(), source: e })?;
     let mut names: Vec<String> = Vec::new();
+    let as_of = board.as_of;
     for e in board.experiments.iter_mut() {
         let Some((verdict, readout)) = &e.full else { continue };
         let name = page_name(&e.experiment);
@@ -135,13 +144,19 @@ fn write_site(board: &mut Board, dir: &Path, ctx: &Ctx) -> Result<()> {
                 e.experiment
             )));
         }
-        let page = crate::views::pages::verdict_page(verdict, readout.as_ref());
+        let mut page = crate::views::pages::verdict_page(verdict, readout.as_ref());
+        let back = format!("← All experiments (as of {as_of})");
+        page.blocks.insert(0, Block::Links(vec![("index.html".into(), back)]));
         write_output(&dir.join(&name), crate::report::html::to_string(&page).as_bytes())?;
         e.page = Some(name.clone());
         names.push(name);
     }
     let index = crate::report::Output::page(&*board);
     write_output(&dir.join("index.html"), crate::report::html::to_string(&index).as_bytes())?;
-    ctx.info(&format!("wrote {} and {} experiment pages", dir.join("index.html").display(), names.len()));
+    ctx.info(&format!(
+        "wrote {} and {}",
+        dir.join("index.html").display(),
+        plural(names.len() as u64, "experiment page")
+    ));
     Ok(())
 }

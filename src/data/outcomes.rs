@@ -633,16 +633,11 @@ impl Plan<'_> {
                 // 20M values costs more than the whole reduction): the fold names
                 // each value once, and reduce_source names the days after.
                 let e = match schema.get(b) {
-                    Some(DataType::Date) => col(b.as_str()).cast(DataType::Int32).cast(DataType::Int64),
-                    Some(
-                        DataType::Int8
-                        | DataType::Int16
-                        | DataType::Int32
-                        | DataType::Int64
-                        | DataType::UInt8
-                        | DataType::UInt16
-                        | DataType::UInt32,
-                    ) => col(b.as_str()).cast(DataType::Int64),
+                    Some(DataType::Int32 | DataType::Int64) => col(b.as_str()),
+                    Some(DataType::Date | DataType::Int8 | DataType::Int16 | DataType::UInt8 | DataType::UInt16) => {
+                        col(b.as_str()).cast(DataType::Int32)
+                    }
+                    Some(DataType::UInt32) => col(b.as_str()).cast(DataType::Int64),
                     _ => text(b),
                 };
                 select.push(e.alias(format!("__by{i}")));
@@ -1083,20 +1078,36 @@ impl Interner {
 /// One batch's segment column, as it was selected.
 enum Segments {
     Text(StringChunked),
-    Int(Int64Chunked),
+    Int32(Int32Chunked),
+    Int64(Int64Chunked),
 }
 
 /// The single chunk of a rechunked segment column (None: an empty batch).
 enum SegmentArray<'a> {
     Text(Option<&'a Utf8ViewArray>),
-    Int(Option<&'a PrimitiveArray<i64>>),
+    Int32(Option<&'a PrimitiveArray<i32>>),
+    Int64(Option<&'a PrimitiveArray<i64>>),
 }
 
 impl Segments {
     fn array(&self) -> SegmentArray<'_> {
         match self {
             Segments::Text(c) => SegmentArray::Text(c.downcast_iter().next()),
-            Segments::Int(c) => SegmentArray::Int(c.downcast_iter().next()),
+            Segments::Int32(c) => SegmentArray::Int32(c.downcast_iter().next()),
+            Segments::Int64(c) => SegmentArray::Int64(c.downcast_iter().next()),
+        }
+    }
+}
+
+impl SegmentArray<'_> {
+    /// Row `r`'s segment code in `seg`.
+    #[inline]
+    fn code(&self, seg: &mut Interner, r: usize) -> u32 {
+        match self {
+            SegmentArray::Text(Some(a)) if a.is_valid(r) => seg.code(a, r),
+            SegmentArray::Int32(Some(a)) if a.is_valid(r) => seg.code_int(i64::from(a.value(r))),
+            SegmentArray::Int64(Some(a)) if a.is_valid(r) => seg.code_int(a.value(r)),
+            _ => seg.add_null(),
         }
     }
 }
@@ -1129,6 +1140,8 @@ pub(super) struct Accumulator {
     direct: Vec<u32>,
     /// Inline key views to groups, for the fast path.
     fast: Vec<(u128, u32)>,
+    /// Inline key views to variant codes, for the fast path with segments.
+    fast_codes: Vec<(u128, u32)>,
     composite: HashMap<Vec<u32>, u32>,
     /// With one segment column: the group of (variant code, segment code).
     direct2: Vec<Vec<u32>>,
@@ -1241,6 +1254,7 @@ impl Accumulator {
             segs: (0..by).map(|_| Interner::default()).collect(),
             direct: Vec::new(),
             fast: Vec::new(),
+            fast_codes: Vec::new(),
             composite: HashMap::new(),
             direct2: Vec::new(),
             groups: Vec::new(),
@@ -1384,8 +1398,10 @@ impl Accumulator {
     /// The fast path of [`Self::fold`], the common case: variants named in a
     /// column, no segments, every key present, non-empty and inline in its
     /// view. Kept out of line so that its eight keys stay in registers.
+    ///
+    /// With `codes`, gives each row's variant code instead of its group.
     #[inline(never)]
-    fn fast_groups(&mut self, arr: &Utf8ViewArray, gid: &mut [u32]) {
+    fn fast_groups(&mut self, arr: &Utf8ViewArray, gid: &mut [u32], codes_only: bool) {
         // Up to 8 known keys in registers, matched without branches
         // (variants come in random order, so a search loop mispredicts).
         let mut keys = [u128::MAX; 8];
@@ -1395,7 +1411,8 @@ impl Accumulator {
                 (keys[j], groups[j]) = (k, g);
             }
         };
-        load(&self.fast, &mut keys, &mut groups);
+        let mut fast = std::mem::take(if codes_only { &mut self.fast_codes } else { &mut self.fast });
+        load(&fast, &mut keys, &mut groups);
         let mut codes = vec![0u32; 1];
         for (i, (v, out)) in arr.views().iter().zip(gid.iter_mut()).enumerate() {
             let k = v.as_u128();
@@ -1404,7 +1421,7 @@ impl Accumulator {
                 g = if keys[j] == k { groups[j] } else { g };
             }
             if g == NONE {
-                g = match self.fast.iter().find(|(kk, _)| *kk == k) {
+                g = match fast.iter().find(|(kk, _)| *kk == k) {
                     Some(&(_, g)) => g,
                     None if v.length == 0 => {
                         self.no_variant += 1;
@@ -1412,17 +1429,50 @@ impl Accumulator {
                     }
                     None => {
                         codes[0] = self.keys.code(arr, i);
-                        let g = self.group(&codes);
+                        let g = if codes_only { codes[0] } else { self.group(&codes) };
                         // Only inline views identify their string.
                         if v.length <= 12 {
-                            self.fast.push((k, g));
-                            load(&self.fast, &mut keys, &mut groups);
+                            fast.push((k, g));
+                            load(&fast, &mut keys, &mut groups);
                         }
                         g
                     }
                 };
             }
             *out = g;
+        }
+        *(if codes_only { &mut self.fast_codes } else { &mut self.fast }) = fast;
+    }
+
+    /// Rows' groups from their variant codes (`gid`, NONE kept) and segments,
+    /// the rows of `gid` starting at row `from` of the batch. One integer
+    /// segment (a day) takes the variant x value table directly.
+    #[inline(never)]
+    fn segment_groups(&mut self, by: &[SegmentArray<'_>], from: usize, gid: &mut [u32], codes: &mut [u32]) {
+        if let [SegmentArray::Int32(Some(a))] = by {
+            let values = &a.values()[from..from + gid.len()];
+            if a.null_count() == 0 {
+                for (g, &v) in gid.iter_mut().zip(values) {
+                    if *g != NONE {
+                        let seg = self.segs[0].code_int(i64::from(v));
+                        *g = match self.direct2.get(*g as usize).and_then(|row| row.get(seg as usize)) {
+                            Some(&known) if known != NONE => known,
+                            _ => self.group(&[*g, seg]),
+                        };
+                    }
+                }
+                return;
+            }
+        }
+        for (i, g) in gid.iter_mut().enumerate() {
+            if *g == NONE {
+                continue;
+            }
+            codes[0] = *g;
+            for (j, b) in by.iter().enumerate() {
+                codes[1 + j] = b.code(&mut self.segs[j], from + i);
+            }
+            *g = self.group(codes);
         }
     }
 
@@ -1446,7 +1496,8 @@ impl Accumulator {
             .map(|i| {
                 let c = df.column(&format!("__by{i}")).map_err(perr)?;
                 Ok(match c.dtype() {
-                    DataType::Int64 => Segments::Int(c.i64().map_err(perr)?.rechunk().into_owned()),
+                    DataType::Int32 => Segments::Int32(c.i32().map_err(perr)?.rechunk().into_owned()),
+                    DataType::Int64 => Segments::Int64(c.i64().map_err(perr)?.rechunk().into_owned()),
                     _ => Segments::Text(c.str().map_err(perr)?.rechunk().into_owned()),
                 })
             })
@@ -1472,8 +1523,15 @@ impl Accumulator {
         for arr in key.downcast_iter() {
             // Fast path, the common case: variants named in a column, no
             // segments, every key present, non-empty and inline in its view.
-            if self.hashing.is_none() && self.by == 0 && vmax.is_none() && arr.null_count() == 0 {
-                self.fast_groups(arr, &mut gid[row..row + arr.len()]);
+            if self.hashing.is_none() && vmax.is_none() && attr_cols.is_empty() && arr.null_count() == 0 {
+                let out = &mut gid[row..row + arr.len()];
+                if self.by == 0 {
+                    self.fast_groups(arr, out, false);
+                } else {
+                    // Variant codes first, then each row's group with its segments.
+                    self.fast_groups(arr, out, true);
+                    self.segment_groups(&by, row, out, &mut codes);
+                }
                 row += arr.len();
                 continue;
             }
@@ -1541,11 +1599,7 @@ impl Accumulator {
                 }
                 codes[0] = code;
                 for (j, b) in by.iter().enumerate() {
-                    codes[1 + j] = match b {
-                        SegmentArray::Text(Some(a)) if a.is_valid(r) => self.segs[j].code(a, r),
-                        SegmentArray::Int(Some(a)) if a.is_valid(r) => self.segs[j].code_int(a.value(r)),
-                        _ => self.segs[j].add_null(),
-                    };
+                    codes[1 + j] = b.code(&mut self.segs[j], r);
                 }
                 gid[r] = self.group(&codes);
             }

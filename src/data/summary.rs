@@ -146,6 +146,17 @@ pub fn read_summary<R: Read>(
     metrics: &[SummaryMetric],
     by: &[String],
 ) -> Result<Summary, AbxError> {
+    read_summary_for(reader, path, metrics, by, "--by")
+}
+
+/// [`read_summary`], its messages naming `flag` (--by, --over-time) as what asks for segment rows.
+pub fn read_summary_for<R: Read>(
+    reader: R,
+    path: &str,
+    metrics: &[SummaryMetric],
+    by: &[String],
+    flag: &str,
+) -> Result<Summary, AbxError> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(crate::bounds::LineLimited::new(reader));
     let err = |msg: String| AbxError::input(path, msg);
     let headers: Vec<String> = rdr
@@ -193,7 +204,7 @@ pub fn read_summary<R: Read>(
         (true, _) => Vec::new(),
         (false, None) => {
             return Err(err(format!(
-                "--by {} needs a summary with segment rows: a `scope` column (all or segment) and the segment columns, as `abx sql summary --by` writes",
+                "{flag} {} needs a summary with segment rows: a `scope` column (all or segment) and the segment columns, as `abx sql summary --by` writes",
                 by.join(",")
             )))
         }
@@ -201,7 +212,7 @@ pub fn read_summary<R: Read>(
             .iter()
             .map(|b| {
                 headers.iter().position(|h| h == b).ok_or_else(|| {
-                    err(format!("no column `{b}` for --by (found: {})", crate::bounds::list(&headers)))
+                    err(format!("no column `{b}` for {flag} (found: {})", crate::bounds::list(&headers)))
                 })
             })
             .collect::<Result<_, _>>()?,

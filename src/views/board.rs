@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::analysis::board::{Board, Entry, Lift};
-use crate::numfmt::{json_number, signed_percent};
+use crate::numfmt::{json_number, plural, signed_percent};
 use crate::report::html::{Block, Cell, Level, Page};
 use crate::report::svg::{Forest, ForestRow, Tone};
 use crate::report::{Output, Table, View};
@@ -31,9 +31,13 @@ fn lift_text(l: &Lift) -> String {
     )
 }
 
-/// What a row says beyond the figures: the error, or the verdict's first reason.
+/// What a row says beyond the figures: the error, or the schedule's oddity
+/// and the verdict's first reason.
 fn remark(e: &Entry) -> String {
-    e.error.clone().or_else(|| e.reasons.first().cloned()).unwrap_or_default()
+    if let Some(err) = &e.error {
+        return err.clone();
+    }
+    e.schedule.iter().chain(e.reasons.first()).cloned().collect::<Vec<_>>().join("; ")
 }
 
 fn verdict_text(e: &Entry) -> String {
@@ -67,7 +71,7 @@ impl Output for Board {
             ]);
         }
         View {
-            title: Some(format!("{} experiments", self.experiments.len())),
+            title: Some(plural(self.experiments.len() as u64, "experiment")),
             fields: vec![("as of".into(), json!(self.as_of.to_string())), ("data".into(), json!(self.data_dir))],
             tables: vec![t],
             ..View::default()
@@ -93,6 +97,8 @@ impl Output for Board {
             "exit_code",
             "page",
             "error",
+            "schedule",
+            "reasons",
         ]);
         for e in &self.experiments {
             let lead = |l: Option<&Lift>| {
@@ -113,6 +119,8 @@ impl Output for Board {
                     json!(e.exit_code),
                     json!(e.page),
                     json!(e.error),
+                    json!(e.schedule),
+                    json!(e.reasons.join("; ")),
                 ]
             };
             if e.lifts.is_empty() {
@@ -132,8 +140,8 @@ impl Output for Board {
         p.push(Block::Alert {
             level: if errors > 0 { Level::Bad } else { Level::Info },
             text: format!(
-                "{} experiments as of {}: {} promote, {} keep control, {} continue, {} invalid, {} without data{}.",
-                self.experiments.len(),
+                "{} as of {}: {} promote, {} keep control, {} continue, {} invalid, {} without data{}.",
+                plural(self.experiments.len() as u64, "experiment"),
                 self.as_of,
                 count("promote"),
                 count("keep_control"),

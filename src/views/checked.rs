@@ -4,15 +4,8 @@
 use serde_json::{json, Value};
 
 use crate::experiment::checked::Checked;
+use crate::numfmt::plural;
 use crate::report::{Output, Table, View};
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
 
 impl Output for Checked {
     fn view(&self) -> View {
@@ -21,7 +14,7 @@ impl Output for Checked {
             let result = match (f.counts, f.unreadable) {
                 (Some(_), _) => "ok".to_string(),
                 (None, true) => "unreadable".to_string(),
-                (None, false) => format!("{} problem{}", f.problems.len(), plural(f.problems.len())),
+                (None, false) => plural(f.problems.len() as u64, "problem"),
             };
             table.push(vec![
                 json!(f.file),
@@ -35,9 +28,9 @@ impl Output for Checked {
         let bad = self.files.iter().filter(|f| !f.valid).count();
         let problems: usize = self.files.iter().map(|f| f.problems.len()).sum();
         let note = if bad == 0 {
-            format!("{n} file{} valid", plural(n))
+            format!("{} valid", plural(n as u64, "file"))
         } else {
-            format!("{bad} of {n} file{} invalid, {problems} problem{}", plural(n), plural(problems))
+            format!("{bad} of {} invalid, {}", plural(n as u64, "file"), plural(problems as u64, "problem"))
         };
         View { tables: vec![table], notes: vec![note], ..View::default() }
     }

@@ -14,7 +14,7 @@ use crate::design::Design;
 use crate::drift::report::DriftReport;
 use crate::drift::{Kind, Shape};
 use crate::experiment::Direction;
-use crate::numfmt::{sig, sig_percent};
+use crate::numfmt::{plural, sig, sig_percent};
 use crate::report::html::{Block, Level, Page};
 use crate::report::svg::{Axis, Bars, Forest, ForestRow, LineChart, Series, Tone, XScale};
 use crate::report::{Headline, Output};
@@ -192,7 +192,7 @@ fn segment_blocks(p: &mut Page, r: &Readout) {
                 let units: u64 = s.analysis.srm.observed.iter().sum();
                 Some((
                     forest(&s.analysis, sm, margin_line(r, m), SMALL, label(s)),
-                    format!("{}: {units} units", label(s)),
+                    format!("{}: {}", label(s), plural(units, "unit")),
                 ))
             })
             .collect();
@@ -243,6 +243,10 @@ fn over_time_blocks(p: &mut Page, r: &Readout) {
         Method::Frequentist => "A fixed-horizon interval holds at the planned end only: stopping early when it first clears zero inflates false positives (use --method sequential to look daily). ",
         Method::Bayesian => "",
     };
+    p.push(Block::Paragraph(format!(
+        "{why}Each line is a treatment's lift on the units up to each {column}, the band its {}; one chart per metric and treatment.",
+        interval_word(a.method)
+    )));
     for (k, m) in a.metrics.iter().enumerate() {
         let mut series = Vec::new();
         for c in &m.comparisons {
@@ -298,11 +302,6 @@ fn over_time_blocks(p: &mut Page, r: &Readout) {
                 (chart.svg(), caption)
             })
             .collect();
-        p.push(Block::Paragraph(format!(
-            "{}: {why}Each line is a treatment's lift on the units up to each {column}, the band its {}.",
-            m.name,
-            interval_word(a.method)
-        )));
         p.push(Block::Grid { min: 540, figures: figs });
     }
     let names: Vec<String> =
