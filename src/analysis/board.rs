@@ -77,7 +77,8 @@ pub struct Entry {
     pub verdict_variant: Option<String>,
     pub exit_code: Option<i32>,
     pub reasons: Vec<String>,
-    /// What the as-of date makes odd about the experiment's dates (a start after it).
+    /// What the as-of date makes odd about the experiment's dates: a start
+    /// after it, or an experiment still running past its end.
     pub schedule: Option<String>,
     /// The experiment's own page, when the pages are written (`--output-dir`).
     pub page: Option<String>,
@@ -135,7 +136,13 @@ fn days_running(exp: &Experiment, today: NaiveDate) -> Option<i64> {
 /// One experiment's row: its data found, read and decided on.
 pub fn entry(file: &Path, exp: &Experiment, dir: &Path, today: NaiveDate, hooks: &Hooks<'_>) -> Entry {
     let mut e = read_entry(file, exp, dir, today, hooks);
-    e.schedule = exp.start.filter(|s| *s > today).map(|s| format!("starts on {s}, after the as-of date {today}"));
+    e.schedule = match (exp.start, exp.end) {
+        (Some(s), _) if s > today => Some(format!("starts on {s}, after the as-of date {today}")),
+        (_, Some(end)) if end < today && exp.status() == Status::Running => {
+            Some(format!("still running after its end on {end} (as of {today})"))
+        }
+        _ => None,
+    };
     e
 }
 

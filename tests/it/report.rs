@@ -573,6 +573,10 @@ fn the_board_reads_every_experiment_and_says_which_it_could_not() {
     // A start after the as-of date is said, beside the verdict's reasons.
     assert_eq!(e[1]["schedule"], "starts on 2026-04-01, after the as-of date 2026-03-20");
     assert!(e[0]["schedule"].is_null());
+    let late = ["report", "experiments/backtest_window.yaml", "--data-dir", "fixtures/report/board", "--as-of"];
+    let (_, out, _) = abx_in(w, &[&late[..], &["2026-05-01", "--format", "json"]].concat(), "");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["experiments"][0]["schedule"], "still running after its end on 2026-04-13 (as of 2026-05-01)");
     // Two files for one experiment: that row is an error, the rest stands, exit 2.
     std::fs::copy(data.join("prompt_engineering_test.csv"), data.join("prompt_engineering_test_units.csv")).unwrap();
     std::fs::write(w.join("broken.yaml"), "name: [\n").unwrap();
