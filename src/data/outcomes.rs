@@ -1396,10 +1396,11 @@ impl Accumulator {
     }
 
     /// The fast path of [`Self::fold`], the common case: variants named in a
-    /// column, no segments, every key present, non-empty and inline in its
-    /// view. Kept out of line so that its eight keys stay in registers.
+    /// column, every key present (an empty one counted as no variant).
+    /// Kept out of line so that its eight keys stay in registers.
     ///
-    /// With `codes`, gives each row's variant code instead of its group.
+    /// With `codes_only`, gives each row's variant code instead of its group
+    /// (then [`Self::segment_groups`] adds the segments).
     #[inline(never)]
     fn fast_groups(&mut self, arr: &Utf8ViewArray, gid: &mut [u32], codes_only: bool) {
         // Up to 8 known keys in registers, matched without branches
@@ -1521,8 +1522,8 @@ impl Accumulator {
         let mut codes = vec![0u32; 1 + self.by];
         let mut row = 0usize;
         for arr in key.downcast_iter() {
-            // Fast path, the common case: variants named in a column, no
-            // segments, every key present, non-empty and inline in its view.
+            // Fast path, the common case: variants named in a column (no
+            // bucketing, no events), every key present.
             if self.hashing.is_none() && vmax.is_none() && attr_cols.is_empty() && arr.null_count() == 0 {
                 let out = &mut gid[row..row + arr.len()];
                 if self.by == 0 {
