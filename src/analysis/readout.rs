@@ -402,9 +402,26 @@ pub fn units_per_variant(src: &Source, exp: &Experiment, hooks: &Hooks<'_>) -> R
     Ok(out)
 }
 
+/// A gate rolled out to nobody or to everyone has one side only: `on` against
+/// `off` has nothing to compare (and its split check no expected share).
+fn comparable(src: &Source, exp: &Experiment) -> Result<()> {
+    match exp.gate {
+        Some(g) if g.rollout <= 0.0 || g.rollout >= 1.0 => Err(AbxError::input(
+            src.experiment.display().to_string(),
+            format!(
+                "the gate's rollout is {}: every unit is `{}`, so there is no `on` against `off` to analyze",
+                g.rollout,
+                if g.rollout <= 0.0 { "off" } else { "on" }
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Reads the input named by `args` and analyses it: the readout that
 /// `abx analyze` prints (and `abx verdict` decides on).
 pub fn readout(src: &Source, by: &[String], opts: &Options, exp: &Experiment, hooks: &Hooks<'_>) -> Result<Readout> {
+    comparable(src, exp)?;
     if exp.metrics.is_empty() {
         return Err(AbxError::input(
             src.experiment.display().to_string(),
@@ -601,6 +618,7 @@ pub fn readout_over_time(
     exp: &Experiment,
     hooks: &Hooks<'_>,
 ) -> Result<Readout> {
+    comparable(src, exp)?;
     if src.events {
         return Err(AbxError::Usage(format!(
             "--over-time with --events is not supported: a unit's value up to each `{column}` is the roll-up of its events until then, which one grouped pass cannot give; roll events up per unit first (with the unit's first `{column}`), or analyze without --over-time"

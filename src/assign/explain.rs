@@ -28,6 +28,8 @@ pub struct Explanation {
     pub failed_condition: Option<String>,
     pub status: &'static str,
     pub promoted: Option<String>,
+    /// The layer and holdout the unit must pass first, with its point on each.
+    pub filters: Vec<FilterCheck>,
     pub ranges: Vec<VariantRange>,
     pub variant: Option<String>,
     pub reason: String,
@@ -37,6 +39,20 @@ pub struct Explanation {
     /// The index of the range that holds x, if one does (people's view only).
     #[serde(skip)]
     pub holding_range: Option<usize>,
+}
+
+/// The unit on one layer or holdout.
+#[derive(Debug, Clone, Serialize)]
+pub struct FilterCheck {
+    /// `layer NAME` or `holdout NAME`.
+    pub filter: String,
+    pub salt: String,
+    /// The unit's point with the filter's salt.
+    pub x: f64,
+    /// The layer's range the unit must be in, or the held-out share it must be outside.
+    pub start: f64,
+    pub end: f64,
+    pub passes: bool,
 }
 
 /// A variant's slice of [0, 1).
@@ -86,8 +102,31 @@ pub fn explain(exp: &Experiment, b: &Bucketer, unit: &str, attributes: Option<&[
     };
     let by_range = b.variant_at(x);
     let variant = if eligible { b.assign(bytes).0 } else { None };
+    let filters: Vec<FilterCheck> = b
+        .filters()
+        .iter()
+        .map(|f| {
+            let (fx, passes) = f.check(bytes);
+            FilterCheck {
+                filter: f.label.clone(),
+                salt: String::from_utf8_lossy(&f.salt).into_owned(),
+                x: fx,
+                start: f.range.start,
+                end: f.range.end,
+                passes,
+            }
+        })
+        .collect();
+    let stopped_by = filters.iter().find(|f| !f.passes);
     let reason = if let Some(why) = not_live(exp) {
         format!("the experiment {why}, so the unit gets no variant")
+    } else if let Some(f) = stopped_by {
+        let place = if f.filter.starts_with("layer") {
+            format!("outside the experiment's range [{}, {}) of {}", f.start, f.end, f.filter)
+        } else {
+            format!("below the held-out share {} of {}", f.end, f.filter)
+        };
+        format!("its point {} (salt `{}`) is {place}, so the unit gets no variant", f.x, f.salt)
     } else if !eligible {
         format!("{targeting_text}, so the unit gets no variant")
     } else if let Some(p) = b.promoted() {
@@ -129,6 +168,7 @@ pub fn explain(exp: &Experiment, b: &Bucketer, unit: &str, attributes: Option<&[
         failed_condition: failed,
         status: exp.status().name(),
         promoted: exp.promoted.clone(),
+        filters,
         ranges,
         variant: variant.map(|i| exp.variants[i].name.clone()),
         reason,

@@ -87,12 +87,55 @@ enum Live {
     Promoted(usize),
 }
 
+/// A filter before the experiment's own bucketing (the contract's layers and
+/// holdouts): the unit's point with `salt` must lie in [start, end) (`inside`)
+/// or outside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter {
+    /// What the filter is, for people: `layer homepage`, `holdout global`.
+    pub label: String,
+    pub salt: Vec<u8>,
+    pub range: Range,
+    pub inside: bool,
+}
+
+impl Filter {
+    /// The filters of an experiment, in the order they apply: its layer, then its holdout.
+    pub fn of(exp: &Experiment) -> Vec<Filter> {
+        let mut out = Vec::new();
+        if let Some(l) = &exp.layer {
+            out.push(Filter {
+                label: format!("layer {}", l.name),
+                salt: l.salt().into_bytes(),
+                range: Range { start: l.range[0], end: l.range[1] },
+                inside: true,
+            });
+        }
+        if let Some(h) = &exp.holdout {
+            out.push(Filter {
+                label: format!("holdout {}", h.name),
+                salt: h.salt().into_bytes(),
+                range: Range { start: 0.0, end: h.share },
+                inside: false,
+            });
+        }
+        out
+    }
+
+    /// The unit's point on this filter, and whether it passes.
+    pub fn check(&self, unit: &[u8]) -> (f64, bool) {
+        let x = point(unit, &self.salt);
+        (x, (self.range.start <= x && x < self.range.end) == self.inside)
+    }
+}
+
 /// One experiment's bucketing, precomputed for speed.
 #[derive(Debug, Clone)]
 pub struct Bucketer {
     salt: Vec<u8>,
     ranges: Vec<Range>,
     live: Live,
+    filters: Vec<Filter>,
 }
 
 impl Bucketer {
@@ -114,13 +157,25 @@ impl Bucketer {
     /// The assignment by the ranges alone, as while the experiment runs,
     /// whatever its status says now.
     pub fn running(exp: &Experiment) -> Self {
-        let mut ranges = Vec::with_capacity(exp.variants.len());
-        let mut s = 0.0;
-        for w in exp.normalized_weights() {
-            ranges.push(Range { start: s, end: s + exp.allocation * w });
-            s += w;
-        }
-        Bucketer { salt: exp.salt.as_bytes().to_vec(), ranges, live: Live::Ranges }
+        let ranges = match exp.gate {
+            // A gate: `on` below the rollout, `off` at and above it (x = 1.0 included).
+            Some(g) => vec![Range { start: g.rollout, end: f64::INFINITY }, Range { start: 0.0, end: g.rollout }],
+            None => {
+                let mut ranges = Vec::with_capacity(exp.variants.len());
+                let mut s = 0.0;
+                for w in exp.normalized_weights() {
+                    ranges.push(Range { start: s, end: s + exp.allocation * w });
+                    s += w;
+                }
+                ranges
+            }
+        };
+        Bucketer { salt: exp.salt.as_bytes().to_vec(), ranges, live: Live::Ranges, filters: Filter::of(exp) }
+    }
+
+    /// The layer and holdout filters, in the order they apply.
+    pub fn filters(&self) -> &[Filter] {
+        &self.filters
     }
 
     pub fn salt(&self) -> &[u8] {
@@ -153,9 +208,19 @@ impl Bucketer {
         self.ranges.iter().position(|r| r.start <= x && x < r.end)
     }
 
-    /// The unit's variant and point; `None` when it is not exposed.
+    /// True when the unit passes every filter (its layer, its holdout).
+    #[inline]
+    pub fn passes(&self, unit: &[u8]) -> bool {
+        self.filters.iter().all(|f| f.check(unit).1)
+    }
+
+    /// The unit's variant and point; `None` when it is not exposed (filtered
+    /// out by its layer or holdout, outside every range, or not live).
     pub fn assign(&self, unit: &[u8]) -> (Option<usize>, f64) {
         let x = self.point(unit);
+        if !self.filters.is_empty() && !self.passes(unit) {
+            return (None, x);
+        }
         let v = match self.live {
             Live::Ranges => self.variant_at(x),
             Live::Nobody => None,

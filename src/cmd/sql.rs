@@ -149,11 +149,27 @@ fn print(q: Query, ctx: &Ctx) -> Result<ExitStatus> {
     Ok(ExitStatus::Ok)
 }
 
+/// The SQL of the bucketing has no layer or holdout filters yet: refused
+/// rather than giving units a variant their layer or holdout keeps them out of.
+fn plain_bucketing(exp: &crate::experiment::Experiment, command: &str) -> Result<()> {
+    let filter = match (&exp.layer, &exp.holdout) {
+        (Some(l), _) => format!("a layer (`{}`)", l.name),
+        (None, Some(h)) => format!("a holdout (`{}`)", h.name),
+        (None, None) => return Ok(()),
+    };
+    Err(AbxError::Usage(format!(
+        "`abx sql {command}` does not yet generate the filters of {filter}: the query would give units variants \
+         their {} keeps them out of. Assign with `abx assign` (it applies them), or remove the filter.",
+        if exp.layer.is_some() { "layer" } else { "holdout" }
+    )))
+}
+
 pub fn run(args: &SqlArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let refused = |r: sql::Refusal| AbxError::Usage(r.0);
     match &args.command {
         SqlCommand::Assign(a) => {
             let exp = super::util::load_experiments(std::slice::from_ref(&a.common.experiment))?.remove(0);
+            plain_bucketing(&exp, "assign")?;
             let spec = sql::assign::AssignSpec {
                 engine: a.common.engine,
                 from: &a.common.from,
@@ -166,7 +182,10 @@ pub fn run(args: &SqlArgs, ctx: &Ctx) -> Result<ExitStatus> {
             let exp = super::util::load_experiments(std::slice::from_ref(&a.common.experiment))?.remove(0);
             let variants = match (&a.variant_column, a.bucketing) {
                 (Some(c), _) => Variants::Column(c),
-                (None, true) => Variants::Bucketing,
+                (None, true) => {
+                    plain_bucketing(&exp, "summary --bucketing")?;
+                    Variants::Bucketing
+                }
                 (None, false) => Variants::Default,
             };
             let spec = sql::summary::SummarySpec {
@@ -184,6 +203,7 @@ pub fn run(args: &SqlArgs, ctx: &Ctx) -> Result<ExitStatus> {
         }
         SqlCommand::Audit(a) => {
             let exp = super::util::load_experiments(std::slice::from_ref(&a.common.experiment))?.remove(0);
+            plain_bucketing(&exp, "audit")?;
             let spec = sql::audit::AuditSpec {
                 engine: a.common.engine,
                 from: &a.common.from,

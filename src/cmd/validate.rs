@@ -68,8 +68,86 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<ExitStatus> {
             }
         });
     }
+    // Across files: layers, holdouts and salts of the valid experiments.
+    let valid: Vec<(usize, Experiment)> = args
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| files[*i].valid)
+        .filter_map(|(i, p)| experiment::load(p).ok().map(|e| (i, e)))
+        .collect();
+    for (i, message) in across(&valid, &args.files) {
+        let _ = writeln!(stderr, "error: {}: {message}\n", files[i].file);
+        files[i].valid = false;
+        files[i].problems.push(Problem { line: None, column: None, message, help: None });
+    }
     let _ = std::io::stderr().write_all(&stderr);
     let checked = Checked { valid: files.iter().all(|f| f.valid), files };
     ctx.emit(&checked, Format::resolve(args.format, ctx.stdout_tty))?;
     Ok(if checked.valid { ExitStatus::Ok } else { ExitStatus::Usage })
+}
+
+/// What is wrong between files (each problem with the index of the file it
+/// is reported on): two experiments of one layer with overlapping ranges,
+/// one experiment in two layers, an experiment whose salt is a layer's or a
+/// holdout's (its points would be theirs, so its split would follow them).
+fn across(exps: &[(usize, Experiment)], paths: &[PathBuf]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let shown = |i: usize| paths[i].display().to_string();
+    for (a, (i, e)) in exps.iter().enumerate() {
+        for (j, f) in exps.iter().skip(a + 1).map(|(j, f)| (*j, f)) {
+            match (&e.layer, &f.layer) {
+                (Some(l), Some(m)) if l.name == m.name => {
+                    let (lo, hi) = (l.range[0].max(m.range[0]), l.range[1].min(m.range[1]));
+                    if lo < hi {
+                        for (k, other, mine, theirs) in [(*i, j, l, m), (j, *i, m, l)] {
+                            out.push((
+                                k,
+                                format!(
+                                    "layer `{}`: this experiment's range [{}, {}) overlaps [{}, {}) of `{}` in {} (on [{lo}, {hi})): a unit there would be in both; give each experiment of a layer its own range",
+                                    l.name, mine.range[0], mine.range[1], theirs.range[0], theirs.range[1],
+                                    if k == *i { &f.name } else { &e.name }, shown(other)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                (Some(l), Some(m)) if e.name == f.name => {
+                    for (k, other, theirs) in [(*i, j, m), (j, *i, l)] {
+                        out.push((
+                            k,
+                            format!(
+                                "experiment `{}` is also in layer `{}` ({}): an experiment belongs to one layer",
+                                e.name,
+                                theirs.name,
+                                shown(other)
+                            ),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    // Salts: an experiment's salt must not be a layer's or a holdout's.
+    let mut filter_salts: Vec<(String, usize)> = Vec::new();
+    for (i, e) in exps {
+        filter_salts.extend(e.layer.iter().map(|l| (l.salt(), *i)));
+        filter_salts.extend(e.holdout.iter().map(|h| (h.salt(), *i)));
+    }
+    for (i, e) in exps {
+        if let Some((salt, j)) = filter_salts.iter().find(|(s, _)| *s == e.salt) {
+            out.push((
+                *i,
+                format!(
+                    "the salt `{salt}` of experiment `{}` is the salt of a {} in {}: its split would follow that {}'s points; give it its own salt",
+                    e.name,
+                    salt.split('/').next().unwrap_or_default(),
+                    shown(*j),
+                    salt.split('/').next().unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    out
 }

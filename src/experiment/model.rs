@@ -36,6 +36,50 @@ pub struct Experiment {
     pub end: Option<NaiveDate>,
     /// Conditions on unit attributes; a unit is eligible only if all hold.
     pub targeting: Vec<Condition>,
+    /// Mutual exclusion: the unit takes part only if its layer point is in the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<Layer>,
+    /// Units whose holdout point is below the share get no variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holdout: Option<Holdout>,
+    /// A feature gate (`gate: {rollout: R}`): variants `off` (the control) and
+    /// `on`, `on` below R on the file's salt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Gate>,
+}
+
+/// `layer: {name: NAME, range: [START, END]}`: the unit's point with salt
+/// `layer/NAME` must lie in [START, END).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Layer {
+    pub name: String,
+    pub range: [f64; 2],
+}
+
+impl Layer {
+    /// The salt of the layer's points.
+    pub fn salt(&self) -> String {
+        format!("layer/{}", self.name)
+    }
+}
+
+/// `holdout: {name: NAME, share: S}`: a unit whose point with salt
+/// `holdout/NAME` is below S is held out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Holdout {
+    pub name: String,
+    pub share: f64,
+}
+
+impl Holdout {
+    pub fn salt(&self) -> String {
+        format!("holdout/{}", self.name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Gate {
+    pub rollout: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]

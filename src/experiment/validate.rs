@@ -26,7 +26,13 @@ pub const TOP_FIELDS: &[&str] = &[
     "start",
     "end",
     "targeting",
+    "layer",
+    "holdout",
+    "gate",
 ];
+pub const LAYER_FIELDS: &[&str] = &["name", "range"];
+pub const HOLDOUT_FIELDS: &[&str] = &["name", "share"];
+pub const GATE_FIELDS: &[&str] = &["rollout"];
 pub const VARIANT_FIELDS: &[&str] = &["name", "weight", "params", "description"];
 pub const METRIC_FIELDS: &[&str] = &[
     "name",
@@ -230,18 +236,9 @@ pub fn check(root: &Node) -> Result<Experiment, Vec<Diagnostic>> {
 fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
     let f = c.map(root, "experiment", TOP_FIELDS)?;
 
-    let name = c.required(&f, "name", "the experiment").and_then(|n| {
-        let s = c.string(n, "name")?;
-        if !is_name(&s) {
-            c.err_help(
-                n,
-                format!("experiment name `{s}` has characters outside [A-Za-z0-9_.-]"),
-                "use letters, digits, `_`, `.` and `-` only, e.g. prompt_engineering_test",
-            );
-            return None;
-        }
-        Some(s)
-    });
+    let name = c
+        .required(&f, "name", "the experiment")
+        .and_then(|n| name_at(c, n, "name", "experiment", "prompt_engineering_test"));
     let description = c.opt_string(&f, "description", "description");
     let salt = match f.get("salt") {
         Some(n) => c.string(n, "salt").and_then(|s| {
@@ -268,8 +265,33 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
         None => Some(1.0),
     };
 
-    let variants =
-        c.required(&f, "variants", "the experiment").and_then(|n| check_variants(c, n, f.key("variants").unwrap_or(n)));
+    let gate = f.get("gate").map(|n| check_gate(c, n));
+    let variants = match (&gate, f.get("variants")) {
+        // A gate's variants are `off` (the control) and `on`.
+        (Some(g), None) => g.map(gate_variants),
+        (Some(_), Some(_)) => {
+            if let Some(k) = f.key("variants") {
+                c.err_help(
+                    k,
+                    "a feature gate has no `variants`: its units are `on` or `off`",
+                    "remove `variants`, or remove `gate` to make this an experiment",
+                );
+            }
+            None
+        }
+        (None, _) => c
+            .required(&f, "variants", "the experiment")
+            .and_then(|n| check_variants(c, n, f.key("variants").unwrap_or(n))),
+    };
+    if let (Some(_), Some(k)) = (&gate, f.key("allocation")) {
+        c.err_help(
+            k,
+            "a feature gate has no `allocation`",
+            "its `rollout` is the share of eligible units that are `on`",
+        );
+    }
+    let layer = f.get("layer").map(|n| check_layer(c, n));
+    let holdout = f.get("holdout").map(|n| check_holdout(c, n));
     // Metric names are checked against every metric whose name could be read,
     // even when another of its fields is wrong, so that all problems show at once.
     let (metrics, metric_names) = match f.get("metrics") {
@@ -379,7 +401,105 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
         start,
         end,
         targeting: targeting?,
+        layer: layer.transpose_opt()?,
+        holdout: holdout.transpose_opt()?,
+        gate: gate.transpose_opt()?,
     })
+}
+
+/// An optional field that, when given, must be valid.
+trait TransposeOpt<T> {
+    /// None (given but invalid) fails; Some(None) is absent.
+    fn transpose_opt(self) -> Option<Option<T>>;
+}
+
+impl<T> TransposeOpt<T> for Option<Option<T>> {
+    fn transpose_opt(self) -> Option<Option<T>> {
+        match self {
+            None => Some(None),
+            Some(None) => None,
+            Some(Some(t)) => Some(Some(t)),
+        }
+    }
+}
+
+/// A share of the unit interval: a number in [0, 1].
+fn share(c: &mut Checker, node: &Node, what: &str, help: &str) -> Option<f64> {
+    let x = c.number(node, what)?;
+    if !(0.0..=1.0).contains(&x) {
+        c.err_help(node, format!("`{what}` must be between 0 and 1, got {x}"), help);
+        return None;
+    }
+    Some(x)
+}
+
+/// A name of letters, digits, `_`, `.` and `-` at `n` (the field `field`
+/// of a `what`), with an example for the help.
+fn name_at(c: &mut Checker, n: &Node, field: &str, what: &str, example: &str) -> Option<String> {
+    let s = c.string(n, field)?;
+    if !is_name(&s) {
+        c.err_help(
+            n,
+            format!("{what} name `{s}` has characters outside [A-Za-z0-9_.-]"),
+            format!("use letters, digits, `_`, `.` and `-` only, e.g. {example}"),
+        );
+        return None;
+    }
+    Some(s)
+}
+
+/// A layer's or holdout's name: it is part of a salt.
+fn filter_name(c: &mut Checker, f: &Fields<'_>, what: &str) -> Option<String> {
+    let n = c.required(f, "name", &format!("`{what}`"))?;
+    name_at(c, n, &format!("{what}.name"), what, "homepage")
+}
+
+fn check_layer(c: &mut Checker, node: &Node) -> Option<Layer> {
+    let f = c.map(node, "layer", LAYER_FIELDS)?;
+    let name = filter_name(c, &f, "layer");
+    let range = c.required(&f, "range", "`layer`").and_then(|n| {
+        let help = "the layer's share this experiment takes, as [START, END) within [0, 1], e.g. [0, 0.5]";
+        let items = c.seq(n, "layer.range")?;
+        if items.len() != 2 {
+            c.err_help(n, format!("`layer.range` must be [START, END], found {} values", items.len()), help);
+            return None;
+        }
+        let (a, b) = (share(c, &items[0], "layer.range", help), share(c, &items[1], "layer.range", help));
+        let (a, b) = (a?, b?);
+        if a > b {
+            c.err_help(n, format!("`layer.range` starts after it ends: [{a}, {b}]"), help);
+            return None;
+        }
+        Some([a, b])
+    });
+    Some(Layer { name: name?, range: range? })
+}
+
+fn check_holdout(c: &mut Checker, node: &Node) -> Option<Holdout> {
+    let f = c.map(node, "holdout", HOLDOUT_FIELDS)?;
+    let name = filter_name(c, &f, "holdout");
+    let help = "the share of all units held out of every launch, e.g. 0.05";
+    let share = c.required(&f, "share", "`holdout`").and_then(|n| share(c, n, "holdout.share", help));
+    Some(Holdout { name: name?, share: share? })
+}
+
+fn check_gate(c: &mut Checker, node: &Node) -> Option<Gate> {
+    let f = c.map(node, "gate", GATE_FIELDS)?;
+    let help = "the share of eligible units that are `on`, e.g. 0.1 for 10%";
+    let rollout = c.required(&f, "rollout", "`gate`").and_then(|n| share(c, n, "gate.rollout", help))?;
+    Some(Gate { rollout })
+}
+
+/// A gate's variants: `off` (the control, weight 1 - R) and `on` (weight R),
+/// the shares its units fall in.
+fn gate_variants(g: Gate) -> Vec<Variant> {
+    let v = |name: &str, weight: f64| Variant {
+        name: name.into(),
+        weight,
+        params: serde_json::Map::new(),
+        description: None,
+    };
+    vec![v("off", 1.0 - g.rollout), v("on", g.rollout)]
 }
 
 fn unknown_metric(c: &mut Checker, node: &Node, what: &str, name: &str, names: &[&str]) {

@@ -27,7 +27,7 @@ fn view(e: &Explanation) -> View {
             json!(if e.holding_range == Some(i) { "<- x" } else { "" }),
         ]);
     }
-    let fields = vec![
+    let mut fields = vec![
         ("experiment".to_string(), json!(e.experiment)),
         ("unit".into(), json!(e.unit)),
         ("hash input".into(), json!(e.hash_input)),
@@ -41,6 +41,17 @@ fn view(e: &Explanation) -> View {
         ("targeting".into(), json!(e.targeting)),
         ("variant".into(), e.variant.clone().map_or(json!("(none)"), Value::String)),
     ];
+    // The layer and holdout come before the experiment's own hash.
+    let filters = e.filters.iter().map(|f| {
+        let (rule, verdict) = if f.filter.starts_with("layer") {
+            (format!("in [{}, {})", f.start, f.end), if f.passes { "in the range" } else { "outside: filtered out" })
+        } else {
+            (format!("at least {}", f.end), if f.passes { "not held out" } else { "held out" })
+        };
+        (f.filter.clone(), json!(format!("x = {} with salt `{}`, needs {rule}: {verdict}", f.x, f.salt)))
+    });
+    let at = fields.iter().position(|(k, _)| k == "hash input").unwrap_or(0);
+    fields.splice(at..at, filters);
     View {
         title: Some(format!("{} / {}", e.experiment, e.unit)),
         fields,

@@ -8,6 +8,7 @@
 
 mod common;
 
+mod allocation;
 mod analyze;
 mod analyze_features;
 mod assign;

@@ -39,6 +39,9 @@ fn the_schema_has_the_models_fields_and_choices() {
     assert_eq!(keys(&d["decision"]), set(v::DECISION_FIELDS), "decision fields");
     assert_eq!(keys(&d["decision"]["properties"]["guardrails"]["items"]), set(v::GUARDRAIL_FIELDS), "guardrail fields");
     assert_eq!(keys(&d["condition"]), set(v::CONDITION_FIELDS), "condition fields");
+    assert_eq!(keys(&s["properties"]["layer"]), set(v::LAYER_FIELDS), "layer fields");
+    assert_eq!(keys(&s["properties"]["holdout"]), set(v::HOLDOUT_FIELDS), "holdout fields");
+    assert_eq!(keys(&s["properties"]["gate"]), set(v::GATE_FIELDS), "gate fields");
     assert_eq!(choices(&s["properties"]["status"]), set(v::STATUSES));
     assert_eq!(choices(&d["metric"]["properties"]["kind"]), set(v::KINDS));
     assert_eq!(choices(&d["metric"]["properties"]["direction"]), set(v::DIRECTIONS));
@@ -110,6 +113,7 @@ fn the_schema_accepts_every_shipped_file_and_rejects_broken_ones() {
     let mut good = yaml_files(&root().join("experiments"));
     good.extend(yaml_files(&root().join("templates")));
     good.extend(yaml_files(&root().join("fixtures/verdict")));
+    good.extend(yaml_files(&root().join("fixtures/allocation")));
     assert!(good.len() >= 10);
     for (file, verdict) in good.iter().zip(validate(&good)) {
         assert_eq!(verdict, "ok", "{} is valid for abx but not for the schema", file.display());
@@ -121,6 +125,9 @@ fn the_schema_accepts_every_shipped_file_and_rejects_broken_ones() {
         ("bad_kind.yaml", base.replacen("kind: proportion", "kind: percentage", 1)),
         ("bad_allocation.yaml", base.replacen("\nvariants:", "\nallocation: 1.5\nvariants:", 1)),
         ("no_variants.yaml", "name: x\n".to_string()),
+        ("gate_and_variants.yaml", base.replacen("\nvariants:", "\ngate: {rollout: 0.5}\nvariants:", 1)),
+        ("gate_allocation.yaml", "name: g\ngate: {rollout: 0.5}\nallocation: 0.5\n".to_string()),
+        ("layer_range.yaml", base.replacen("\nvariants:", "\nlayer: {name: l, range: [0, 2]}\nvariants:", 1)),
     ];
     let mut paths = Vec::new();
     for (name, text) in &broken {

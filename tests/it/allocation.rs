@@ -1,0 +1,199 @@
+//! Layers, holdouts and feature gates (the contract's "Layers, holdouts,
+//! gates"), checked against the bucketing written again here from the
+//! contract, with the tests' own SHA-256 (common/sha256.rs), never abx's code.
+
+use crate::common::{self, abx_in};
+
+const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+const HERO: &str = "fixtures/allocation/home_hero.yaml";
+const COPY: &str = "fixtures/allocation/home_copy.yaml";
+const GATE: &str = "fixtures/allocation/new_checkout.yaml";
+
+/// The contract's point: SHA-256 of `{unit}:{salt}`, first 8 bytes big-endian, / 2^64.
+fn x(unit: &str, salt: &str) -> f64 {
+    let d = common::sha256::digest(format!("{unit}:{salt}").as_bytes());
+    u64::from_be_bytes(d[..8].try_into().unwrap()) as f64 / TWO_POW_64
+}
+
+/// Variant i covers [s_i, s_i + w_i) with weights normalised (allocation 1).
+fn split(x: f64, weights: &[f64]) -> Option<usize> {
+    let total: f64 = weights.iter().sum();
+    let mut s = 0.0;
+    for (i, w) in weights.iter().enumerate() {
+        let w = w / total;
+        if s <= x && x < s + w {
+            return Some(i);
+        }
+        s += w;
+    }
+    None
+}
+
+/// What the contract gives a unit in the three fixtures: hero, copy, gate.
+fn expected(unit: &str) -> [String; 3] {
+    let held = x(unit, "holdout/global") < 0.1;
+    let layer = x(unit, "layer/homepage");
+    let arm = |names: &[&str], weights: &[f64], salt: &str, range: (f64, f64)| {
+        if held || !(range.0 <= layer && layer < range.1) {
+            return String::new();
+        }
+        split(x(unit, salt), weights).map_or(String::new(), |i| names[i].to_string())
+    };
+    let hero = arm(&["control", "big_image"], &[1.0, 1.0], "home_hero", (0.0, 0.5));
+    let copy = arm(&["control", "short", "friendly"], &[1.0, 1.0, 2.0], "home_copy", (0.5, 1.0));
+    let gate = if held {
+        String::new()
+    } else if x(unit, "new_checkout") < 0.2 {
+        "on".into()
+    } else {
+        "off".into()
+    };
+    [hero, copy, gate]
+}
+
+#[test]
+fn layers_holdouts_and_gates_assign_as_the_contract_says() {
+    let root = common::root();
+    let ids: String = (0..20_000).map(|i| format!("user_{i}\n")).collect();
+    let (code, out, err) = abx_in(&root, &["assign", "-e", HERO, "-e", COPY, "-e", GATE], &ids);
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("unit,home_hero,home_copy,new_checkout"));
+    let (mut held, mut both, mut on, mut hero, mut copy) = (0, 0, 0, 0, 0);
+    for (i, line) in lines.enumerate() {
+        let unit = format!("user_{i}");
+        let got: Vec<&str> = line.split(',').collect();
+        let want = expected(&unit);
+        assert_eq!(got, [unit.as_str(), &want[0], &want[1], &want[2]], "{unit}");
+        held += usize::from(want[2].is_empty());
+        both += usize::from(!want[0].is_empty() && !want[1].is_empty());
+        on += usize::from(want[2] == "on");
+        hero += usize::from(!want[0].is_empty());
+        copy += usize::from(!want[1].is_empty());
+    }
+    // No unit in both experiments of the layer; the shares within sampling error (4 sd).
+    assert_eq!(both, 0);
+    let near = |n: usize, p: f64| (n as f64 - 20_000.0 * p).abs() < 4.0 * (20_000.0 * p * (1.0 - p)).sqrt();
+    assert!(near(held, 0.1), "held out {held}");
+    assert!(near(on, 0.9 * 0.2), "on {on}");
+    assert!(near(hero, 0.9 * 0.5) && near(copy, 0.9 * 0.5), "{hero} {copy}");
+}
+
+#[test]
+fn raising_a_rollout_never_turns_a_unit_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: String = (0..5_000).map(|i| format!("u{i}\n")).collect();
+    let mut before: Vec<String> = Vec::new();
+    for rollout in ["0", "0.05", "0.2", "0.5", "1"] {
+        let f = dir.path().join("g.yaml");
+        std::fs::write(&f, format!("name: g\ngate: {{rollout: {rollout}}}\n")).unwrap();
+        let (code, out, err) = abx_in(dir.path(), &["assign", "-e", "g.yaml", "--no-header"], &ids);
+        assert_eq!(code, 0, "{err}");
+        let now: Vec<String> = out.lines().map(|l| l.split(',').nth(1).unwrap().to_string()).collect();
+        for (i, v) in now.iter().enumerate() {
+            let want = if x(&format!("u{i}"), "g") < rollout.parse::<f64>().unwrap() { "on" } else { "off" };
+            assert_eq!(v, want, "u{i} at rollout {rollout}");
+            if let Some(b) = before.get(i) {
+                assert!(!(b == "on" && v == "off"), "u{i} turned off at rollout {rollout}");
+            }
+        }
+        before = now;
+    }
+}
+
+#[test]
+fn explain_shows_the_layer_and_holdout_points() {
+    let root = common::root();
+    // A unit the layer keeps out of home_hero, and one it lets in.
+    let out_of_layer = (0..)
+        .map(|i| format!("u{i}"))
+        .find(|u| x(u, "holdout/global") >= 0.1 && x(u, "layer/homepage") >= 0.5)
+        .unwrap();
+    let (code, out, err) =
+        abx_in(&root, &["assign", "--explain", "-e", HERO, "--id", &out_of_layer, "--format", "json"], "");
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(doc["variant"].is_null(), "{doc}");
+    let f = &doc["filters"];
+    assert_eq!(f[0]["filter"], "layer homepage");
+    assert_eq!(f[0]["salt"], "layer/homepage");
+    assert_eq!(f[0]["x"].as_f64().unwrap(), x(&out_of_layer, "layer/homepage"));
+    assert_eq!(f[0]["passes"], false);
+    assert_eq!(f[1]["filter"], "holdout global");
+    assert_eq!(f[1]["passes"], true);
+    assert!(
+        doc["reason"].as_str().unwrap().contains("outside the experiment's range [0, 0.5) of layer homepage"),
+        "{doc}"
+    );
+    let held = (0..).map(|i| format!("u{i}")).find(|u| x(u, "holdout/global") < 0.1).unwrap();
+    let (_, out, _) = abx_in(&root, &["assign", "--explain", "-e", GATE, "--id", &held, "--format", "table"], "");
+    assert!(out.contains("holdout global") && out.contains("held out"), "{out}");
+}
+
+#[test]
+fn validate_refuses_what_would_share_units_or_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    let exp = |name: &str, extra: &str| {
+        format!("name: {name}\n{extra}variants:\n  - name: a\n  - name: b\nmetrics:\n  - {{name: m, kind: mean}}\n")
+    };
+    std::fs::write(w.join("a.yaml"), exp("a", "layer: {name: home, range: [0, 0.6]}\n")).unwrap();
+    std::fs::write(w.join("b.yaml"), exp("b", "layer: {name: home, range: [0.5, 1]}\n")).unwrap();
+    std::fs::write(w.join("c.yaml"), exp("c", "layer: {name: home, range: [0.6, 1]}\n")).unwrap();
+    std::fs::write(w.join("a2.yaml"), exp("a", "layer: {name: checkout, range: [0, 1]}\n")).unwrap();
+    std::fs::write(w.join("s.yaml"), exp("s", "salt: layer/home\n")).unwrap();
+    // Adjacent ranges do not overlap.
+    let (code, _, err) = abx_in(w, &["validate", "a.yaml", "c.yaml"], "");
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = abx_in(w, &["validate", "a.yaml", "b.yaml", "--format", "json"], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("a.yaml: layer `home`: this experiment's range [0, 0.6) overlaps [0.5, 1) of `b` in b.yaml"),
+        "{err}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["files"][0]["valid"], false);
+    assert_eq!(doc["files"][1]["valid"], false);
+    let (code, _, err) = abx_in(w, &["validate", "a.yaml", "a2.yaml"], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("experiment `a` is also in layer `checkout`"), "{err}");
+    let (code, _, err) = abx_in(w, &["validate", "a.yaml", "s.yaml"], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the salt `layer/home` of experiment `s` is the salt of a layer in a.yaml"), "{err}");
+    // In one file: problems at line:column.
+    for (text, want) in [
+        (
+            "name: g\ngate: {rollout: 0.2}\nvariants:\n  - name: a\n  - name: b\n",
+            "g.yaml:3:1: error: a feature gate has no `variants`",
+        ),
+        ("name: g\ngate: {rollout: 1.5}\n", "`gate.rollout` must be between 0 and 1, got 1.5"),
+        ("name: g\ngate: {rollout: 0.2}\nallocation: 0.5\n", "g.yaml:3:1: error: a feature gate has no `allocation`"),
+        (
+            "name: g\nlayer: {name: h, range: [0.7, 0.2]}\nvariants: [{name: a}, {name: b}]\n",
+            "`layer.range` starts after it ends",
+        ),
+        ("name: g\nlayer: {name: 'h/x', range: [0, 1]}\nvariants: [{name: a}, {name: b}]\n", "layer name `h/x`"),
+        (
+            "name: g\nholdout: {share: 0.1}\nvariants: [{name: a}, {name: b}]\n",
+            "missing required field `name` in `holdout`",
+        ),
+    ] {
+        std::fs::write(w.join("g.yaml"), text).unwrap();
+        let (code, _, err) = abx_in(w, &["validate", "g.yaml"], "");
+        assert_eq!(code, 2, "{text}: {err}");
+        assert!(err.contains(want), "{text}: {err}");
+    }
+}
+
+#[test]
+fn sql_refuses_the_filters_it_does_not_generate() {
+    let root = common::root();
+    for args in [
+        vec!["sql", "assign", "-e", HERO, "--engine", "duckdb", "--from", "units"],
+        vec!["sql", "audit", "-e", GATE, "--engine", "duckdb", "--from", "units"],
+    ] {
+        let (code, _, err) = abx_in(&root, &args, "");
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("does not yet generate the filters"), "{err}");
+    }
+}
