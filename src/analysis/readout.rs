@@ -405,16 +405,9 @@ pub fn units_per_variant(src: &Source, exp: &Experiment, hooks: &Hooks<'_>) -> R
 /// A gate rolled out to nobody or to everyone has one side only: `on` against
 /// `off` has nothing to compare (and its split check no expected share).
 fn comparable(src: &Source, exp: &Experiment) -> Result<()> {
-    match exp.gate {
-        Some(g) if g.rollout <= 0.0 || g.rollout >= 1.0 => Err(AbxError::input(
-            src.experiment.display().to_string(),
-            format!(
-                "the gate's rollout is {}: every unit is `{}`, so there is no `on` against `off` to analyze",
-                g.rollout,
-                if g.rollout <= 0.0 { "off" } else { "on" }
-            ),
-        )),
-        _ => Ok(()),
+    match exp.one_sided() {
+        Some(why) => Err(AbxError::input(src.experiment.display().to_string(), why)),
+        None => Ok(()),
     }
 }
 

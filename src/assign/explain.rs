@@ -52,6 +52,9 @@ pub struct FilterCheck {
     /// The layer's range the unit must be in, or the held-out share it must be outside.
     pub start: f64,
     pub end: f64,
+    /// `inside` (a layer: the unit must be in [start, end)) or `outside`
+    /// (a holdout: the held-out share [start, end) must not hold it).
+    pub rule: &'static str,
     pub passes: bool,
 }
 
@@ -113,6 +116,7 @@ pub fn explain(exp: &Experiment, b: &Bucketer, unit: &str, attributes: Option<&[
                 x: fx,
                 start: f.range.start,
                 end: f.range.end,
+                rule: if f.inside { "inside" } else { "outside" },
                 passes,
             }
         })

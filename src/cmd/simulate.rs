@@ -176,6 +176,9 @@ pub fn run(args: &SimulateArgs, ctx: &Ctx) -> Result<ExitStatus> {
             "the experiment has no `metrics` to simulate",
         ));
     }
+    if let Some(why) = exp.one_sided() {
+        return Err(AbxError::input(args.experiment.display().to_string(), why));
+    }
     if args.units == 0 || args.units > bounds::MAX_SIM_UNITS {
         return Err(usage(format!(
             "--units must be between 1 and {} (100 million), not {}",

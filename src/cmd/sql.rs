@@ -186,7 +186,17 @@ pub fn run(args: &SqlArgs, ctx: &Ctx) -> Result<ExitStatus> {
                     plain_bucketing(&exp, "summary --bucketing")?;
                     Variants::Bucketing
                 }
-                (None, false) => Variants::Default,
+                (None, false) => {
+                    // The query hashes the units when the table has no variant column.
+                    if a.unit_column.is_some() && (exp.layer.is_some() || exp.holdout.is_some()) {
+                        plain_bucketing(&exp, "summary").map_err(|e| {
+                            AbxError::Usage(format!(
+                                "{e} With a logged variant, name its column: --variant-column variant."
+                            ))
+                        })?;
+                    }
+                    Variants::Default
+                }
             };
             let spec = sql::summary::SummarySpec {
                 engine: a.common.engine,

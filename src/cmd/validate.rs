@@ -89,13 +89,37 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<ExitStatus> {
 
 /// What is wrong between files (each problem with the index of the file it
 /// is reported on): two experiments of one layer with overlapping ranges,
-/// one experiment in two layers, an experiment whose salt is a layer's or a
-/// holdout's (its points would be theirs, so its split would follow them).
+/// one experiment in two layers, one holdout with two shares. (A salt of
+/// the form `layer/NAME` or `holdout/NAME` is refused in its own file.)
 fn across(exps: &[(usize, Experiment)], paths: &[PathBuf]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let shown = |i: usize| paths[i].display().to_string();
+    // A file given twice (`experiments/*.yaml experiments/a.yaml`) is one file.
+    let same_file = |i: usize, j: usize| {
+        paths[i] == paths[j]
+            || std::fs::canonicalize(&paths[i]).ok().is_some_and(|p| Some(p) == std::fs::canonicalize(&paths[j]).ok())
+    };
     for (a, (i, e)) in exps.iter().enumerate() {
         for (j, f) in exps.iter().skip(a + 1).map(|(j, f)| (*j, f)) {
+            if same_file(*i, j) {
+                continue;
+            }
+            if let (Some(h), Some(g)) = (&e.holdout, &f.holdout) {
+                if h.name == g.name && h.share != g.share {
+                    for (k, other, mine, theirs) in [(*i, j, h, g), (j, *i, g, h)] {
+                        out.push((
+                            k,
+                            format!(
+                                "holdout `{}` has share {} here but {} in {}: a holdout is one set of units, so every experiment must give it the same share",
+                                mine.name,
+                                mine.share,
+                                theirs.share,
+                                shown(other)
+                            ),
+                        ));
+                    }
+                }
+            }
             match (&e.layer, &f.layer) {
                 (Some(l), Some(m)) if l.name == m.name => {
                     let (lo, hi) = (l.range[0].max(m.range[0]), l.range[1].min(m.range[1]));
@@ -127,26 +151,6 @@ fn across(exps: &[(usize, Experiment)], paths: &[PathBuf]) -> Vec<(usize, String
                 }
                 _ => {}
             }
-        }
-    }
-    // Salts: an experiment's salt must not be a layer's or a holdout's.
-    let mut filter_salts: Vec<(String, usize)> = Vec::new();
-    for (i, e) in exps {
-        filter_salts.extend(e.layer.iter().map(|l| (l.salt(), *i)));
-        filter_salts.extend(e.holdout.iter().map(|h| (h.salt(), *i)));
-    }
-    for (i, e) in exps {
-        if let Some((salt, j)) = filter_salts.iter().find(|(s, _)| *s == e.salt) {
-            out.push((
-                *i,
-                format!(
-                    "the salt `{salt}` of experiment `{}` is the salt of a {} in {}: its split would follow that {}'s points; give it its own salt",
-                    e.name,
-                    salt.split('/').next().unwrap_or_default(),
-                    shown(*j),
-                    salt.split('/').next().unwrap_or_default()
-                ),
-            ));
         }
     }
     out

@@ -354,6 +354,19 @@ pub struct Condition {
 }
 
 impl Experiment {
+    /// Why the experiment has nothing to compare: a gate rolled out to nobody
+    /// or to everyone has one side only (None: it has two).
+    pub fn one_sided(&self) -> Option<String> {
+        let g = self.gate?;
+        (g.rollout <= 0.0 || g.rollout >= 1.0).then(|| {
+            format!(
+                "the gate's rollout is {}: every unit is `{}`, so there is no `on` against `off` to compare",
+                g.rollout,
+                if g.rollout <= 0.0 { "off" } else { "on" }
+            )
+        })
+    }
+
     /// The lifecycle status (`running` when the file gives none).
     pub fn status(&self) -> Status {
         self.status.unwrap_or(Status::Running)

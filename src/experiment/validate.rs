@@ -246,6 +246,14 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
                 c.err(n, "`salt` must not be empty");
                 return None;
             }
+            if s.starts_with("layer/") || s.starts_with("holdout/") {
+                c.err_help(
+                    n,
+                    format!("the salt `{s}` is of the form of a layer's or a holdout's"),
+                    "salts `layer/NAME` and `holdout/NAME` place units in layers and holdouts; give the experiment a salt of its own",
+                );
+                return None;
+            }
             Some(s)
         }),
         None => name.clone(),

@@ -12,9 +12,9 @@ impl Output for Checked {
         let mut table = Table::new(&["file", "experiment", "variants", "metrics", "result"]);
         for f in &self.files {
             let result = match (f.counts, f.unreadable) {
-                (Some(_), _) => "ok".to_string(),
-                (None, true) => "unreadable".to_string(),
-                (None, false) => plural(f.problems.len() as u64, "problem"),
+                (Some(_), _) if f.valid => "ok".to_string(),
+                (_, true) => "unreadable".to_string(),
+                (_, false) => plural(f.problems.len() as u64, "problem"),
             };
             table.push(vec![
                 json!(f.file),

@@ -119,6 +119,8 @@ fn explain_shows_the_layer_and_holdout_points() {
     assert_eq!(f[0]["salt"], "layer/homepage");
     assert_eq!(f[0]["x"].as_f64().unwrap(), x(&out_of_layer, "layer/homepage"));
     assert_eq!(f[0]["passes"], false);
+    assert_eq!(f[0]["rule"], "inside");
+    assert_eq!(f[1]["rule"], "outside");
     assert_eq!(f[1]["filter"], "holdout global");
     assert_eq!(f[1]["passes"], true);
     assert!(
@@ -157,9 +159,21 @@ fn validate_refuses_what_would_share_units_or_points() {
     let (code, _, err) = abx_in(w, &["validate", "a.yaml", "a2.yaml"], "");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("experiment `a` is also in layer `checkout`"), "{err}");
-    let (code, _, err) = abx_in(w, &["validate", "a.yaml", "s.yaml"], "");
+    let (code, _, err) = abx_in(w, &["validate", "s.yaml"], "");
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("the salt `layer/home` of experiment `s` is the salt of a layer in a.yaml"), "{err}");
+    assert!(err.contains("s.yaml:2:7: error: the salt `layer/home` is of the form of a layer's"), "{err}");
+    // A file given twice is one file; its table row says its problem.
+    let (code, _, err) = abx_in(w, &["validate", "a.yaml", "a.yaml", "./a.yaml"], "");
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = abx_in(w, &["validate", "a.yaml", "b.yaml", "--format", "csv"], "");
+    assert_eq!(code, 2);
+    assert!(out.contains("a.yaml,a,2,1,1 problem") && !out.contains(",ok"), "{out}");
+    // One holdout, two shares: no longer one set of units.
+    std::fs::write(w.join("h1.yaml"), exp("h1", "holdout: {name: global, share: 0.1}\n")).unwrap();
+    std::fs::write(w.join("h2.yaml"), exp("h2", "holdout: {name: global, share: 0.2}\n")).unwrap();
+    let (code, _, err) = abx_in(w, &["validate", "h1.yaml", "h2.yaml"], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("holdout `global` has share 0.1 here but 0.2 in h2.yaml"), "{err}");
     // In one file: problems at line:column.
     for (text, want) in [
         (
@@ -188,12 +202,46 @@ fn validate_refuses_what_would_share_units_or_points() {
 #[test]
 fn sql_refuses_the_filters_it_does_not_generate() {
     let root = common::root();
+    let summary = |extra: &[&'static str]| {
+        let mut a = vec!["sql", "summary", "-e", GATE, "--engine", "duckdb", "--from", "t", "--unit-column", "u"];
+        a.extend(extra);
+        a
+    };
     for args in [
         vec!["sql", "assign", "-e", HERO, "--engine", "duckdb", "--from", "units"],
         vec!["sql", "audit", "-e", GATE, "--engine", "duckdb", "--from", "units"],
+        summary(&["--bucketing"]),
+        // Without --variant-column, a table without `variant` would be bucketed.
+        summary(&[]),
     ] {
         let (code, _, err) = abx_in(&root, &args, "");
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains("does not yet generate the filters"), "{err}");
+    }
+    // A logged variant column needs no bucketing.
+    let (code, _, err) = abx_in(&root, &summary(&["--variant-column", "variant"]), "");
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_gate_rolled_out_to_all_or_none_has_nothing_to_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    std::fs::write(w.join("d.csv"), "variant,m\non,1\noff,0\non,1\noff,1\n").unwrap();
+    for (rollout, side) in [("0", "off"), ("1", "on")] {
+        std::fs::write(
+            w.join("g.yaml"),
+            format!("name: g\ngate: {{rollout: {rollout}}}\nmetrics:\n  - {{name: m, kind: proportion}}\n"),
+        )
+        .unwrap();
+        for args in [
+            vec!["analyze", "-e", "g.yaml", "--data", "d.csv"],
+            vec!["verdict", "-e", "g.yaml", "--data", "d.csv"],
+            vec!["simulate", "-e", "g.yaml", "--units", "100", "--runs", "2"],
+        ] {
+            let (code, _, err) = abx_in(w, &args, "");
+            assert_eq!(code, 2, "{args:?}: {err}");
+            assert!(err.contains(&format!("every unit is `{side}`")), "{args:?}: {err}");
+        }
     }
 }
