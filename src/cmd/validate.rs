@@ -68,7 +68,7 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<ExitStatus> {
             }
         });
     }
-    // Across files: layers, holdouts and salts of the valid experiments.
+    // Across files: the layers and holdouts of the valid experiments.
     let valid: Vec<(usize, Experiment)> = args
         .files
         .iter()
