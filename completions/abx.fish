@@ -31,6 +31,7 @@ complete -c abx -n "__fish_abx_needs_command" -f -a "init" -d 'Scaffold experime
 complete -c abx -n "__fish_abx_needs_command" -f -a "assign" -d 'Assign units to variants, deterministically (SHA-256 bucketing)'
 complete -c abx -n "__fish_abx_needs_command" -f -a "analyze" -d 'Per-variant stats, effects, intervals, p-values and a sample-ratio check'
 complete -c abx -n "__fish_abx_needs_command" -f -a "verdict" -d 'Promote, keep control, continue or invalid: a verdict with exit codes for CI'
+complete -c abx -n "__fish_abx_needs_command" -f -a "bandit" -d 'A bandit\'s next weights: Thompson sampling as GrowthBook\'s bandits, or epsilon-greedy'
 complete -c abx -n "__fish_abx_needs_command" -f -a "simulate" -d 'Synthetic experiment data, and A/A, peeking and coverage studies of the verdict'
 complete -c abx -n "__fish_abx_needs_command" -f -a "drift" -d 'Detect drift between reference and current data (PSI, KS, Wasserstein, chi-square, Jensen-Shannon)'
 complete -c abx -n "__fish_abx_needs_command" -f -a "sql" -d 'Print SQL that assigns units and sums outcomes inside your own engine, exactly as abx does'
@@ -124,6 +125,29 @@ complete -c abx -n "__fish_abx_using_subcommand verdict" -l ignore-unknown-varia
 complete -c abx -n "__fish_abx_using_subcommand verdict" -l write -d 'On promote, record `status: promoted` and `promoted: VARIANT` in the experiment file (an in-place, comment-preserving edit)'
 complete -c abx -n "__fish_abx_using_subcommand verdict" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand verdict" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand bandit" -s e -l experiment -d 'Experiment file' -r -F
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l data -d 'Unit-level outcomes, CSV or Parquet by extension ("-": CSV on stdin): a variant column and a column per metric' -r -F
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l summary -d 'Sufficient statistics instead: CSV with variant,metric,n,sum,sum_sq (ratio and CUPED metrics add sum_y,sum_y_sq,sum_xy), as `abx sql summary` writes it, or with GrowthBook\'s column names ("-": stdin)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l variant-column -d 'The --data column that holds the variant [default: variant]; a column named here must exist' -r
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l unit-column -d 'The --data column that holds the unit id: with --events, events are rolled up per unit; without a variant column, units are assigned by the experiment\'s bucketing' -r
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l strategy -d 'How the next weights are chosen' -r -f -a "thompson\t'Gaussian Thompson sampling, as GrowthBook\'s bandits: weight = 0.01 + (1 - 0.01 k) P(best)'
+epsilon-greedy\t'The best arm by its mean gets 1 - E + E/k, every other E/k'"
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l epsilon -d 'epsilon-greedy: the share explored, spread evenly over the arms' -r
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l period-column -d 'The column with each unit\'s first exposure date (YYYY-MM-DD, or a timestamp): needed once the file has been reweighted, to weight the arms\' means by period' -r
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l alpha -d 'The credible intervals\' level is 1 - A [default: the experiment\'s decision.alpha, else 0.05]' -r
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l date -d 'With --write: the reweight\'s date [default: today]' -r
+complete -c abx -n "__fish_abx_using_subcommand bandit" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
+json\t'One JSON document'
+csv\t'CSV, one row per table row'
+markdown\t'GitHub-flavoured Markdown, to paste into a PR or doc'
+html\t'One self-contained HTML page (inline CSS and SVG charts, nothing fetched): `> report.html`'"
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l bucketing -d 'Assign units by the experiment\'s bucketing of --unit-column (as `abx assign` does, targeting read from the data\'s columns), even if the data has a variant column'
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l as-running -d 'With bucketing, assign units by the ranges the experiment has while running, whatever its status now (for data collected while it ran)'
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l events -d '--data rows are events: each metric is rolled up per unit (its `aggregate`: sum, count, max, mean or any) first'
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l ignore-unknown-variants -d 'Ignore rows of variants that the experiment does not have'
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l write -d 'Store the next weights in the experiment file (each variant\'s `weight`) and append them with the date to `weight_history` (an in-place, comment-preserving edit)'
+complete -c abx -n "__fish_abx_using_subcommand bandit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand bandit" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand simulate" -s e -l experiment -d 'Experiment file' -r -F
 complete -c abx -n "__fish_abx_using_subcommand simulate" -l units -d 'Units to draw ids for (u1..uN); those the allocation leaves out are skipped' -r
 complete -c abx -n "__fish_abx_using_subcommand simulate" -l effect -d 'A true relative lift: METRIC=LIFT for every treatment, or VARIANT:METRIC=LIFT for one (repeatable)' -r

@@ -22,6 +22,7 @@
 //!   decision's chance to win and expected loss, the interval the posterior
 //!   interval at the level of that chance.
 
+pub mod bandit;
 pub mod board;
 pub mod calculators;
 pub mod readout;

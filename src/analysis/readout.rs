@@ -405,6 +405,16 @@ pub fn units_per_variant(src: &Source, exp: &Experiment, hooks: &Hooks<'_>) -> R
 /// A gate rolled out to nobody or to everyone has one side only: `on` against
 /// `off` has nothing to compare (and its split check no expected share).
 fn comparable(src: &Source, exp: &Experiment) -> Result<()> {
+    if exp.weight_history.len() > 1 {
+        return Err(AbxError::input(
+            src.experiment.display().to_string(),
+            format!(
+                "experiment `{}` is a bandit that was reweighted ({}, weight_history): its arms' traffic followed their results, so a fixed-split analysis would be biased and its split check wrong; read it with `abx bandit --period-column COLUMN` (period-weighted means, the bandit's split check), and decide with a linked A/B test",
+                exp.name,
+                crate::numfmt::plural((exp.weight_history.len() - 1) as u64, "reweight")
+            ),
+        ));
+    }
     match exp.one_sided() {
         Some(why) => Err(AbxError::input(src.experiment.display().to_string(), why)),
         None => Ok(()),
@@ -590,7 +600,7 @@ fn guardrails(exp: &Experiment) -> Vec<(String, f64)> {
 }
 
 /// One value of the over-time column: its statistics and units per variant.
-type Slice = (String, HashMap<(String, String), Moments>, HashMap<String, u64>);
+pub type Slice = (String, HashMap<(String, String), Moments>, HashMap<String, u64>);
 
 /// The most distinct values `--over-time` takes (a readout each).
 pub const MAX_OVER_TIME: usize = 10_000;
@@ -623,30 +633,7 @@ pub fn readout_over_time(
         (Some(data), _) => {
             let (reduced, name) = reduce_data(src, &by, exp, data, false, hooks)?;
             let numeric = reduced.by_numeric.first().copied().unwrap_or(false);
-            let mut slices: Vec<Slice> = Vec::new();
-            let mut index: HashMap<&str, usize> = HashMap::new();
-            for g in &reduced.groups {
-                let value = g.segment.first().map_or("", String::as_str);
-                let i = *index.entry(value).or_insert_with(|| {
-                    slices.push((value.to_string(), HashMap::new(), HashMap::new()));
-                    slices.len() - 1
-                });
-                if slices.len() > MAX_OVER_TIME {
-                    return Err(too_many(column));
-                }
-                *slices[i].2.entry(g.variant.clone()).or_default() += g.units;
-                for (m, mo) in exp.metrics.iter().zip(&g.metrics) {
-                    let e = slices[i].1.entry((g.variant.clone(), m.name.clone())).or_default();
-                    *e = e.merge(mo);
-                }
-            }
-            if let Some(s) = slices.iter().find(|s| s.0 == NULL_SEGMENT || s.0.is_empty()) {
-                let n: u64 = s.2.values().sum();
-                return Err(AbxError::input(
-                    &name,
-                    format!("{n} units have no `{column}`: where they fall in time is unknown, so there is no cumulative readout (fill or drop them first)"),
-                ));
-            }
+            let slices = group_slices(exp, &reduced.groups, Some(column), &name, "so there is no cumulative readout")?;
             let r = from_reduced(exp, reduced, &name, src.ignore_unknown_variants, &[], opts, hooks)?;
             (r, slices, numeric)
         }
@@ -710,6 +697,109 @@ pub fn readout_over_time(
     readout.over_time_column = Some(column.to_string());
     readout.over_time = points;
     Ok(readout)
+}
+
+/// The groups of a reduction by one column as slices, one per value in
+/// order of appearance (one slice `""` without a column); a value missing
+/// in the data is refused, `why` saying what it prevents.
+fn group_slices(
+    exp: &Experiment,
+    groups: &[crate::data::outcomes::Group],
+    column: Option<&str>,
+    name: &str,
+    why: &str,
+) -> Result<Vec<Slice>> {
+    let mut slices: Vec<Slice> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for g in groups {
+        let value = g.segment.first().map_or("", String::as_str);
+        let i = *index.entry(value).or_insert_with(|| {
+            slices.push((value.to_string(), HashMap::new(), HashMap::new()));
+            slices.len() - 1
+        });
+        if slices.len() > MAX_OVER_TIME {
+            return Err(too_many(column.unwrap_or_default()));
+        }
+        *slices[i].2.entry(g.variant.clone()).or_default() += g.units;
+        for (m, mo) in exp.metrics.iter().zip(&g.metrics) {
+            let e = slices[i].1.entry((g.variant.clone(), m.name.clone())).or_default();
+            *e = e.merge(mo);
+        }
+    }
+    if let Some(column) = column {
+        if let Some(s) = slices.iter().find(|s| s.0 == NULL_SEGMENT || s.0.is_empty()) {
+            let n: u64 = s.2.values().sum();
+            return Err(AbxError::input(
+                name,
+                format!(
+                    "{n} units have no `{column}`: where they fall in time is unknown, {why} (fill or drop them first)"
+                ),
+            ));
+        }
+    }
+    Ok(slices)
+}
+
+/// What `abx bandit` reads: the sufficient statistics of each value of
+/// `column` (`--period-column`), or one slice `""` of all units without it,
+/// with units per variant; variants the experiment lacks are refused unless
+/// ignored. Returns the slices and the input's name.
+pub fn slices(src: &Source, column: Option<&str>, exp: &Experiment, hooks: &Hooks<'_>) -> Result<(Vec<Slice>, String)> {
+    let by: Vec<String> = column.map(|c| vec![c.to_string()]).unwrap_or_default();
+    let src = &Source { over_time: column.is_some(), ..src.clone() };
+    let (slices, name) = match (&src.data, &src.summary) {
+        (Some(data), _) => {
+            let (reduced, name) = reduce_data(src, &by, exp, data, false, hooks)?;
+            if reduced.assigned && reduced.groups.iter().map(|g| g.units).sum::<u64>() == 0 {
+                return Err(AbxError::input(&name, "the experiment's bucketing exposes none of the data's units"));
+            }
+            (group_slices(exp, &reduced.groups, column, &name, "so its period is unknown")?, name)
+        }
+        (None, Some(summary)) => {
+            if src.events || src.unit_column.is_some() || src.variant_column.is_some() {
+                return Err(AbxError::Usage(
+                    "--events, --unit-column and --variant-column work on unit-level --data, not on a --summary".into(),
+                ));
+            }
+            let (read, name) = summary_rows_for(exp, summary, &by, "--period-column", hooks)?;
+            let ignore = src.ignore_unknown_variants;
+            let slice = |value: String, rows: SummaryRows, at: &str| -> Result<Slice> {
+                unplaced(exp, &rows, at, ignore, hooks)?;
+                let units = summary_units(exp, &rows);
+                Ok((value, rows.into_iter().map(|(k, (m, _))| (k, m)).collect(), units))
+            };
+            let slices = match column {
+                None => vec![slice(String::new(), read.overall, &name)?],
+                Some(c) => {
+                    let mut out = Vec::new();
+                    for (values, rows) in read.segments {
+                        let at = format!("{name} (segment {})", values.join(", "));
+                        out.push(slice(values.into_iter().next().unwrap_or_default(), rows, &at)?);
+                    }
+                    if out.is_empty() {
+                        return Err(AbxError::input(
+                            &name,
+                            format!("the summary has no rows per `{c}`: write it with `abx sql summary --by {c}`"),
+                        ));
+                    }
+                    check_slices_add_up(exp, &out, &read.overall, &name, c)?;
+                    out
+                }
+            };
+            (slices, name)
+        }
+        (None, None) => {
+            return Err(AbxError::Usage(
+                "give --data FILE (unit-level outcomes) or --summary FILE (sufficient statistics)".into(),
+            ))
+        }
+    };
+    if !src.ignore_unknown_variants {
+        let mut found: Vec<(String, u64)> = slices.iter().flat_map(|s| s.2.keys().map(|v| (v.clone(), 0))).collect();
+        found.retain(|(v, _)| !v.starts_with("__"));
+        unknown_variant(exp, &found, &name)?;
+    }
+    Ok((slices, name))
 }
 
 fn too_many(column: &str) -> AbxError {

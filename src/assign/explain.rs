@@ -30,7 +30,11 @@ pub struct Explanation {
     pub promoted: Option<String>,
     /// The layer and holdout the unit must pass first, with its point on each.
     pub filters: Vec<FilterCheck>,
+    /// The variants' ranges; for a bandit whose weights changed, the pieces
+    /// of its layout (`layout`), in order of x.
     pub ranges: Vec<VariantRange>,
+    /// `ranges` (the contract's) or `weight_history` (a bandit's layout after its reweights).
+    pub layout: &'static str,
     pub variant: Option<String>,
     pub reason: String,
     /// The targeting in words (people's view only).
@@ -104,6 +108,11 @@ pub fn explain(exp: &Experiment, b: &Bucketer, unit: &str, attributes: Option<&[
         }
     };
     let by_range = b.variant_at(x);
+    // The index in `ranges` of the range (or bandit piece) that holds x.
+    let holding = match b.pieces() {
+        Some(p) => p.iter().position(|p| p.start <= x && x < p.end),
+        None => by_range,
+    };
     let variant = if eligible { b.assign(bytes).0 } else { None };
     let filters: Vec<FilterCheck> = b
         .filters()
@@ -122,6 +131,7 @@ pub fn explain(exp: &Experiment, b: &Bucketer, unit: &str, attributes: Option<&[
         })
         .collect();
     let stopped_by = filters.iter().find(|f| !f.passes);
+    let filtered_out = stopped_by.is_some();
     let reason = if let Some(why) = not_live(exp) {
         format!("the experiment {why}, so the unit gets no variant")
     } else if let Some(f) = stopped_by {
@@ -135,6 +145,15 @@ pub fn explain(exp: &Experiment, b: &Bucketer, unit: &str, attributes: Option<&[
         format!("{targeting_text}, so the unit gets no variant")
     } else if let Some(p) = b.promoted() {
         format!("the experiment is promoted: every eligible unit gets `{}`", exp.variants[p].name)
+    } else if let (Some(i), Some(p)) = (holding, b.pieces()) {
+        let (p, n) = (p[i], exp.weight_history.len() - 1);
+        format!(
+            "x = {x} lies in [{}, {}), a piece of `{}` in the bandit's layout after {n} reweight{} (weight_history)",
+            p.start,
+            p.end,
+            exp.variants[p.arm].name,
+            if n == 1 { "" } else { "s" }
+        )
     } else if let Some(i) = by_range {
         let r = b.ranges()[i];
         format!("x = {x} lies in [{}, {}), the range of `{}`", r.start, r.end, exp.variants[i].name)
@@ -144,19 +163,32 @@ pub fn explain(exp: &Experiment, b: &Bucketer, unit: &str, attributes: Option<&[
             exp.allocation
         )
     };
-    let ranges = exp
-        .variants
-        .iter()
-        .zip(b.ranges())
-        .zip(&weights)
-        .map(|((v, r), share)| VariantRange {
-            variant: v.name.clone(),
-            weight: v.weight,
-            share: *share,
-            start: r.start,
-            end: r.end,
-        })
-        .collect();
+    let holding_range = holding.filter(|_| !filtered_out);
+    let ranges = match b.pieces() {
+        Some(pieces) => pieces
+            .iter()
+            .map(|p| VariantRange {
+                variant: exp.variants[p.arm].name.clone(),
+                weight: exp.variants[p.arm].weight,
+                share: weights[p.arm],
+                start: p.start,
+                end: p.end,
+            })
+            .collect(),
+        None => exp
+            .variants
+            .iter()
+            .zip(b.ranges())
+            .zip(&weights)
+            .map(|((v, r), share)| VariantRange {
+                variant: v.name.clone(),
+                weight: v.weight,
+                share: *share,
+                start: r.start,
+                end: r.end,
+            })
+            .collect(),
+    };
     Explanation {
         experiment: exp.name.clone(),
         unit: unit.to_string(),
@@ -174,9 +206,11 @@ pub fn explain(exp: &Experiment, b: &Bucketer, unit: &str, attributes: Option<&[
         promoted: exp.promoted.clone(),
         filters,
         ranges,
+        layout: if b.pieces().is_some() { "weight_history" } else { "ranges" },
         variant: variant.map(|i| exp.variants[i].name.clone()),
         reason,
         targeting: targeting_text,
-        holding_range: by_range,
+        // A unit its layer or holdout keeps out is in no range.
+        holding_range,
     }
 }

@@ -7,6 +7,7 @@
 //!    with w normalised in file order; x in no range: not exposed.
 
 pub mod explain;
+pub mod layout;
 pub mod targeting;
 
 use sha2::{Digest, Sha256};
@@ -136,6 +137,8 @@ pub struct Bucketer {
     ranges: Vec<Range>,
     live: Live,
     filters: Vec<Filter>,
+    /// A bandit whose weights changed: the layout of [`layout`] instead of `ranges`.
+    pieces: Option<Vec<layout::Piece>>,
 }
 
 impl Bucketer {
@@ -170,7 +173,16 @@ impl Bucketer {
                 ranges
             }
         };
-        Bucketer { salt: exp.salt.as_bytes().to_vec(), ranges, live: Live::Ranges, filters: Filter::of(exp) }
+        let pieces = (exp.weight_history.len() > 1).then(|| {
+            let history: Vec<Vec<f64>> = exp.weight_history.iter().map(|e| e.weights.clone()).collect();
+            layout::replay(exp.allocation, &history)
+        });
+        Bucketer { salt: exp.salt.as_bytes().to_vec(), ranges, live: Live::Ranges, filters: Filter::of(exp), pieces }
+    }
+
+    /// A bandit's layout after its reweights, when its weights have changed.
+    pub fn pieces(&self) -> Option<&[layout::Piece]> {
+        self.pieces.as_deref()
     }
 
     /// The layer and holdout filters, in the order they apply.
@@ -203,9 +215,12 @@ impl Bucketer {
         point(unit, &self.salt)
     }
 
-    /// The variant whose range holds x, by the contract's rule alone.
+    /// The variant whose range holds x: the contract's rule, or a bandit's layout.
     pub fn variant_at(&self, x: f64) -> Option<usize> {
-        self.ranges.iter().position(|r| r.start <= x && x < r.end)
+        match &self.pieces {
+            Some(p) => layout::piece_at(p, x).map(|p| p.arm),
+            None => self.ranges.iter().position(|r| r.start <= x && x < r.end),
+        }
     }
 
     /// True when the unit passes every filter (its layer, its holdout).

@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod assign;
+pub mod bandit;
 pub mod completions;
 pub mod drift;
 pub mod init;
@@ -65,6 +66,7 @@ pub enum Command {
     Assign(assign::AssignArgs),
     Analyze(analyze::AnalyzeArgs),
     Verdict(verdict::VerdictArgs),
+    Bandit(bandit::BanditArgs),
     Simulate(simulate::SimulateArgs),
     Drift(drift::DriftArgs),
     Sql(sql::SqlArgs),
@@ -136,6 +138,7 @@ pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<ExitStatus> {
         Command::Assign(args) => assign::run(&args, ctx),
         Command::Analyze(args) => analyze::run(&args, ctx),
         Command::Verdict(args) => verdict::run(&args, ctx),
+        Command::Bandit(args) => bandit::run(&args, ctx),
         Command::Simulate(args) => simulate::run(&args, ctx),
         Command::Drift(args) => drift::run(&args, ctx),
         Command::Sql(args) => sql::run(&args, ctx),

@@ -152,6 +152,14 @@ fn print(q: Query, ctx: &Ctx) -> Result<ExitStatus> {
 /// The SQL of the bucketing has no layer or holdout filters yet: refused
 /// rather than giving units a variant their layer or holdout keeps them out of.
 fn plain_bucketing(exp: &crate::experiment::Experiment, command: &str) -> Result<()> {
+    if exp.weight_history.len() > 1 {
+        return Err(AbxError::Usage(format!(
+            "`abx sql {command}` does not yet generate a bandit's layout: experiment `{}` has been reweighted \
+             (weight_history), so its units are placed by the pieces `abx assign --explain` shows, not by the \
+             contract's ranges. Assign with `abx assign`.",
+            exp.name
+        )));
+    }
     let filter = match (&exp.layer, &exp.holdout) {
         (Some(l), _) => format!("a layer (`{}`)", l.name),
         (None, Some(h)) => format!("a holdout (`{}`)", h.name),

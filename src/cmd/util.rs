@@ -168,3 +168,13 @@ pub(crate) fn load_experiments(paths: &[PathBuf]) -> Result<Vec<Experiment>> {
     }
     Ok(exps)
 }
+
+/// The input's statistics per value of `column`, or of all units (`abx bandit`).
+pub(crate) fn slices(
+    input: &InputArgs,
+    column: Option<&str>,
+    exp: &Experiment,
+    ctx: &Ctx,
+) -> Result<(Vec<crate::analysis::readout::Slice>, String)> {
+    with_hooks(input, ctx, |hooks| crate::analysis::readout::slices(&input.source(), column, exp, hooks))
+}

@@ -78,6 +78,137 @@ pub fn set_promoted(path: &str, source: &str, variant: &str, on: Option<NaiveDat
     }
 }
 
+/// Records a bandit's reweight: each variant's `weight` becomes `weights`
+/// (rewritten in place, or a `weight:` line added after a block variant's
+/// `name:`), and `{date, weights}` is appended to `weight_history`, after
+/// `first` (the weights the bandit started with, and their date) when the
+/// file has no history yet. Returns the new text, checked to parse back to
+/// those weights and that history.
+pub fn set_weights(
+    path: &str,
+    source: &str,
+    weights: &[f64],
+    date: NaiveDate,
+    first: Option<(NaiveDate, &[f64])>,
+) -> Result<String, String> {
+    let root = yaml::parse(source).map_err(|d| d.message)?;
+    let Value::Map(entries) = &root.value else {
+        return Err("the top level is not a mapping".into());
+    };
+    if source.trim_start().starts_with('{') {
+        return Err("the file's top level is a flow mapping ({...}); abx edits block mappings only".into());
+    }
+    let get = |key: &str| entries.iter().find(|(k, _)| k.as_str() == Some(key));
+    let Some((_, variants)) = get("variants") else { return Err("the file has no `variants`".into()) };
+    let Value::Seq(items) = &variants.value else { return Err("`variants` is not a list".into()) };
+    if items.len() != weights.len() {
+        return Err("the variants changed while abx read them".into());
+    }
+    let mut lines: Vec<String> = source.split_inclusive('\n').map(str::to_string).collect();
+    let eol = if source.contains("\r\n") { "\r\n" } else { "\n" };
+    // Replacements (line, column, width, text) and insertions after a line.
+    let mut replace: Vec<(usize, usize, usize, String)> = Vec::new();
+    let mut insert: Vec<(usize, String)> = Vec::new();
+    for (item, w) in items.iter().zip(weights) {
+        let Value::Map(fields) = &item.value else { return Err("a variant is not a mapping".into()) };
+        let flow = lines.get(item.pos.line - 1).and_then(|l| l.chars().nth(item.pos.col - 1)) == Some('{');
+        match fields.iter().find(|(k, _)| k.as_str() == Some("weight")) {
+            Some((_, v)) => replace.push((v.pos.line, v.pos.col, v.width, w.to_string())),
+            None if flow => {
+                return Err("a variant written as a flow mapping ({name: ...}) has no `weight` to rewrite; add `weight: 1` to each variant".into())
+            }
+            None => {
+                let (name_key, _) = fields.iter().find(|(k, _)| k.as_str() == Some("name")).ok_or("a variant has no `name`")?;
+                insert.push((name_key.pos.line, format!("{}weight: {w}{eol}", " ".repeat(name_key.pos.col - 1))));
+            }
+        }
+    }
+    replace.sort_by_key(|r| std::cmp::Reverse((r.0, r.1)));
+    for (line, col, width, text) in replace {
+        let l = lines.get_mut(line - 1).ok_or("a weight's line is out of range")?;
+        let start = l.char_indices().nth(col - 1).map(|(i, _)| i).ok_or("a weight's column is out of range")?;
+        let end =
+            l[start..].char_indices().nth(width).map_or(l.trim_end_matches(['\n', '\r']).len(), |(i, _)| start + i);
+        l.replace_range(start..end, &text);
+    }
+    // The new history entries, and where they go.
+    let entry = |pad: &str, d: NaiveDate, w: &[f64]| -> String {
+        let pairs: Vec<String> = items
+            .iter()
+            .zip(w)
+            .map(|(item, x)| {
+                let name = match &item.value {
+                    Value::Map(f) => f.iter().find(|(k, _)| k.as_str() == Some("name")).and_then(|(_, v)| v.as_str()),
+                    _ => None,
+                };
+                format!("{}: {x}", yaml_scalar(name.unwrap_or_default()))
+            })
+            .collect();
+        format!("{pad}- date: {}{eol}{pad}  weights: {{{}}}{eol}", d.format("%Y-%m-%d"), pairs.join(", "))
+    };
+    let mut new_entries = String::new();
+    match get("weight_history") {
+        Some((key, hist)) => {
+            let Value::Seq(h) = &hist.value else { return Err("`weight_history` is not a list".into()) };
+            let Some(first_item) = h.first() else { return Err("`weight_history` is empty".into()) };
+            let item_line = lines.get(first_item.pos.line - 1).ok_or("out of range")?;
+            let dash = item_line.len() - item_line.trim_start().len();
+            if !item_line.trim_start().starts_with('-') || first_item.pos.line == key.pos.line {
+                return Err("`weight_history` is a flow list ([...]); abx appends to a block list only".into());
+            }
+            new_entries.push_str(&entry(&item_line[..dash], date, weights));
+            // After the history's last line: before the next top-level key
+            // (and the blank and comment lines above it), else at the end.
+            let next_key = entries.iter().map(|(k, _)| k.pos.line).filter(|&l| l > key.pos.line).min();
+            let mut at = next_key.map_or(lines.len(), |l| l - 1);
+            while at > key.pos.line && {
+                let t = lines[at - 1].trim();
+                t.is_empty() || (t.starts_with('#') && !lines[at - 1].starts_with(' '))
+            } {
+                at -= 1;
+            }
+            insert.push((at, new_entries));
+        }
+        None => {
+            let indent = entries.first().map_or(0, |(k, _)| k.pos.col.saturating_sub(1));
+            let pad = " ".repeat(indent);
+            new_entries.push_str(&format!("{pad}weight_history:{eol}"));
+            if let Some((d, w)) = first {
+                new_entries.push_str(&entry(&format!("{pad}  "), d, w));
+            }
+            new_entries.push_str(&entry(&format!("{pad}  "), date, weights));
+            if let Some(last) = lines.last_mut() {
+                if !last.ends_with('\n') {
+                    last.push_str(eol);
+                }
+            }
+            insert.push((lines.len(), new_entries));
+        }
+    }
+    insert.sort_by_key(|i| std::cmp::Reverse(i.0));
+    for (after, text) in insert {
+        lines.insert(after, text);
+    }
+    let out: String = lines.concat();
+    // The edit must mean what it says; anything else is refused, not written.
+    let total: f64 = weights.iter().sum();
+    let same =
+        |a: &[f64], b: &[f64]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y / total).abs() <= 1e-12);
+    match parse_str(path, &out) {
+        Ok(e)
+            if same(&e.normalized_weights(), weights)
+                && e.weight_history.last().is_some_and(|h| h.date == date && same(&h.weights, weights)) =>
+        {
+            Ok(out)
+        }
+        Ok(_) => Err("the file's layout defeats a line edit; write the weights and `weight_history` by hand".into()),
+        Err(e) => Err(format!(
+            "the edited file would not be valid ({}); write the weights by hand",
+            e.render(super::Style { color: false }).trim()
+        )),
+    }
+}
+
 /// Rewrites the line `at` (1-based line and column of the key) as `key: value`,
 /// keeping its indentation, its trailing comment and its line ending.
 fn rewrite_line(lines: &mut [String], at: (usize, usize), key: &str, value: &str) -> Result<(), String> {

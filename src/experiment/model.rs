@@ -46,6 +46,20 @@ pub struct Experiment {
     /// `on`, `on` below R on the file's salt.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gate: Option<Gate>,
+    /// A bandit's reweights, oldest first (`abx bandit --write`): the first
+    /// entry holds the weights it started with, the last the variants' weights.
+    /// With it, units are laid out on the unit interval as
+    /// [`crate::assign::layout`] describes, so that a reweight moves few units.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub weight_history: Vec<WeightEntry>,
+}
+
+/// One reweight: from `date` on, the variants' weights are `weights` (in
+/// variant order, normalised to sum to 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightEntry {
+    pub date: NaiveDate,
+    pub weights: Vec<f64>,
 }
 
 /// `layer: {name: NAME, range: [START, END]}`: the unit's point with salt

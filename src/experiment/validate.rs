@@ -29,7 +29,9 @@ pub const TOP_FIELDS: &[&str] = &[
     "layer",
     "holdout",
     "gate",
+    "weight_history",
 ];
+pub const WEIGHT_ENTRY_FIELDS: &[&str] = &["date", "weights"];
 pub const LAYER_FIELDS: &[&str] = &["name", "range"];
 pub const HOLDOUT_FIELDS: &[&str] = &["name", "share"];
 pub const GATE_FIELDS: &[&str] = &["rollout"];
@@ -391,6 +393,19 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
         Some(n) => check_targeting(c, n),
         None => Some(Vec::new()),
     };
+    let weight_history = match (f.get("weight_history"), &variants) {
+        (None, _) => Some(Vec::new()),
+        (Some(n), _) if gate.is_some() => {
+            c.err_help(
+                n,
+                "a feature gate has no `weight_history`",
+                "a weight history is a bandit's: raise a gate's share with `gate.rollout`",
+            );
+            None
+        }
+        (Some(n), Some(vs)) => check_weight_history(c, n, vs),
+        (Some(_), None) => None,
+    };
 
     Some(Experiment {
         name: name?,
@@ -412,7 +427,88 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
         layer: layer.transpose_opt()?,
         holdout: holdout.transpose_opt()?,
         gate: gate.transpose_opt()?,
+        weight_history: weight_history?,
     })
+}
+
+/// `weight_history`: entries `{date, weights: {VARIANT: W, ...}}` with dates
+/// strictly increasing, every variant's weight in each, and the last entry's
+/// weights the variants' (what `abx bandit --write` keeps).
+fn check_weight_history(c: &mut Checker, node: &Node, variants: &[Variant]) -> Option<Vec<WeightEntry>> {
+    let items = c.seq(node, "weight_history")?;
+    let help = "write each entry as {date: YYYY-MM-DD, weights: {VARIANT: W, ...}}, as `abx bandit --write` does";
+    if items.is_empty() {
+        c.err_help(node, "`weight_history` is empty", "remove it, or let `abx bandit --write` write it");
+        return None;
+    }
+    let mut out: Vec<WeightEntry> = Vec::new();
+    let mut ok = true;
+    for item in items {
+        let Some(f) = c.map(item, "weight_history entry", WEIGHT_ENTRY_FIELDS) else {
+            ok = false;
+            continue;
+        };
+        let date = c.required(&f, "date", "a `weight_history` entry").and_then(|n| c.date(n, "weight_history.date"));
+        let weights = c.required(&f, "weights", "a `weight_history` entry").and_then(|n| {
+            let wf = c.map(n, "weight_history.weights", &[])?;
+            let mut w = vec![f64::NAN; variants.len()];
+            for (name, k, v) in &wf.entries {
+                let Some(i) = variants.iter().position(|x| x.name == *name) else {
+                    let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+                    c.err_help(k, format!("`{name}` is not a variant"), format!("variants are: {}", names.join(", ")));
+                    return None;
+                };
+                let x = c.number(v, "weight_history.weights")?;
+                if !(x >= 0.0 && x.is_finite()) {
+                    c.err(v, format!("a weight must be a finite number of at least 0, got {x}"));
+                    return None;
+                }
+                w[i] = x;
+            }
+            if let Some(i) = w.iter().position(|x| x.is_nan()) {
+                c.err_help(n, format!("the weights have no `{}`", variants[i].name), help);
+                return None;
+            }
+            let total: f64 = w.iter().sum();
+            if total <= 0.0 {
+                c.err(n, "the weights sum to 0");
+                return None;
+            }
+            Some(w.iter().map(|x| x / total).collect::<Vec<f64>>())
+        });
+        match (date, weights) {
+            (Some(date), Some(weights)) => {
+                if let Some(prev) = out.last() {
+                    if date <= prev.date {
+                        c.err_help(
+                            f.get("date").unwrap_or(item),
+                            format!("`weight_history` dates must increase: {date} is not after {}", prev.date),
+                            "a unit's period is the last reweight on or before the day it was first exposed, so two entries need two days",
+                        );
+                        ok = false;
+                    }
+                }
+                out.push(WeightEntry { date, weights });
+            }
+            _ => ok = false,
+        }
+    }
+    if !ok {
+        return None;
+    }
+    // The variants' weights are the current ones: the last entry's.
+    let total: f64 = variants.iter().map(|v| v.weight).sum();
+    let last = out.last()?;
+    let differs = variants.iter().zip(&last.weights).any(|(v, w)| (v.weight / total - w).abs() > 1e-9 * w.max(1e-300));
+    if differs {
+        c.err_help(
+            items.last().unwrap_or(node),
+            format!("the last `weight_history` entry ({}) has other weights than `variants`", last.date),
+            "the variants' weights are the bandit's current ones, which `abx bandit --write` writes to both; make them agree",
+        );
+        return None;
+    }
+    Some(out)
 }
 
 /// An optional field that, when given, must be valid.

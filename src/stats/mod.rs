@@ -1,6 +1,7 @@
 //! Pure numerics: distributions, tests from sufficient statistics, multiple
 //! testing, power. Plain numbers in, plain numbers out: no I/O.
 
+pub mod bandit;
 pub mod dist;
 pub mod drift;
 pub mod gbstats;

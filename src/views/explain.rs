@@ -55,7 +55,7 @@ fn view(e: &Explanation) -> View {
     View {
         title: Some(format!("{} / {}", e.experiment, e.unit)),
         fields,
-        tables: vec![table.titled("ranges")],
+        tables: vec![table.titled(if e.layout == "ranges" { "ranges" } else { "bandit layout (weight_history)" })],
         notes: vec![e.reason.clone()],
         headline: None,
     }

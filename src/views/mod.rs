@@ -3,6 +3,7 @@
 //! form, its Prometheus samples). The formats themselves are in `report/`;
 //! the results' types and their JSON (serde) are in the domain modules.
 
+pub mod bandit;
 pub mod board;
 pub mod calculators;
 pub mod checked;

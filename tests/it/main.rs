@@ -14,6 +14,7 @@ mod analyze_features;
 mod assign;
 mod assign_props;
 mod assign_vectors;
+mod bandit;
 mod cli;
 mod commands;
 mod drift;

@@ -42,6 +42,7 @@ fn the_schema_has_the_models_fields_and_choices() {
     assert_eq!(keys(&s["properties"]["layer"]), set(v::LAYER_FIELDS), "layer fields");
     assert_eq!(keys(&s["properties"]["holdout"]), set(v::HOLDOUT_FIELDS), "holdout fields");
     assert_eq!(keys(&s["properties"]["gate"]), set(v::GATE_FIELDS), "gate fields");
+    assert_eq!(keys(&s["properties"]["weight_history"]["items"]), set(v::WEIGHT_ENTRY_FIELDS), "weight_history fields");
     assert_eq!(choices(&s["properties"]["status"]), set(v::STATUSES));
     assert_eq!(choices(&d["metric"]["properties"]["kind"]), set(v::KINDS));
     assert_eq!(choices(&d["metric"]["properties"]["direction"]), set(v::DIRECTIONS));
@@ -114,6 +115,7 @@ fn the_schema_accepts_every_shipped_file_and_rejects_broken_ones() {
     good.extend(yaml_files(&root().join("templates")));
     good.extend(yaml_files(&root().join("fixtures/verdict")));
     good.extend(yaml_files(&root().join("fixtures/allocation")));
+    good.extend(yaml_files(&root().join("fixtures/bandit")));
     assert!(good.len() >= 10);
     for (file, verdict) in good.iter().zip(validate(&good)) {
         assert_eq!(verdict, "ok", "{} is valid for abx but not for the schema", file.display());
@@ -128,6 +130,11 @@ fn the_schema_accepts_every_shipped_file_and_rejects_broken_ones() {
         ("gate_and_variants.yaml", base.replacen("\nvariants:", "\ngate: {rollout: 0.5}\nvariants:", 1)),
         ("gate_allocation.yaml", "name: g\ngate: {rollout: 0.5}\nallocation: 0.5\n".to_string()),
         ("layer_range.yaml", base.replacen("\nvariants:", "\nlayer: {name: l, range: [0, 2]}\nvariants:", 1)),
+        (
+            "history_weight.yaml",
+            format!("{base}\nweight_history:\n  - date: 2026-01-01\n    weights: {{control: -1}}\n"),
+        ),
+        ("history_date.yaml", format!("{base}\nweight_history:\n  - date: yesterday\n    weights: {{control: 1}}\n")),
     ];
     let mut paths = Vec::new();
     for (name, text) in &broken {

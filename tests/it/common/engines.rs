@@ -209,3 +209,28 @@ for q in json.load(open(sys.argv[2])):
     std::fs::write(&path, serde_json::to_string(queries).unwrap()).unwrap();
     python(SCRIPT, &[dialect, path.to_str().unwrap()]).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
+
+/// Runs a Python script with GrowthBook's gbstats (fixtures/gbstats, a copy
+/// of its repository's package, which has the bandits PyPI's release lacks)
+/// and the PyPI release's dependencies (numpy, scipy, pandas, pydantic) in
+/// target/tools/gbstats, installed on first use as .ci/run does; its stdout.
+pub fn gbstats_python(script: &str, args: &[&str]) -> String {
+    let deps = root().join("target").join("tools").join("gbstats");
+    {
+        static INSTALL: Mutex<()> = Mutex::new(());
+        let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+        if !["numpy", "scipy", "pandas", "pydantic"].iter().all(|p| deps.join(p).exists()) {
+            let ok = Command::new("python3")
+                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+                .arg(&deps)
+                .arg("gbstats")
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "could not install gbstats' dependencies (python3 -m pip install --target {} gbstats)", deps.display());
+        }
+    }
+    let path = std::env::join_paths([root().join("fixtures").join("gbstats"), deps]).unwrap();
+    let out = Command::new("python3").arg("-c").arg(script).args(args).env("PYTHONPATH", path).output().expect("python3");
+    assert!(out.status.success(), "python failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}

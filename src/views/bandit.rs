@@ -1,0 +1,71 @@
+//! How `abx bandit` reads: a table of arms (units, mean and interval,
+//! P(best), weight now and next), the periods, the bandit's SRM and notes.
+
+use serde_json::json;
+
+use crate::analysis::bandit::{BanditResult, Strategy};
+use crate::numfmt::{json_number, p_value, share_percent, sig};
+use crate::report::{Output, Table, View};
+
+impl Output for BanditResult {
+    fn view(&self) -> View {
+        let level = format!("{}% CI", sig(self.level * 100.0));
+        let mut arms = Table::new(&["variant", "units", "mean", &level, "P(best)", "weight", "next weight"]);
+        for a in &self.weights {
+            arms.push(vec![
+                json!(a.variant),
+                json!(a.units),
+                json_number(a.mean),
+                json!(format!("[{}, {}]", sig(a.ci[0]), sig(a.ci[1]))),
+                json_number(a.probability_best),
+                json_number(a.current_weight),
+                json_number(a.weight),
+            ]);
+        }
+        let mut tables = vec![arms.titled("arms")];
+        if self.periods.len() > 1 {
+            let names: Vec<&str> = self.weights.iter().map(|a| a.variant.as_str()).collect();
+            let mut t = Table::new(&["from", "units", "weights"]);
+            for p in &self.periods {
+                let w: Vec<String> = names.iter().zip(&p.weights).map(|(n, w)| format!("{n} {}", sig(*w))).collect();
+                t.push(vec![json!(p.from.to_string()), json!(p.units), json!(w.join(", "))]);
+            }
+            tables.push(t.titled("periods (weight_history)"));
+        }
+        let strategy = match self.strategy {
+            Strategy::Thompson => "thompson (P(best) by quadrature, floor 0.01)".to_string(),
+            Strategy::EpsilonGreedy => format!("epsilon-greedy (epsilon {})", sig(self.epsilon.unwrap_or(0.0))),
+        };
+        let srm = match (self.srm.p_value, &self.srm.not_computed) {
+            (Some(p), _) => format!(
+                "p = {}{}",
+                p_value(p),
+                if self.srm.mismatch { ": MISMATCH, the units do not follow the weights" } else { "" }
+            ),
+            (None, Some(why)) => format!("not computed: {why}"),
+            (None, None) => "not computed".into(),
+        };
+        let fields = vec![
+            ("experiment".to_string(), json!(self.experiment)),
+            ("metric".into(), json!(format!("{} ({})", self.metric, direction(self)))),
+            ("strategy".into(), json!(strategy)),
+            ("weights".into(), json!(self.message)),
+            ("units switching".into(), json!(share_percent(self.units_switching))),
+            ("bandit SRM".into(), json!(srm)),
+        ];
+        View {
+            title: Some(format!("bandit {}", self.experiment)),
+            fields,
+            tables,
+            notes: self.notes.clone(),
+            headline: None,
+        }
+    }
+}
+
+fn direction(r: &BanditResult) -> &'static str {
+    match r.direction {
+        crate::experiment::Direction::Increase => "higher is better",
+        crate::experiment::Direction::Decrease => "lower is better",
+    }
+}
