@@ -103,7 +103,7 @@ _abx() {
             return 0
             ;;
         abx__subcmd__analyze)
-            opts="-e -f -h -V --experiment --data --summary --variant-column --unit-column --bucketing --as-running --events --ignore-unknown-variants --by --over-time --method --alpha --sequential-tuning --prior-mean --prior-variance --correction --format --help --version"
+            opts="-e -f -h -V --experiment --data --summary --variant-column --unit-column --bucketing --as-running --events --ignore-unknown-variants --by --over-time --holdout --method --alpha --sequential-tuning --prior-mean --prior-variance --correction --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -138,6 +138,10 @@ _abx() {
                     return 0
                     ;;
                 --over-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --holdout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -585,7 +589,7 @@ _abx() {
             return 0
             ;;
         abx__subcmd__simulate)
-            opts="-e -o -f -h -V --experiment --units --effect --baseline --drop --seed --output --aa --runs --peek --method --format --help --version"
+            opts="-e -o -f -h -V --experiment --units --effect --baseline --drop --seed --output --aa --runs --peek --bandit --epsilon --periods --method --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,6 +636,18 @@ _abx() {
                     return 0
                     ;;
                 --peek)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bandit)
+                    COMPREPLY=($(compgen -W "thompson epsilon-greedy" -- "${cur}"))
+                    return 0
+                    ;;
+                --epsilon)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --periods)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

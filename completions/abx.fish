@@ -76,6 +76,7 @@ complete -c abx -n "__fish_abx_using_subcommand analyze" -l variant-column -d 'T
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l unit-column -d 'The --data column that holds the unit id: with --events, events are rolled up per unit; without a variant column, units are assigned by the experiment\'s bucketing' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l by -d 'The same readout per segment of this --data column (repeatable, up to 3); with --summary, its segment rows (`abx sql summary --by`)' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l over-time -d 'Cumulative results at each value of this column (a date, a day number, any ordered column): JSON `over_time`, a CSV row per value, and charts in HTML; the last value\'s results are the readout. Caps are the whole data\'s' -r
+complete -c abx -n "__fish_abx_using_subcommand analyze" -l holdout -d 'Read holdout NAME of the experiment file: its held-out units ([0, s) on salt `holdout/NAME`, the control `held_out`) against as many units that get every launch ([s, 2s), `measured`), so the lift is the combined effect of the launches (needs --unit-column; variant columns are not read)' -r
 complete -c abx -n "__fish_abx_using_subcommand analyze" -l method -d 'Statistical method [default: the experiment\'s decision.method, else frequentist]' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
 sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
 bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"
@@ -157,6 +158,10 @@ complete -c abx -n "__fish_abx_using_subcommand simulate" -l seed -d 'Random see
 complete -c abx -n "__fish_abx_using_subcommand simulate" -s o -l output -d 'Write the data here: CSV or Parquet by extension, "-" for CSV on stdout' -r -F
 complete -c abx -n "__fish_abx_using_subcommand simulate" -l runs -d 'Simulated experiments to run through the analysis and verdict' -r
 complete -c abx -n "__fish_abx_using_subcommand simulate" -l peek -d 'Look after each of DAYS days of arrivals, as a daily CI job would (needs --runs)' -r
+complete -c abx -n "__fish_abx_using_subcommand simulate" -l bandit -d 'A bandit study (needs --runs): each run reweights after every one of --periods periods by this strategy, as `abx bandit` would, and reports regret and how often the best arm ends with the highest P(best)' -r -f -a "thompson\t'Gaussian Thompson sampling, as GrowthBook\'s bandits: weight = 0.01 + (1 - 0.01 k) P(best)'
+epsilon-greedy\t'The best arm by its mean gets 1 - E + E/k, every other E/k'"
+complete -c abx -n "__fish_abx_using_subcommand simulate" -l epsilon -d '--bandit epsilon-greedy: the share explored' -r
+complete -c abx -n "__fish_abx_using_subcommand simulate" -l periods -d '--bandit: the periods units arrive in (a reweight after each but the last)' -r
 complete -c abx -n "__fish_abx_using_subcommand simulate" -l method -d 'Methods to study [default: all three]' -r -f -a "frequentist\t'Fixed-horizon t-test (gbstats\' frequentist engine)'
 sequential\t'Always-valid confidence sequences, safe to peek at (gbstats\' sequential engine)'
 bayesian\t'Gaussian effect model: chance to win and risk (gbstats\' Bayesian engine)'"

@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use super::readout::Slice;
 use crate::error::{AbxError, Result};
-use crate::experiment::{Direction, Experiment, MetricKind};
+use crate::experiment::{Direction, Experiment, Metric, MetricKind};
 use crate::stats::bandit::{
-    credible_interval, epsilon_greedy, floored, posterior, probability_best, total_variation, ArmData, MIN_UNITS,
-    MIN_WEIGHT,
+    credible_interval, epsilon_greedy, floored, posterior, probability_best, total_variation, ArmData, Posterior,
+    MIN_UNITS, MIN_WEIGHT,
 };
 use crate::stats::dist::chi2_sf;
 use crate::stats::moments::Moments;
@@ -174,10 +174,9 @@ pub fn bandit(
             cells.units[p][v] += units.get(&variant.name).copied().unwrap_or(0);
         }
     }
-    let arms = arm_data(exp, metric.kind, &metric.name, &cells, &history, name)?;
-    let lower = metric.direction == Direction::Decrease;
-    let posts: Vec<_> = arms.iter().map(posterior).collect();
-    let p_best = probability_best(&posts, lower);
+    let dates: Vec<Option<NaiveDate>> = history.iter().map(|h| h.0).collect();
+    let Step { arms, posteriors: posts, p_best, next, updated } =
+        step(exp, metric, &cells.moments, &dates, &current, opts, name)?;
     let few: Vec<String> = exp
         .variants
         .iter()
@@ -185,14 +184,6 @@ pub fn bandit(
         .filter(|(_, a)| a.n < MIN_UNITS)
         .map(|(v, a)| format!("{} ({})", v.name, a.n))
         .collect();
-    let updated = few.is_empty();
-    let next = match (updated, opts.strategy) {
-        (false, _) => current.clone(),
-        (true, Strategy::Thompson) => floored(&p_best, MIN_WEIGHT),
-        (true, Strategy::EpsilonGreedy) => {
-            epsilon_greedy(&arms.iter().map(|a| a.mean).collect::<Vec<_>>(), lower, opts.epsilon)
-        }
-    };
     let message = if updated {
         "updated: every arm has at least 100 units".to_string()
     } else {
@@ -260,6 +251,43 @@ pub fn bandit(
     })
 }
 
+/// One bandit update: the arms' data, posteriors, P(best) and next weights.
+pub struct Step {
+    pub arms: Vec<ArmData>,
+    pub posteriors: Vec<Posterior>,
+    pub p_best: Vec<f64>,
+    /// The next weights (`current` while an arm has fewer than 100 units).
+    pub next: Vec<f64>,
+    pub updated: bool,
+}
+
+/// The update from the primary metric's moments per period and variant
+/// (`moments[p][v]`, periods dated by `dates` for messages) and the current
+/// weights: what `abx bandit` and `abx simulate --bandit` both run.
+pub fn step(
+    exp: &Experiment,
+    metric: &Metric,
+    moments: &[Vec<Moments>],
+    dates: &[Option<NaiveDate>],
+    current: &[f64],
+    opts: &BanditOptions,
+    name: &str,
+) -> Result<Step> {
+    let arms = arm_data(exp, metric.kind, &metric.name, moments, dates, name)?;
+    let lower = metric.direction == Direction::Decrease;
+    let posteriors: Vec<Posterior> = arms.iter().map(posterior).collect();
+    let p_best = probability_best(&posteriors, lower);
+    let updated = arms.iter().all(|a| a.n >= MIN_UNITS);
+    let next = match (updated, opts.strategy) {
+        (false, _) => current.to_vec(),
+        (true, Strategy::Thompson) => floored(&p_best, MIN_WEIGHT),
+        (true, Strategy::EpsilonGreedy) => {
+            epsilon_greedy(&arms.iter().map(|a| a.mean).collect::<Vec<_>>(), lower, opts.epsilon)
+        }
+    };
+    Ok(Step { arms, posteriors, p_best, next, updated })
+}
+
 /// Each arm's n, mean and (pseudo) variance: with one period the metric's
 /// own; with several, GrowthBook's period weighting
 /// (`bandit-statistics-cte.ts`): mean = Σ_p w_p·mean_{v,p} and Var(mean) =
@@ -268,8 +296,8 @@ fn arm_data(
     exp: &Experiment,
     kind: MetricKind,
     metric: &str,
-    cells: &Cells,
-    history: &[(Option<NaiveDate>, Vec<f64>)],
+    moments: &[Vec<Moments>],
+    dates: &[Option<NaiveDate>],
     name: &str,
 ) -> Result<Vec<ArmData>> {
     let k = exp.variants.len();
@@ -290,24 +318,24 @@ fn arm_data(
             }
         }
     };
-    let total_n: f64 = cells.moments.iter().flatten().map(|m| m.n).sum();
+    let total_n: f64 = moments.iter().flatten().map(|m| m.n).sum();
     let mut out = Vec::with_capacity(k);
     for v in 0..k {
-        let n: f64 = cells.moments.iter().map(|p| p[v].n).sum();
-        if history.len() == 1 {
-            let (mean, variance) = if n > 0.0 { per_cell(&cells.moments[0][v])? } else { (0.0, 0.0) };
+        let n: f64 = moments.iter().map(|p| p[v].n).sum();
+        if moments.len() == 1 {
+            let (mean, variance) = if n > 0.0 { per_cell(&moments[0][v])? } else { (0.0, 0.0) };
             out.push(ArmData { n, mean, variance });
             continue;
         }
         let (mut mean, mut var_mean) = (0.0, 0.0);
-        for (p, period) in cells.moments.iter().enumerate() {
+        for (p, period) in moments.iter().enumerate() {
             let n_p: f64 = period.iter().map(|m| m.n).sum();
             if n_p == 0.0 {
                 continue;
             }
             let mo = &period[v];
             if mo.n == 0.0 {
-                let from = history[p].0.map(|d| d.to_string()).unwrap_or_default();
+                let from = dates.get(p).copied().flatten().map_or(format!("period {}", p + 1), |d| d.to_string());
                 return Err(AbxError::input(
                     name,
                     format!(

@@ -38,6 +38,9 @@ pub struct Source {
     pub ignore_unknown_variants: bool,
     /// The segment column is `--over-time`'s (as errors name it).
     pub over_time: bool,
+    /// `abx analyze --holdout NAME`: units are bucketed into the holdout's
+    /// two groups ([`Bucketer::holdout_groups`]) instead of the experiment's split.
+    pub holdout: Option<crate::experiment::Holdout>,
 }
 
 /// What the reading tells its caller as it goes.
@@ -295,6 +298,9 @@ fn unplaced(exp: &Experiment, rows: &SummaryRows, name: &str, ignore: bool, hook
 /// assignment now is not what units had while it ran, so bucketing its data
 /// needs --as-running (else None, with the reason).
 fn bucketer_for(src: &Source, exp: &Experiment, lenient: bool) -> (Option<Bucketer>, Option<String>) {
+    if let Some(h) = &src.holdout {
+        return (Some(Bucketer::holdout_groups(h)), None);
+    }
     if src.as_running {
         return (Some(Bucketer::running(exp)), None);
     }

@@ -180,6 +180,20 @@ impl Bucketer {
         Bucketer { salt: exp.salt.as_bytes().to_vec(), ranges, live: Live::Ranges, filters: Filter::of(exp), pieces }
     }
 
+    /// The two groups that read a holdout (GrowthBook's layout): `held_out`
+    /// [0, s) and `measured` [s, 2s) on the holdout's salt, variants 0 and 1
+    /// of [`Experiment::holdout_study`].
+    pub fn holdout_groups(h: &crate::experiment::Holdout) -> Self {
+        let s = h.share;
+        Bucketer {
+            salt: h.salt().into_bytes(),
+            ranges: vec![Range { start: 0.0, end: s }, Range { start: s, end: 2.0 * s }],
+            live: Live::Ranges,
+            filters: Vec::new(),
+            pieces: None,
+        }
+    }
+
     /// A bandit's layout after its reweights, when its weights have changed.
     pub fn pieces(&self) -> Option<&[layout::Piece]> {
         self.pieces.as_deref()

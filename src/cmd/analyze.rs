@@ -4,6 +4,7 @@ use clap::Args;
 
 use super::util::{open_fraction, usage, InputArgs};
 use super::Ctx;
+use crate::analysis::readout::Source;
 use crate::analysis::{Correction, Family, Method, Options};
 use crate::error::Result;
 use crate::exit::ExitStatus;
@@ -45,6 +46,9 @@ pub struct AnalyzeArgs {
     /// Cumulative results at each value of this column (a date, a day number, any ordered column): JSON `over_time`, a CSV row per value, and charts in HTML; the last value's results are the readout. Caps are the whole data's
     #[arg(long, value_name = "COLUMN", conflicts_with = "by")]
     pub over_time: Option<String>,
+    /// Read holdout NAME of the experiment file: its held-out units ([0, s) on salt `holdout/NAME`, the control `held_out`) against as many units that get every launch ([s, 2s), `measured`), so the lift is the combined effect of the launches (needs --unit-column; variant columns are not read)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["summary", "variant_column"])]
+    pub holdout: Option<String>,
     /// Statistical method [default: the experiment's decision.method, else frequentist]
     #[arg(long, value_enum)]
     pub method: Option<Method>,
@@ -101,12 +105,53 @@ fn options(args: &AnalyzeArgs, exp: &Experiment) -> Result<Options> {
     Ok(o)
 }
 
+/// `--holdout NAME`: the experiment that compares its two groups, and the
+/// input bucketed into them.
+fn holdout_study(args: &AnalyzeArgs, name: &str, exp: &Experiment, ctx: &Ctx) -> Result<(Experiment, Source)> {
+    let shown = args.input.experiment.display();
+    let h = match &exp.holdout {
+        Some(h) if h.name == name => h.clone(),
+        Some(h) => {
+            return Err(usage(format!(
+                "{shown} names holdout `{}`, not `{name}`: give --holdout the name in its `holdout`",
+                h.name
+            )))
+        }
+        None => {
+            return Err(usage(format!(
+                "{shown} has no `holdout`: --holdout NAME reads a holdout an experiment file declares"
+            )))
+        }
+    };
+    if !(h.share > 0.0 && h.share <= 0.5) {
+        return Err(usage(format!(
+            "holdout `{name}` has share {}: its measurement group [s, 2s) needs a share above 0 and at most 0.5",
+            h.share
+        )));
+    }
+    if args.input.unit_column.is_none() {
+        return Err(usage("--holdout needs --unit-column: each unit's group is its point on the holdout's salt"));
+    }
+    ctx.info(&format!(
+        "holdout `{name}`: held_out = units with x < {s} on salt `{salt}`, measured = {s} <= x < {two}; the lift is the combined effect of the launches the held-out units do not get",
+        s = h.share,
+        salt = h.salt(),
+        two = 2.0 * h.share
+    ));
+    let src = Source { holdout: Some(h.clone()), bucketing: true, ..args.input.source() };
+    Ok((exp.holdout_study(&h), src))
+}
+
 pub fn run(args: &AnalyzeArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let exp = experiment::load(&args.input.experiment)?;
     let opts = options(args, &exp)?;
+    let (exp, src) = match &args.holdout {
+        Some(name) => holdout_study(args, name, &exp, ctx)?,
+        None => (exp, args.input.source()),
+    };
     let readout = match &args.over_time {
-        Some(column) => super::util::readout_over_time(&args.input, column, &opts, &exp, ctx)?,
-        None => super::util::readout(&args.input, &args.by, &opts, &exp, ctx)?,
+        Some(column) => super::util::readout_over_time(&args.input, &src, column, &opts, &exp, ctx)?,
+        None => super::util::readout(&args.input, &src, &args.by, &opts, &exp, ctx)?,
     };
     if readout.overall.srm.mismatch {
         ctx.warn(&format!(

@@ -110,6 +110,11 @@ fn warn_status(ctx: &Ctx, exps: &[Experiment]) {
 
 pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<ExitStatus> {
     let exps = super::util::load_experiments(&args.experiments)?;
+    // Files whose layers or holdouts disagree would give a unit two variants of one layer.
+    let indexed: Vec<(usize, Experiment)> = exps.iter().cloned().enumerate().collect();
+    if let Some((i, message)) = crate::experiment::across(&indexed, &args.experiments).into_iter().next() {
+        return Err(AbxError::input(args.experiments[i].display().to_string(), message));
+    }
     warn_status(ctx, &exps);
     if args.explain {
         return explain(args, ctx, &exps);

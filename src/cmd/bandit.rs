@@ -34,9 +34,9 @@ abx bandit -e fixtures/bandit/model_router.yaml --data fixtures/bandit/model_rou
 abx bandit -e fixtures/bandit/model_router.yaml --data fixtures/bandit/model_router.csv --strategy epsilon-greedy --epsilon 0.2 --format json\n  \
 abx bandit -e fixtures/bandit/model_router.yaml --summary fixtures/bandit/model_router_summary.csv --format json\n\n\
 Record the weights (in a copy):\n  \
-cp fixtures/bandit/model_router.yaml /tmp/router.yaml\n  \
-abx bandit -e /tmp/router.yaml --data fixtures/bandit/model_router.csv --write --date 2026-12-02\n  \
-abx bandit -e /tmp/router.yaml --data fixtures/bandit/model_router.csv --period-column first_seen"
+cp fixtures/bandit/model_router.yaml router.yaml\n  \
+abx bandit -e router.yaml --data fixtures/bandit/model_router.csv --write --date 2026-11-25\n  \
+abx bandit -e router.yaml --data fixtures/bandit/model_router.csv --period-column first_seen"
 )]
 pub struct BanditArgs {
     #[command(flatten)]

@@ -37,7 +37,8 @@ abx simulate -e experiments/followup_timing.yaml --units 20000 --effect booked=0
 abx simulate -e experiments/prompt_engineering_test.yaml --units 8000 --effect risk_first:total_return=0.15 --output - | abx verdict -e experiments/prompt_engineering_test.yaml --data -\n  \
 abx simulate -e experiments/followup_timing.yaml --units 10000 --aa --runs 10000\n  \
 abx simulate -e experiments/followup_timing.yaml --units 10000 --aa --runs 2000 --peek 14\n  \
-abx simulate -e experiments/followup_timing.yaml --units 10000 --runs 10000 --effect booked=0.05"
+abx simulate -e experiments/followup_timing.yaml --units 10000 --runs 10000 --effect booked=0.05\n  \
+abx simulate -e fixtures/bandit/model_router.yaml --units 6000 --runs 200 --bandit thompson --periods 6 --baseline resolved=0.3 --effect medium:resolved=0.1"
 )]
 pub struct SimulateArgs {
     /// Experiment file
@@ -70,6 +71,15 @@ pub struct SimulateArgs {
     /// Look after each of DAYS days of arrivals, as a daily CI job would (needs --runs)
     #[arg(long, value_name = "DAYS", requires = "runs", default_value_t = 1)]
     pub peek: u32,
+    /// A bandit study (needs --runs): each run reweights after every one of --periods periods by this strategy, as `abx bandit` would, and reports regret and how often the best arm ends with the highest P(best)
+    #[arg(long, value_enum, value_name = "STRATEGY", requires = "runs", conflicts_with_all = ["aa", "method"])]
+    pub bandit: Option<crate::analysis::bandit::Strategy>,
+    /// --bandit epsilon-greedy: the share explored
+    #[arg(long, value_name = "E", default_value_t = 0.1, requires = "bandit")]
+    pub epsilon: f64,
+    /// --bandit: the periods units arrive in (a reweight after each but the last)
+    #[arg(long, value_name = "P", default_value_t = 10, requires = "bandit")]
+    pub periods: u32,
     /// Methods to study [default: all three]
     #[arg(long, value_enum, value_delimiter = ',')]
     pub method: Vec<Method>,
@@ -206,6 +216,9 @@ pub fn run(args: &SimulateArgs, ctx: &Ctx) -> Result<ExitStatus> {
             if !args.drop.is_empty() {
                 return Err(usage("--drop works with --output only"));
             }
+            if let Some(strategy) = args.bandit {
+                return bandit_study(args, &exp, &models, strategy, runs, ctx);
+            }
             let methods = if args.method.is_empty() {
                 vec![Method::Frequentist, Method::Sequential, Method::Bayesian]
             } else {
@@ -220,6 +233,42 @@ pub fn run(args: &SimulateArgs, ctx: &Ctx) -> Result<ExitStatus> {
             "give --output FILE to write synthetic data, or --runs R to run a simulation study (with --aa for A/A)",
         )),
     }
+}
+
+/// `--bandit`: the bandit study, checked first.
+fn bandit_study(
+    args: &SimulateArgs,
+    exp: &Experiment,
+    models: &[MetricModel],
+    strategy: crate::analysis::bandit::Strategy,
+    runs: u64,
+    ctx: &Ctx,
+) -> Result<ExitStatus> {
+    if !(0.0..=1.0).contains(&args.epsilon) {
+        return Err(usage(format!("--epsilon must be between 0 and 1, got {}", args.epsilon)));
+    }
+    if args.periods == 0 || u64::from(args.periods) > bounds::MAX_LOOKS || u64::from(args.periods) > args.units {
+        return Err(usage(format!(
+            "--periods must be between 1 and {} (and at most --units), not {}",
+            bounds::MAX_LOOKS.min(args.units),
+            args.periods
+        )));
+    }
+    if args.peek != 1 {
+        return Err(usage("--bandit reweights after each of --periods periods; --peek is for the verdict studies"));
+    }
+    let primary = exp.primary_name();
+    let pi = exp.metrics.iter().position(|m| m.name == primary).unwrap_or(0);
+    if exp.metrics[pi].covariate.is_some() {
+        return Err(usage(format!(
+            "the primary metric `{primary}` has a covariate (CUPED): abx bandit does not yet compute a CUPED bandit"
+        )));
+    }
+    let opts = crate::analysis::bandit::BanditOptions { strategy, epsilon: args.epsilon, alpha: exp.decision.alpha };
+    let s = sim::bandit::BanditStudy { runs, units: args.units, periods: args.periods, seed: args.seed, opts };
+    let result = sim::bandit::bandit_study(exp, models, pi, &s);
+    ctx.emit(&result, Format::resolve(args.format, ctx.stdout_tty))?;
+    Ok(ExitStatus::Ok)
 }
 
 fn generate(

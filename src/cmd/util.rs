@@ -86,6 +86,7 @@ impl InputArgs {
             events: self.events,
             ignore_unknown_variants: self.ignore_unknown_variants,
             over_time: false,
+            holdout: None,
         }
     }
 }
@@ -110,28 +111,29 @@ fn with_hooks<T>(input: &InputArgs, ctx: &Ctx, f: impl FnOnce(&Hooks<'_>) -> Res
     f(&Hooks { warn: &warn, rows_read })
 }
 
-/// The readout of the input `input` names (`abx analyze`, `abx verdict`).
+/// The readout of `src`, the input `input` names (or, with `abx analyze
+/// --holdout`, that input bucketed into the holdout's groups).
 pub(crate) fn readout(
     input: &InputArgs,
+    src: &Source,
     by: &[String],
     opts: &Options,
     exp: &Experiment,
     ctx: &Ctx,
 ) -> Result<Readout> {
-    with_hooks(input, ctx, |hooks| crate::analysis::readout::readout(&input.source(), by, opts, exp, hooks))
+    with_hooks(input, ctx, |hooks| crate::analysis::readout::readout(src, by, opts, exp, hooks))
 }
 
 /// The readout with its running results over `column` (`abx analyze --over-time`).
 pub(crate) fn readout_over_time(
     input: &InputArgs,
+    src: &Source,
     column: &str,
     opts: &Options,
     exp: &Experiment,
     ctx: &Ctx,
 ) -> Result<Readout> {
-    with_hooks(input, ctx, |hooks| {
-        crate::analysis::readout::readout_over_time(&input.source(), column, opts, exp, hooks)
-    })
+    with_hooks(input, ctx, |hooks| crate::analysis::readout::readout_over_time(src, column, opts, exp, hooks))
 }
 
 /// The verdict on the input, and the readout it was decided on (`abx verdict`).

@@ -2,6 +2,7 @@
 //! [`Experiment`]; its errors are its own ([`LoadError`], [`InvalidExperiment`]),
 //! and it imports nothing of abx but the bounds on what it reads.
 
+mod across;
 pub mod checked;
 pub mod diag;
 pub mod edit;
@@ -11,6 +12,7 @@ pub mod yaml;
 
 use std::path::Path;
 
+pub use across::across;
 pub use diag::{did_you_mean, Diagnostic, Style};
 pub use model::*;
 

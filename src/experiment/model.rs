@@ -381,6 +381,34 @@ impl Experiment {
         })
     }
 
+    /// The experiment that reads holdout `h` (GrowthBook's layout): variants
+    /// `held_out` (the control: units whose point with salt `holdout/NAME` is
+    /// in [0, s)) and `measured` ([s, 2s), as many units, exposed to every
+    /// launch), with this file's metrics and decision. The bucketing of the
+    /// two groups is [`crate::assign::Bucketer::holdout_groups`].
+    pub fn holdout_study(&self, h: &Holdout) -> Experiment {
+        let v =
+            |name: &str| Variant { name: name.into(), weight: 1.0, params: serde_json::Map::new(), description: None };
+        Experiment {
+            name: h.salt(),
+            description: None,
+            salt: h.salt(),
+            allocation: 1.0,
+            variants: vec![v("held_out"), v("measured")],
+            status: None,
+            promoted: None,
+            promoted_at: None,
+            start: None,
+            end: None,
+            targeting: Vec::new(),
+            layer: None,
+            holdout: None,
+            gate: None,
+            weight_history: Vec::new(),
+            ..self.clone()
+        }
+    }
+
     /// The lifecycle status (`running` when the file gives none).
     pub fn status(&self) -> Status {
         self.status.unwrap_or(Status::Running)

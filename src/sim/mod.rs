@@ -12,6 +12,8 @@
 //! - ratio: the denominator is 1 + Poisson(2) (sessions), the numerator the
 //!   denominator times a lognormal with mean baseline × (1 + lift).
 
+pub mod bandit;
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -58,7 +60,7 @@ impl MetricModel {
     }
 
     /// One unit's (x, y): y is the covariate or the denominator, else 0.
-    fn draw(&self, rng: &mut ChaCha8Rng, variant: usize) -> (f64, f64) {
+    pub fn draw(&self, rng: &mut ChaCha8Rng, variant: usize) -> (f64, f64) {
         let mean = self.truth(variant);
         match self.kind {
             MetricKind::Proportion if self.covariate => {

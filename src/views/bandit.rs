@@ -69,3 +69,48 @@ fn direction(r: &BanditResult) -> &'static str {
         crate::experiment::Direction::Decrease => "lower is better",
     }
 }
+
+impl Output for crate::sim::bandit::BanditStudyResult {
+    fn view(&self) -> View {
+        let mut arms = Table::new(&["variant", "true mean", "share of units"]);
+        for ((v, t), (_, share)) in self.true_means.iter().zip(&self.share_of_units) {
+            arms.push(vec![json!(v), json_number(*t), json!(share_percent(*share))]);
+        }
+        let strategy = match self.strategy {
+            Strategy::Thompson => "thompson".to_string(),
+            Strategy::EpsilonGreedy => format!("epsilon-greedy (epsilon {})", sig(self.epsilon.unwrap_or(0.0))),
+        };
+        let p = &self.picked_best;
+        let fields = vec![
+            ("experiment".to_string(), json!(self.experiment)),
+            ("strategy".into(), json!(strategy)),
+            (
+                "runs".into(),
+                json!(format!("{} of {} units, {} periods (seed {})", self.runs, self.units, self.periods, self.seed)),
+            ),
+            ("best arm".into(), json!(self.best)),
+            ("regret per unit".into(), json!(format!("{} (se {})", sig(self.regret_per_unit), sig(self.regret_se)))),
+            ("fixed split's regret".into(), json_number(self.fixed_split_regret_per_unit)),
+            (
+                "ends on the best arm".into(),
+                json!(format!(
+                    "{} [{}, {}] of runs",
+                    share_percent(p.rate),
+                    share_percent(p.ci_low),
+                    share_percent(p.ci_high)
+                )),
+            ),
+            ("best arm's final weight".into(), json_number(self.final_weight_of_best)),
+        ];
+        View {
+            title: Some(format!("bandit study {}", self.experiment)),
+            fields,
+            tables: vec![arms.titled("arms")],
+            notes: vec![format!(
+                "regret: the mean shortfall per unit of `{}` against always giving the best arm; `ends on the best arm`: the best arm has the highest P(best) after the last period (95% Wilson interval)",
+                self.metric
+            )],
+            headline: None,
+        }
+    }
+}

@@ -245,3 +245,74 @@ fn a_gate_rolled_out_to_all_or_none_has_nothing_to_compare() {
         }
     }
 }
+
+#[test]
+fn a_holdout_is_read_against_a_measurement_group_of_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    // clicked: 1 for every third unit, whatever its group, so the groups' means are known.
+    let mut csv = String::from("user,clicked\n");
+    for i in 0..20_000 {
+        csv += &format!("user_{i},{}\n", u8::from(i % 3 == 0));
+    }
+    std::fs::write(dir.path().join("d.csv"), &csv).unwrap();
+    let hero = common::root().join(HERO);
+    let hero = hero.to_str().unwrap();
+    let args = ["analyze", "-e", hero, "--holdout", "global", "--data", "d.csv", "--unit-column", "user", "-f", "json"];
+    let (code, out, err) = abx_in(dir.path(), &args, "");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("held_out = units with x < 0.1 on salt `holdout/global`"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // By the contract's point, written again here: [0, 0.1) held out, [0.1, 0.2) measured.
+    let (mut held, mut measured) = ((0u64, 0u64), (0u64, 0u64));
+    for i in 0..20_000u64 {
+        let p = x(&format!("user_{i}"), "holdout/global");
+        let c = u64::from(i % 3 == 0);
+        if p < 0.1 {
+            held = (held.0 + 1, held.1 + c);
+        } else if p < 0.2 {
+            measured = (measured.0 + 1, measured.1 + c);
+        }
+    }
+    let m = &v["metrics"][0];
+    assert_eq!(v["experiment"], "holdout/global");
+    for (i, (name, (n, clicks))) in [("held_out", held), ("measured", measured)].into_iter().enumerate() {
+        assert_eq!(m["variants"][i]["variant"], name);
+        assert_eq!(m["variants"][i]["n"], n, "{name}");
+        assert!(common::close(&m["variants"][i]["mean"], clicks as f64 / n as f64, 1e-12), "{name}");
+    }
+    assert_eq!(v["srm"]["observed"], serde_json::json!([held.0, measured.0]));
+    assert_eq!(v["input"]["units_not_exposed"], 20_000 - held.0 - measured.0);
+    // Refused: a holdout the file does not name, no unit column, a share above one half.
+    let (code, _, err) = abx_in(
+        dir.path(),
+        &["analyze", "-e", hero, "--holdout", "other", "--data", "d.csv", "--unit-column", "user"],
+        "",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("names holdout `global`, not `other`"), "{err}");
+    let (code, _, err) = abx_in(dir.path(), &["analyze", "-e", hero, "--holdout", "global", "--data", "d.csv"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("--holdout needs --unit-column"), "{err}");
+    let wide = std::fs::read_to_string(common::root().join(HERO)).unwrap().replace("share: 0.1", "share: 0.6");
+    std::fs::write(dir.path().join("wide.yaml"), wide).unwrap();
+    let (code, _, err) = abx_in(
+        dir.path(),
+        &["analyze", "-e", "wide.yaml", "--holdout", "global", "--data", "d.csv", "--unit-column", "user"],
+        "",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("at most 0.5"), "{err}");
+}
+
+#[test]
+fn assign_refuses_layer_ranges_that_overlap() {
+    let dir = tempfile::tempdir().unwrap();
+    let hero = std::fs::read_to_string(common::root().join(HERO)).unwrap();
+    let wide = hero.replace("name: home_hero", "name: home_wide").replace("range: [0, 0.5]", "range: [0.4, 1]");
+    std::fs::write(dir.path().join("hero.yaml"), &hero).unwrap();
+    std::fs::write(dir.path().join("wide.yaml"), &wide).unwrap();
+    let (code, out, err) = abx_in(dir.path(), &["assign", "-e", "hero.yaml", "-e", "wide.yaml", "--id", "user_1"], "");
+    assert_eq!(code, 2, "{out}");
+    assert!(out.is_empty());
+    assert!(err.contains("hero.yaml") && err.contains("overlaps [0.4, 1)"), "{err}");
+}

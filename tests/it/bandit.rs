@@ -472,3 +472,37 @@ fn refusals_say_why() {
     assert_eq!(code, 2);
     assert!(err.contains("bandit's layout"), "{err}");
 }
+
+#[test]
+fn a_simulated_bandit_has_less_regret_than_a_fixed_split() {
+    let root = common::root();
+    let base = ["simulate", "-e", ROUTER, "--units", "6000", "--runs", "100", "--periods", "6"];
+    let effects = ["--baseline", "resolved=0.3", "--effect", "medium:resolved=0.15", "--effect", "large:resolved=0.05"];
+    let run = |strategy: &str| {
+        let args: Vec<&str> = [&base[..], &effects[..], &["--bandit", strategy, "-f", "json"]].concat();
+        let (code, out, err) = abx_in(&root, &args, "");
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    for strategy in ["thompson", "epsilon-greedy"] {
+        let v = run(strategy);
+        assert_eq!(v["best"], "medium");
+        // The fixed split's regret is exact: a third each of (0.345 − 0.3) and (0.345 − 0.315).
+        let fixed = (0.045 + 0.03) / 3.0;
+        assert!(rel(num(&v["fixed_split_regret_per_unit"]), fixed) < 1e-12, "{v}");
+        let regret = num(&v["regret_per_unit"]);
+        assert!(regret + 4.0 * num(&v["regret_se"]) < fixed, "{strategy}: regret {regret} vs fixed {fixed}");
+        assert!(num(&v["picked_best"]["rate"]) > 0.7, "{strategy}: {}", v["picked_best"]);
+        let share: f64 = v["share_of_units"].as_array().unwrap().iter().map(|s| num(&s[1])).sum();
+        assert!((share - 1.0).abs() < 1e-12);
+        // Seeded: the same study twice is the same.
+        assert_eq!(run(strategy), v);
+    }
+    let (code, _, err) = abx_in(
+        &root,
+        &["simulate", "-e", ROUTER, "--units", "10", "--runs", "2", "--bandit", "thompson", "--periods", "20"],
+        "",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("--periods"), "{err}");
+}

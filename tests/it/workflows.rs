@@ -697,6 +697,7 @@ fn help_examples_run() {
         &["assign"],
         &["analyze"],
         &["verdict"],
+        &["bandit"],
         &["simulate"],
         &["drift"],
         &["report"],
@@ -713,7 +714,8 @@ fn help_examples_run() {
         let examples = help.split("Examples:").nth(1).unwrap_or_else(|| panic!("{cmd:?} has no examples"));
         for line in examples.lines().map(str::trim) {
             let line = line.split("   #").next().unwrap_or(line).trim();
-            let runs = line.starts_with("abx ") || line.starts_with("seq ");
+            // `cp` makes the copy a `--write` example edits, inside the work folder.
+            let runs = line.starts_with("abx ") || line.starts_with("seq ") || line.starts_with("cp ");
             if !runs || line.contains("||") || line.contains("&&") || line.contains('~') || line.contains("--runs") {
                 continue;
             }
