@@ -177,6 +177,24 @@ pub fn bandit(
     let dates: Vec<Option<NaiveDate>> = history.iter().map(|h| h.0).collect();
     let Step { arms, posteriors: posts, p_best, next, updated } =
         step(exp, metric, &cells.moments, &dates, &current, opts, name)?;
+    if arms.iter().all(|a| a.n == 0.0) {
+        return Err(AbxError::input(
+            name,
+            format!(
+                "the data has no units with a value of `{}`: there is nothing to update the weights from",
+                metric.name
+            ),
+        ));
+    }
+    if let Some(v) = arms.iter().position(|a| a.n == 0.0) {
+        return Err(AbxError::input(
+            name,
+            format!(
+                "`{}` has no units with a value of `{}`: its posterior would be the prior's alone, so its P(best) would say nothing",
+                exp.variants[v].name, metric.name
+            ),
+        ));
+    }
     let few: Vec<String> = exp
         .variants
         .iter()
@@ -188,9 +206,10 @@ pub fn bandit(
         "updated: every arm has at least 100 units".to_string()
     } else {
         format!(
-            "not updated: every arm needs at least 100 units with a value of `{}`; {} has fewer",
+            "not updated: every arm needs at least 100 units with a value of `{}`; {} {} fewer",
             metric.name,
-            few.join(", ")
+            few.join(", "),
+            if few.len() == 1 { "has" } else { "have" }
         )
     };
     let mut notes = vec![

@@ -38,6 +38,8 @@ pub struct Source {
     pub ignore_unknown_variants: bool,
     /// The segment column is `--over-time`'s (as errors name it).
     pub over_time: bool,
+    /// The segment column is `abx bandit --period-column`'s (as errors name it).
+    pub period: bool,
     /// `abx analyze --holdout NAME`: units are bucketed into the holdout's
     /// two groups ([`Bucketer::holdout_groups`]) instead of the experiment's split.
     pub holdout: Option<crate::experiment::Holdout>,
@@ -352,7 +354,11 @@ fn reduce_data(
         targeting: &exp.targeting,
         variants: &variants,
         by,
-        by_is: if src.over_time { "the time (--over-time)" } else { "the segment (--by)" },
+        by_is: match (src.over_time, src.period) {
+            (true, _) => "the time (--over-time)",
+            (false, true) => "the period (--period-column)",
+            (false, false) => "the segment (--by)",
+        },
         events: src.events,
         metrics: &inputs,
         progress: hooks.rows_read.clone(),
@@ -752,14 +758,23 @@ fn group_slices(
 /// ignored. Returns the slices and the input's name.
 pub fn slices(src: &Source, column: Option<&str>, exp: &Experiment, hooks: &Hooks<'_>) -> Result<(Vec<Slice>, String)> {
     let by: Vec<String> = column.map(|c| vec![c.to_string()]).unwrap_or_default();
-    let src = &Source { over_time: column.is_some(), ..src.clone() };
+    let src = &Source { period: column.is_some(), ..src.clone() };
     let (slices, name) = match (&src.data, &src.summary) {
         (Some(data), _) => {
             let (reduced, name) = reduce_data(src, &by, exp, data, false, hooks)?;
+            if reduced.assigned && exp.weight_history.len() > 1 {
+                return Err(AbxError::input(
+                    &name,
+                    format!(
+                        "the data has no variant column, and experiment `{}` was reweighted: its bucketing now places every unit by the latest layout, not the one of the period the unit came in, so the data must say which variant each unit got (--variant-column)",
+                        exp.name
+                    ),
+                ));
+            }
             if reduced.assigned && reduced.groups.iter().map(|g| g.units).sum::<u64>() == 0 {
                 return Err(AbxError::input(&name, "the experiment's bucketing exposes none of the data's units"));
             }
-            (group_slices(exp, &reduced.groups, column, &name, "so its period is unknown")?, name)
+            (group_slices(exp, &reduced.groups, column, &name, "so their period is unknown")?, name)
         }
         (None, Some(summary)) => {
             if src.events || src.unit_column.is_some() || src.variant_column.is_some() {

@@ -44,10 +44,10 @@ pub struct BanditArgs {
     /// How the next weights are chosen
     #[arg(long, value_enum, default_value = "thompson")]
     pub strategy: Strategy,
-    /// epsilon-greedy: the share explored, spread evenly over the arms
+    /// epsilon-greedy: the share explored, spread evenly over the arms (above 0, at most 1)
     #[arg(long, value_name = "E", default_value_t = 0.1)]
     pub epsilon: f64,
-    /// The column with each unit's first exposure date (YYYY-MM-DD, or a timestamp): needed once the file has been reweighted, to weight the arms' means by period
+    /// The column with each unit's first exposure date (YYYY-MM-DD, or a timestamp whose first 10 characters are its date as written, with no time-zone conversion): needed once the file has been reweighted, to weight the arms' means by period; units before the first entry count in the first period
     #[arg(long, value_name = "COLUMN")]
     pub period_column: Option<String>,
     /// The credible intervals' level is 1 - A [default: the experiment's decision.alpha, else 0.05]
@@ -69,8 +69,11 @@ pub fn run(args: &BanditArgs, ctx: &Ctx) -> Result<ExitStatus> {
     if exp.gate.is_some() {
         return Err(usage(format!("`{}` is a feature gate: a bandit has variants with weights", exp.name)));
     }
-    if !(0.0..=1.0).contains(&args.epsilon) {
-        return Err(usage(format!("--epsilon must be between 0 and 1, got {}", args.epsilon)));
+    if !(args.epsilon > 0.0 && args.epsilon <= 1.0) {
+        return Err(usage(format!(
+            "--epsilon must be above 0 and at most 1, got {}: every arm keeps a share E/k, so that it is still measured",
+            args.epsilon
+        )));
     }
     let alpha = match args.alpha {
         Some(a) => open_fraction("--alpha", a)?,
@@ -113,9 +116,19 @@ fn record(path: &Path, exp: &Experiment, r: &BanditResult, date: NaiveDate, ctx:
         }
     }
     let weights: Vec<f64> = r.weights.iter().map(|a| a.weight).collect();
-    // The first entry: the weights the bandit started with, from its start
-    // (or the day before this reweight, when it has no earlier start).
-    let start = exp.start.filter(|s| *s < date).or_else(|| date.pred_opt()).unwrap_or(date);
+    // The first entry: the weights the bandit started with, from its start.
+    let Some(start) = exp.start else {
+        return Err(AbxError::input(
+            &shown,
+            "the file has no `start`: the first `weight_history` entry records the weights the bandit started with, from the day it started; add `start: YYYY-MM-DD`",
+        ));
+    };
+    if date <= start {
+        return Err(AbxError::input(
+            &shown,
+            format!("a reweight on {date} is not after the bandit's start ({start}): pass --date with the day the new weights take effect"),
+        ));
+    }
     let current = exp.normalized_weights();
     let first = exp.weight_history.is_empty().then_some((start, &current[..]));
     let bytes = crate::experiment::read_file(path)?;

@@ -244,8 +244,8 @@ fn bandit_study(
     runs: u64,
     ctx: &Ctx,
 ) -> Result<ExitStatus> {
-    if !(0.0..=1.0).contains(&args.epsilon) {
-        return Err(usage(format!("--epsilon must be between 0 and 1, got {}", args.epsilon)));
+    if !(args.epsilon > 0.0 && args.epsilon <= 1.0) {
+        return Err(usage(format!("--epsilon must be above 0 and at most 1, got {}", args.epsilon)));
     }
     if args.periods == 0 || u64::from(args.periods) > bounds::MAX_LOOKS || u64::from(args.periods) > args.units {
         return Err(usage(format!(

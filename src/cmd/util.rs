@@ -86,6 +86,7 @@ impl InputArgs {
             events: self.events,
             ignore_unknown_variants: self.ignore_unknown_variants,
             over_time: false,
+            period: false,
             holdout: None,
         }
     }

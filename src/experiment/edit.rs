@@ -204,7 +204,7 @@ pub fn set_weights(
         Ok(_) => Err("the file's layout defeats a line edit; write the weights and `weight_history` by hand".into()),
         Err(e) => Err(format!(
             "the edited file would not be valid ({}); write the weights by hand",
-            e.render(super::Style { color: false }).trim()
+            e.diagnostics.first().map_or("", |d| d.message.as_str())
         )),
     }
 }

@@ -38,7 +38,8 @@ pub struct BanditStudyResult {
     pub seed: u64,
     /// Each arm's true mean (the models' truth).
     pub true_means: Vec<(String, f64)>,
-    pub best: String,
+    /// The best arm; null when several arms tie for best (no arm to find).
+    pub best: Option<String>,
     /// Regret per unit: the mean over units and runs of (best arm's truth −
     /// the unit's arm's truth), in the metric's better direction.
     pub regret_per_unit: f64,
@@ -46,10 +47,10 @@ pub struct BanditStudyResult {
     pub regret_se: f64,
     /// The same for the starting weights kept throughout (a fixed split).
     pub fixed_split_regret_per_unit: f64,
-    /// Runs whose final P(best) is highest for the true best arm.
-    pub picked_best: Rate,
-    /// The best arm's weight after the last reweight, averaged over runs.
-    pub final_weight_of_best: f64,
+    /// Runs whose final P(best) is highest for the true best arm (null with a tie).
+    pub picked_best: Option<Rate>,
+    /// The best arm's weight after the last reweight, averaged over runs (null with a tie).
+    pub final_weight_of_best: Option<f64>,
     /// Each arm's share of all units, averaged over runs.
     pub share_of_units: Vec<(String, f64)>,
 }
@@ -63,6 +64,7 @@ pub fn bandit_study(exp: &Experiment, models: &[MetricModel], pi: usize, s: &Ban
     let lower = metric.direction == Direction::Decrease;
     let better = |a: f64, b: f64| if lower { a < b } else { a > b };
     let best = (0..k).fold(0, |b, v| if better(truth[v], truth[b]) { v } else { b });
+    let tied = (0..k).filter(|&v| truth[v] == truth[best]).count() > 1;
     let regret_of = |v: usize| (truth[best] - truth[v]).abs();
     let start = exp.normalized_weights();
     let runs: Vec<(f64, bool, f64, Vec<u64>)> = (0..s.runs)
@@ -129,12 +131,12 @@ pub fn bandit_study(exp: &Experiment, models: &[MetricModel], pi: usize, s: &Ban
         periods: s.periods,
         seed: s.seed,
         true_means: exp.variants.iter().zip(&truth).map(|(v, t)| (v.name.clone(), *t)).collect(),
-        best: exp.variants[best].name.clone(),
+        best: (!tied).then(|| exp.variants[best].name.clone()),
         regret_per_unit: mean,
         regret_se: (var / n).sqrt(),
         fixed_split_regret_per_unit: start.iter().enumerate().map(|(v, w)| w * regret_of(v)).sum(),
-        picked_best: Rate::new(runs.iter().filter(|r| r.1).count() as u64, runs.len() as u64),
-        final_weight_of_best: runs.iter().map(|r| r.2).sum::<f64>() / n,
+        picked_best: (!tied).then(|| Rate::new(runs.iter().filter(|r| r.1).count() as u64, runs.len() as u64)),
+        final_weight_of_best: (!tied).then(|| runs.iter().map(|r| r.2).sum::<f64>() / n),
         share_of_units: share,
     }
 }

@@ -80,7 +80,12 @@ impl Output for crate::sim::bandit::BanditStudyResult {
             Strategy::Thompson => "thompson".to_string(),
             Strategy::EpsilonGreedy => format!("epsilon-greedy (epsilon {})", sig(self.epsilon.unwrap_or(0.0))),
         };
-        let p = &self.picked_best;
+        let ends = match &self.picked_best {
+            Some(p) => {
+                format!("{} [{}, {}] of runs", share_percent(p.rate), share_percent(p.ci_low), share_percent(p.ci_high))
+            }
+            None => "- (arms tie for best)".into(),
+        };
         let fields = vec![
             ("experiment".to_string(), json!(self.experiment)),
             ("strategy".into(), json!(strategy)),
@@ -88,19 +93,11 @@ impl Output for crate::sim::bandit::BanditStudyResult {
                 "runs".into(),
                 json!(format!("{} of {} units, {} periods (seed {})", self.runs, self.units, self.periods, self.seed)),
             ),
-            ("best arm".into(), json!(self.best)),
+            ("best arm".into(), json!(self.best.as_deref().unwrap_or("none: arms tie for best"))),
             ("regret per unit".into(), json!(format!("{} (se {})", sig(self.regret_per_unit), sig(self.regret_se)))),
             ("fixed split's regret".into(), json_number(self.fixed_split_regret_per_unit)),
-            (
-                "ends on the best arm".into(),
-                json!(format!(
-                    "{} [{}, {}] of runs",
-                    share_percent(p.rate),
-                    share_percent(p.ci_low),
-                    share_percent(p.ci_high)
-                )),
-            ),
-            ("best arm's final weight".into(), json_number(self.final_weight_of_best)),
+            ("ends on the best arm".into(), json!(ends)),
+            ("best arm's final weight".into(), self.final_weight_of_best.map_or(json!("-"), json_number)),
         ];
         View {
             title: Some(format!("bandit study {}", self.experiment)),

@@ -463,6 +463,59 @@ fn refusals_say_why() {
         abx_in(dir.path(), &["bandit", "-e", "h.yaml", "--data", "r.csv", "--period-column", "resolved"], "");
     assert_eq!(code, 2);
     assert!(err.contains("not a date"), "{err}");
+    // A reweighted file's data must say each unit's variant: bucketing would use the latest layout.
+    let (code, _, err) = abx_in(
+        dir.path(),
+        &[
+            "bandit",
+            "-e",
+            "h.yaml",
+            "--data",
+            "r.csv",
+            "--unit-column",
+            "unit",
+            "--bucketing",
+            "--period-column",
+            "first_seen",
+        ],
+        "",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("latest layout"), "{err}");
+    // No rows, or an arm without units: nothing to estimate.
+    std::fs::write(dir.path().join("empty.csv"), "unit,variant,resolved,first_seen\n").unwrap();
+    std::fs::write(dir.path().join("r.yaml"), &base).unwrap();
+    let (code, _, err) = abx_in(dir.path(), &["bandit", "-e", "r.yaml", "--data", "empty.csv"], "");
+    assert_eq!(code, 2, "{err}");
+    let two: String = std::fs::read_to_string(dir.path().join("r.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains(",small,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.path().join("two.csv"), two).unwrap();
+    let (code, _, err) = abx_in(dir.path(), &["bandit", "-e", "r.yaml", "--data", "two.csv"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("`small` has no units"), "{err}");
+    // epsilon 0 would give an arm weight 0, which no file can hold.
+    let (code, _, err) = abx_in(
+        dir.path(),
+        &["bandit", "-e", "r.yaml", "--data", "r.csv", "--strategy", "epsilon-greedy", "--epsilon", "0"],
+        "",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("--epsilon must be above 0"), "{err}");
+    // --write needs the start, and a date after it.
+    let (code, _, err) =
+        abx_in(dir.path(), &["bandit", "-e", "r.yaml", "--data", "r.csv", "--write", "--date", "2026-11-20"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("not after the bandit's start"), "{err}");
+    std::fs::write(dir.path().join("nostart.yaml"), base.replace("start: 2026-11-20\n", "")).unwrap();
+    let (code, _, err) =
+        abx_in(dir.path(), &["bandit", "-e", "nostart.yaml", "--data", "r.csv", "--write", "--date", "2026-11-25"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("no `start`"), "{err}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("r.yaml")).unwrap(), base, "a refused --write leaves the file");
     // abx sql does not yet generate a reweighted layout.
     let (code, _, err) = abx_in(
         dir.path(),
