@@ -133,8 +133,8 @@ complete -c abx -n "__fish_abx_using_subcommand bandit" -l variant-column -d 'Th
 complete -c abx -n "__fish_abx_using_subcommand bandit" -l unit-column -d 'The --data column that holds the unit id: with --events, events are rolled up per unit; without a variant column, units are assigned by the experiment\'s bucketing' -r
 complete -c abx -n "__fish_abx_using_subcommand bandit" -l strategy -d 'How the next weights are chosen' -r -f -a "thompson\t'Gaussian Thompson sampling, as GrowthBook\'s bandits: weight = 0.01 + (1 - 0.01 k) P(best)'
 epsilon-greedy\t'The best arm by its mean gets 1 - E + E/k, every other E/k'"
-complete -c abx -n "__fish_abx_using_subcommand bandit" -l epsilon -d 'epsilon-greedy: the share explored, spread evenly over the arms' -r
-complete -c abx -n "__fish_abx_using_subcommand bandit" -l period-column -d 'The column with each unit\'s first exposure date (YYYY-MM-DD, or a timestamp): needed once the file has been reweighted, to weight the arms\' means by period' -r
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l epsilon -d 'epsilon-greedy: the share explored, spread evenly over the arms (above 0, at most 1)' -r
+complete -c abx -n "__fish_abx_using_subcommand bandit" -l period-column -d 'The column with each unit\'s first exposure date (YYYY-MM-DD, or a timestamp whose first 10 characters are its date as written, with no time-zone conversion): needed once the file has been reweighted, to weight the arms\' means by period; units before the first entry count in the first period' -r
 complete -c abx -n "__fish_abx_using_subcommand bandit" -l alpha -d 'The credible intervals\' level is 1 - A [default: the experiment\'s decision.alpha, else 0.05]' -r
 complete -c abx -n "__fish_abx_using_subcommand bandit" -l date -d 'With --write: the reweight\'s date [default: today]' -r
 complete -c abx -n "__fish_abx_using_subcommand bandit" -s f -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t'Aligned tables for people'
