@@ -68,6 +68,7 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: csv; with --explain, table on a terminal, else json]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: csv; with --explain, table on a terminal, else json]')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the hash input, x, the ranges and why each unit landed where it did')
+            [CompletionResult]::new('--layers', '--layers', [CompletionResultType]::ParameterName, 'Add a column per layer (`layer:NAME`; JSON `layers`) naming the experiment of the layer that placed the unit')
             [CompletionResult]::new('--skip-empty', '--skip-empty', [CompletionResultType]::ParameterName, 'Skip empty lines (and empty ids in --input) instead of failing on them')
             [CompletionResult]::new('--no-header', '--no-header', [CompletionResultType]::ParameterName, 'Leave out the header row (csv, tsv, markdown)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

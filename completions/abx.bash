@@ -185,7 +185,7 @@ _abx() {
             return 0
             ;;
         abx__subcmd__assign)
-            opts="-e -f -h -V --experiment --id --input --id-column --format --explain --skip-empty --no-header --help --version"
+            opts="-e -f -h -V --experiment --id --input --id-column --format --explain --layers --skip-empty --no-header --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -65,6 +65,7 @@ json\t'One JSON array of the jsonl objects'
 markdown\t'A Markdown table'
 table\t'An aligned table (with --id or --explain only)'"
 complete -c abx -n "__fish_abx_using_subcommand assign" -l explain -d 'Show the hash input, x, the ranges and why each unit landed where it did'
+complete -c abx -n "__fish_abx_using_subcommand assign" -l layers -d 'Add a column per layer (`layer:NAME`; JSON `layers`) naming the experiment of the layer that placed the unit'
 complete -c abx -n "__fish_abx_using_subcommand assign" -l skip-empty -d 'Skip empty lines (and empty ids in --input) instead of failing on them'
 complete -c abx -n "__fish_abx_using_subcommand assign" -l no-header -d 'Leave out the header row (csv, tsv, markdown)'
 complete -c abx -n "__fish_abx_using_subcommand assign" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -293,16 +293,28 @@ pub struct PrefixRange {
     pub empty: bool,
 }
 
+impl PrefixRange {
+    /// The prefixes u whose point lies in [start, end).
+    pub fn of(start: f64, end: f64) -> PrefixRange {
+        let (s, e) = (threshold(start), threshold(end));
+        PrefixRange { start: (s > 0).then_some(s as u64), end: u64::try_from(e).ok(), empty: s >= e }
+    }
+}
+
 impl Bucketer {
     /// The ranges as exact prefix thresholds, in variant order.
     pub fn prefix_ranges(&self) -> Vec<PrefixRange> {
-        self.ranges
-            .iter()
-            .map(|r| {
-                let (s, e) = (threshold(r.start), threshold(r.end));
-                PrefixRange { start: (s > 0).then_some(s as u64), end: u64::try_from(e).ok(), empty: s >= e }
-            })
-            .collect()
+        self.ranges.iter().map(|r| PrefixRange::of(r.start, r.end)).collect()
+    }
+
+    /// What places units, as exact prefix thresholds with each one's variant:
+    /// the ranges in variant order, or a reweighted bandit's pieces in
+    /// ascending order.
+    pub fn prefix_pieces(&self) -> Vec<(PrefixRange, usize)> {
+        match &self.pieces {
+            Some(p) => p.iter().map(|p| (PrefixRange::of(p.start, p.end), p.arm)).collect(),
+            None => self.prefix_ranges().into_iter().enumerate().map(|(i, r)| (r, i)).collect(),
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use crate::data::records::CsvBatches;
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::experiment::Experiment;
-use crate::report::rows::{Column, RowEncoder, RowFormat};
+use crate::report::rows::{Column, LayerColumn, RowEncoder, RowFormat};
 use crate::report::{self, csv::may_need_quotes, Format, Table, View};
 
 /// Bytes per chunk of input lines, and chunks per parallel batch: three
@@ -40,7 +40,8 @@ abx assign -e experiments/followup_timing.yaml --id user_1 --id user_2\n  \
 seq -f 'user_%g' 1 1000000 | abx assign -e experiments/followup_timing.yaml > assignments.csv\n  \
 abx assign -e experiments/strategy_complexity.yaml --input fixtures/good/users.csv --id-column user_id\n  \
 abx assign -e experiments/followup_timing.yaml -e experiments/backtest_window.yaml --id user_1 --format jsonl\n  \
-abx assign --explain -e experiments/followup_timing.yaml --id user_1"
+abx assign --explain -e experiments/followup_timing.yaml --id user_1\n  \
+abx assign -e fixtures/allocation/home_hero.yaml -e fixtures/allocation/home_copy.yaml --layers --id u1 --id u2 --id u3"
 )]
 pub struct AssignArgs {
     /// Experiment file; repeat for one column per experiment
@@ -61,6 +62,9 @@ pub struct AssignArgs {
     /// Show the hash input, x, the ranges and why each unit landed where it did
     #[arg(long)]
     pub explain: bool,
+    /// Add a column per layer (`layer:NAME`; JSON `layers`) naming the experiment of the layer that placed the unit
+    #[arg(long, conflicts_with = "explain")]
+    pub layers: bool,
     /// Skip empty lines (and empty ids in --input) instead of failing on them
     #[arg(long)]
     pub skip_empty: bool,
@@ -83,10 +87,19 @@ impl std::ops::Deref for Encoder {
 }
 
 impl Encoder {
-    fn new(format: RowFormat, exps: Vec<Experiment>) -> Encoder {
+    fn new(format: RowFormat, exps: Vec<Experiment>, layers: bool) -> Result<Encoder> {
         let columns = exps.iter().map(Column::new).collect();
+        let layers = match layers {
+            false => Vec::new(),
+            true if exps.iter().all(|e| e.layer.is_none()) => {
+                return Err(AbxError::Usage(
+                    "--layers: none of the experiments given with -e is in a layer (`layer:` in its file)".into(),
+                ))
+            }
+            true => LayerColumn::of(&exps),
+        };
         let exps = exps.into_iter().map(Assigner::new).collect();
-        Encoder { rows: RowEncoder { format, columns }, exps }
+        Ok(Encoder { rows: RowEncoder { format, columns, layers }, exps })
     }
 }
 
@@ -119,7 +132,7 @@ pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<ExitStatus> {
     if args.explain {
         return explain(args, ctx, &exps);
     }
-    let enc = Encoder::new(args.format.unwrap_or(RowFormat::Csv), exps);
+    let enc = Encoder::new(args.format.unwrap_or(RowFormat::Csv), exps, args.layers)?;
     if enc.format == RowFormat::Table && args.ids.is_empty() {
         return Err(AbxError::Usage(
             "--format table needs --id (or --explain); for streams use csv, tsv, jsonl, json or markdown".into(),
@@ -184,11 +197,15 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], mut out:
         } else {
             cols.extend(enc.exps.iter().map(|e| e.name.clone()));
         }
+        cols.extend(enc.layers.iter().map(|l| l.header().to_string()));
         let mut table = Table { columns: cols, ..Table::default() };
         for (id, res) in &rows {
             let mut row = vec![json!(id)];
             for (e, (v, _)) in enc.exps.iter().zip(res) {
                 row.push(v.map_or(json!(""), |i| json!(e.exp.variants[i].name)));
+            }
+            for l in &enc.layers {
+                row.push(json!(l.placed_name(id.as_bytes()).unwrap_or_default()));
             }
             table.push(row);
         }

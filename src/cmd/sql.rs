@@ -149,27 +149,21 @@ fn print(q: Query, ctx: &Ctx) -> Result<ExitStatus> {
     Ok(ExitStatus::Ok)
 }
 
-/// The SQL of the bucketing has no layer or holdout filters yet: refused
-/// rather than giving units a variant their layer or holdout keeps them out of.
-fn plain_bucketing(exp: &crate::experiment::Experiment, command: &str) -> Result<()> {
-    if exp.weight_history.len() > 1 {
-        return Err(AbxError::Usage(format!(
-            "`abx sql {command}` does not yet generate a bandit's layout: experiment `{}` has been reweighted \
-             (weight_history), so its units are placed by the pieces `abx assign --explain` shows, not by the \
-             contract's ranges. Assign with `abx assign`.",
-            exp.name
-        )));
+/// A reweighted bandit has had one layout per period: the bucketing by its
+/// latest layout is not the variant that a unit exposed before the last
+/// reweight got, so comparing logs or summing outcomes by it is refused.
+/// (`abx sql assign` gives the assignment now, as `abx assign` does.)
+fn one_layout(exp: &crate::experiment::Experiment, command: &str) -> Result<()> {
+    match exp.weight_history.last() {
+        Some(last) if exp.weight_history.len() > 1 => Err(AbxError::Usage(format!(
+            "`abx sql {command}` cannot place units by the bucketing of experiment `{}`: it has been reweighted \
+             (weight_history, last on {}), so a unit exposed before a reweight may have had another variant than \
+             the latest layout gives it. Log the variant at exposure and name its column (--variant-column), or \
+             use `abx sql assign` for the assignment now.",
+            exp.name, last.date
+        ))),
+        _ => Ok(()),
     }
-    let filter = match (&exp.layer, &exp.holdout) {
-        (Some(l), _) => format!("a layer (`{}`)", l.name),
-        (None, Some(h)) => format!("a holdout (`{}`)", h.name),
-        (None, None) => return Ok(()),
-    };
-    Err(AbxError::Usage(format!(
-        "`abx sql {command}` does not yet generate the filters of {filter}: the query would give units variants \
-         their {} keeps them out of. Assign with `abx assign` (it applies them), or remove the filter.",
-        if exp.layer.is_some() { "layer" } else { "holdout" }
-    )))
 }
 
 pub fn run(args: &SqlArgs, ctx: &Ctx) -> Result<ExitStatus> {
@@ -177,7 +171,6 @@ pub fn run(args: &SqlArgs, ctx: &Ctx) -> Result<ExitStatus> {
     match &args.command {
         SqlCommand::Assign(a) => {
             let exp = super::util::load_experiments(std::slice::from_ref(&a.common.experiment))?.remove(0);
-            plain_bucketing(&exp, "assign")?;
             let spec = sql::assign::AssignSpec {
                 engine: a.common.engine,
                 from: &a.common.from,
@@ -191,17 +184,13 @@ pub fn run(args: &SqlArgs, ctx: &Ctx) -> Result<ExitStatus> {
             let variants = match (&a.variant_column, a.bucketing) {
                 (Some(c), _) => Variants::Column(c),
                 (None, true) => {
-                    plain_bucketing(&exp, "summary --bucketing")?;
+                    one_layout(&exp, "summary --bucketing")?;
                     Variants::Bucketing
                 }
                 (None, false) => {
                     // The query hashes the units when the table has no variant column.
-                    if a.unit_column.is_some() && (exp.layer.is_some() || exp.holdout.is_some()) {
-                        plain_bucketing(&exp, "summary").map_err(|e| {
-                            AbxError::Usage(format!(
-                                "{e} With a logged variant, name its column: --variant-column variant."
-                            ))
-                        })?;
+                    if a.unit_column.is_some() {
+                        one_layout(&exp, "summary")?;
                     }
                     Variants::Default
                 }
@@ -221,7 +210,7 @@ pub fn run(args: &SqlArgs, ctx: &Ctx) -> Result<ExitStatus> {
         }
         SqlCommand::Audit(a) => {
             let exp = super::util::load_experiments(std::slice::from_ref(&a.common.experiment))?.remove(0);
-            plain_bucketing(&exp, "audit")?;
+            one_layout(&exp, "audit")?;
             let spec = sql::audit::AuditSpec {
                 engine: a.common.engine,
                 from: &a.common.from,

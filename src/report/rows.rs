@@ -6,7 +6,7 @@
 use super::csv::write_field;
 use super::json::write_str;
 use super::markdown::write_cell;
-use crate::assign::{bucket_of, Assigned};
+use crate::assign::{bucket_of, point, Assigned};
 use crate::experiment::Experiment;
 
 /// `abx assign --format`.
@@ -63,10 +63,79 @@ impl Column {
     }
 }
 
+/// A text cell encoded once for every format: csv, tsv, JSON, Markdown.
+struct Cell([Vec<u8>; 4]);
+
+impl Cell {
+    fn new(s: &str) -> Cell {
+        let mut c: [Vec<u8>; 4] = Default::default();
+        write_field(&mut c[0], s.as_bytes(), b',');
+        write_field(&mut c[1], s.as_bytes(), b'\t');
+        write_str(&mut c[2], s.as_bytes());
+        write_cell(&mut c[3], s.as_bytes());
+        Cell(c)
+    }
+}
+
+/// `abx assign --layers`: one column per layer naming the experiment whose
+/// range in the layer holds the unit's layer point (the contract's layer
+/// filter; the experiment's holdout, targeting and ranges then decide its
+/// variant), empty when no experiment given has that part of the layer.
+pub struct LayerColumn {
+    /// The column's name: `layer:NAME`.
+    header: String,
+    json_key: Vec<u8>,
+    salt: Vec<u8>,
+    /// The layer's experiments: their range in the layer and their name.
+    members: Vec<(f64, f64, Cell)>,
+}
+
+impl LayerColumn {
+    /// The layers of `exps`, in the order they first appear.
+    pub fn of(exps: &[Experiment]) -> Vec<LayerColumn> {
+        let mut out: Vec<LayerColumn> = Vec::new();
+        for e in exps {
+            let Some(layer) = &e.layer else { continue };
+            let header = format!("layer:{}", layer.name);
+            let i = match out.iter().position(|c| c.header == header) {
+                Some(i) => i,
+                None => {
+                    let mut json_key = Vec::new();
+                    write_str(&mut json_key, layer.name.as_bytes());
+                    json_key.push(b':');
+                    out.push(LayerColumn { header, json_key, salt: layer.salt().into_bytes(), members: Vec::new() });
+                    out.len() - 1
+                }
+            };
+            out[i].members.push((layer.range[0], layer.range[1], Cell::new(&e.name)));
+        }
+        out
+    }
+
+    /// The member whose range holds the unit's layer point: at most one, as
+    /// the ranges of a layer do not overlap (checked before assigning).
+    fn placed(&self, unit: &[u8]) -> Option<&Cell> {
+        let x = point(unit, &self.salt);
+        self.members.iter().find(|(a, b, _)| *a <= x && x < *b).map(|(_, _, c)| c)
+    }
+
+    /// The name of the experiment that placed the unit, for tables.
+    pub fn placed_name(&self, unit: &[u8]) -> Option<String> {
+        // The JSON cell is the name as a JSON string.
+        self.placed(unit).and_then(|c| serde_json::from_slice(&c.0[2]).ok())
+    }
+
+    pub fn header(&self) -> &str {
+        &self.header
+    }
+}
+
 /// Encodes rows in the chosen format.
 pub struct RowEncoder {
     pub format: RowFormat,
     pub columns: Vec<Column>,
+    /// `--layers`: a column per layer after the experiments' columns.
+    pub layers: Vec<LayerColumn>,
 }
 
 impl RowEncoder {
@@ -77,6 +146,7 @@ impl RowEncoder {
         } else {
             names.extend(self.columns.iter().map(|e| e.name.as_str()));
         }
+        names.extend(self.layers.iter().map(|l| l.header.as_str()));
         match self.format {
             RowFormat::Json => out.extend_from_slice(b"["),
             _ if no_header => {}
@@ -157,6 +227,12 @@ impl RowEncoder {
                         out.extend_from_slice(if cells == 0 { &e.csv[*i] } else { &e.tsv[*i] });
                     }
                 }
+                for l in &self.layers {
+                    out.push(d);
+                    if let Some(c) = l.placed(unit) {
+                        out.extend_from_slice(&c.0[cells]);
+                    }
+                }
                 out.push(b'\n');
             }
             RowFormat::Jsonl | RowFormat::Json => {
@@ -177,6 +253,20 @@ impl RowEncoder {
                         out.push(b'}');
                     }
                 }
+                if !self.layers.is_empty() {
+                    out.extend_from_slice(b",\"layers\":{");
+                    for (j, l) in self.layers.iter().enumerate() {
+                        if j > 0 {
+                            out.push(b',');
+                        }
+                        out.extend_from_slice(&l.json_key);
+                        match l.placed(unit) {
+                            Some(c) => out.extend_from_slice(&c.0[2]),
+                            None => out.extend_from_slice(b"null"),
+                        }
+                    }
+                    out.push(b'}');
+                }
                 out.push(b'}');
                 if self.format == RowFormat::Jsonl {
                     out.push(b'\n');
@@ -189,6 +279,12 @@ impl RowEncoder {
                     out.extend_from_slice(b" | ");
                     if let Some(i) = v {
                         out.extend_from_slice(&e.md[*i]);
+                    }
+                }
+                for l in &self.layers {
+                    out.extend_from_slice(b" | ");
+                    if let Some(c) = l.placed(unit) {
+                        out.extend_from_slice(&c.0[3]);
                     }
                 }
                 out.extend_from_slice(b" |\n");

@@ -543,6 +543,8 @@ pub struct Bars {
     pub groups: Vec<String>,
     /// (category, a share per group)
     pub rows: Vec<(String, Vec<f64>)>,
+    /// The x axis' title.
+    pub x_title: String,
     pub width: f64,
 }
 
@@ -575,7 +577,7 @@ impl Bars {
             let _ = write!(out, "<rect x=\"{lx}\" y=\"24\" width=\"14\" height=\"10\" fill=\"{colour}\"{pattern}/>");
             text(&mut out, lx + 20.0, 33.0, "start", g, " fill=\"#24292f\"");
         }
-        x_axis(&mut out, &axis, x0, x1, top, bottom, "share of non-missing values");
+        x_axis(&mut out, &axis, x0, x1, top, bottom, &self.x_title);
         for (r, (cat, shares)) in self.rows.iter().enumerate() {
             let y = top + row_h * r as f64 + 5.0;
             text(&mut out, x0 - 8.0, y + row_h / 2.0, "end", &clip(cat, 22), " fill=\"#24292f\"");

@@ -34,7 +34,7 @@ pub fn query(spec: &AssignSpec<'_>, exp: &Experiment) -> Query {
     let unit = engine.text(&engine.ident(spec.unit_column));
     let bucketer = Bucketer::new(exp);
     let eligible = eligibility(engine, &exp.targeting, &|a| engine.text(&engine.ident(a)));
-    let variant = variant_case(engine, exp, &bucketer, "__abx_k", eligible.as_deref());
+    let variant = variant_case(engine, exp, &bucketer, "__abx_k", &unit, eligible.as_deref());
     let sql = format!(
         "{head}WITH {keyed}\nSELECT\n  {unit} AS {u},\n  {variant} AS {v},\n  {x} AS {xa}\nFROM __abx_keyed\n",
         head = header("assign", engine, exp),

@@ -44,7 +44,7 @@ pub fn query(spec: &AuditSpec<'_>, exp: &Experiment) -> Query {
     let eligible = eligibility(engine, conds, &|name| {
         format!("__abx_ua{}", conds.iter().position(|c| c.attribute == name).unwrap_or(0))
     });
-    let assigned = variant_case(engine, exp, &bucketer, "__abx_k", eligible.as_deref());
+    let assigned = variant_case(engine, exp, &bucketer, "__abx_k", "__abx_u", eligible.as_deref());
     let s = |v: &str| engine.string(v);
     let sql = format!(
         "{head}WITH __abx_rows AS (\n  SELECT {rows}\n  FROM {from}\n),\n__abx_units AS (\n  SELECT {per_unit}\n  FROM __abx_rows\n  GROUP BY __abx_u\n),\n__abx_keyed AS (\n  SELECT *, {key} AS __abx_k\n  FROM __abx_units\n),\n__abx_both AS (\n  SELECT CASE WHEN __abx_ulv <> __abx_ulv2 THEN {multiple} ELSE __abx_ulv END AS __abx_logged,\n    {assigned} AS __abx_assigned,\n    __abx_n\n  FROM __abx_keyed\n),\n__abx_status AS (\n  SELECT __abx_logged, __abx_assigned, __abx_n,\n    CASE WHEN __abx_logged = {multiple} THEN {m} WHEN __abx_logged IS NULL OR __abx_logged = '' THEN {nl} WHEN __abx_assigned IS NULL THEN {na} WHEN __abx_logged = __abx_assigned THEN {ok} ELSE {bad} END AS __abx_status\n  FROM __abx_both\n)\nSELECT __abx_status AS {status}, __abx_logged AS {logged}, __abx_assigned AS {assigned_a}, COUNT(*) AS {units}, SUM(__abx_n) AS {rows_a}\nFROM __abx_status\nGROUP BY __abx_status, __abx_logged, __abx_assigned\nORDER BY 1, 2, 3\n",

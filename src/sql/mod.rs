@@ -33,13 +33,16 @@ pub struct Query {
 pub struct Refusal(pub String);
 
 /// The variant, by the bucketing, of the unit whose key (see
-/// [`Engine::key`]) is `key`: a CASE over the exact prefix thresholds,
-/// NULL when not exposed. `eligible` is the targeting condition, if any.
+/// [`Engine::key`]) is `key` and whose text is `unit`: a CASE over the exact
+/// prefix thresholds (a reweighted bandit's pieces included), NULL when not
+/// exposed. `eligible` is the targeting condition, if any; the layer and
+/// holdout filters hash `unit` with their own salts.
 pub fn variant_case(
     engine: Engine,
     exp: &Experiment,
     bucketer: &Bucketer,
     key: &str,
+    unit: &str,
     eligible: Option<&str>,
 ) -> String {
     let names: Vec<String> = exp.variants.iter().map(|v| engine.string(&v.name)).collect();
@@ -50,7 +53,7 @@ pub fn variant_case(
         format!("CASE WHEN {key} IS NOT NULL THEN {} END", names[i])
     } else {
         let ranges: Vec<(PrefixRange, &String)> =
-            bucketer.prefix_ranges().into_iter().zip(&names).filter(|(r, _)| !r.empty).collect();
+            bucketer.prefix_pieces().into_iter().filter(|(r, _)| !r.empty).map(|(r, i)| (r, &names[i])).collect();
         if ranges.is_empty() {
             return engine.null_text();
         }
@@ -90,10 +93,44 @@ pub fn variant_case(
         }
         format!("CASE {} END", arms.join(" "))
     };
-    match eligible {
-        Some(cond) => format!("CASE WHEN {cond} THEN {by_status} END"),
-        None => by_status,
+    // The filters apply before targeting; both only decide whether the unit
+    // takes part, so one conjunction gives the same variants.
+    let mut conds: Vec<String> = bucketer.filters().iter().filter_map(|f| filter_condition(engine, f, unit)).collect();
+    conds.extend(eligible.map(str::to_string));
+    if conds.is_empty() {
+        by_status
+    } else {
+        format!("CASE WHEN {} THEN {by_status} END", conds.join(" AND "))
     }
+}
+
+/// A layer's or holdout's test (the contract's "Layers, holdouts, gates"):
+/// the unit's point with the filter's own salt inside (a layer) or outside
+/// (a holdout) its range, by the exact thresholds. None when every unit passes.
+fn filter_condition(engine: Engine, f: &crate::assign::Filter, unit: &str) -> Option<String> {
+    let r = PrefixRange::of(f.range.start, f.range.end);
+    let key = engine.key(&engine.prefix(unit, &String::from_utf8_lossy(&f.salt)));
+    let mut tests = Vec::new();
+    if let Some(s) = r.start {
+        tests.push(format!("{key} >= {}", engine.key_lit(s)));
+    }
+    if let Some(e) = r.end {
+        tests.push(format!("{key} < {}", engine.key_lit(e)));
+    }
+    let inside = match (r.empty, tests.is_empty()) {
+        (true, _) => "1 = 0".to_string(),
+        // Every prefix is inside: a holdout then keeps every unit out.
+        (false, true) => return (!f.inside).then(|| format!("/* {} */ 1 = 0", comment(&f.label))),
+        (false, false) => tests.join(" AND "),
+    };
+    let test = if f.inside {
+        format!("({inside})")
+    } else if r.empty {
+        return None;
+    } else {
+        format!("NOT ({inside})")
+    };
+    Some(format!("/* {} [{}, {}) */ {test}", comment(&f.label), f.range.start, f.range.end))
 }
 
 /// The targeting of `conds` as one SQL condition (None without targeting),

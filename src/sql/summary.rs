@@ -247,7 +247,7 @@ pub fn query(spec: &SummarySpec<'_>, exp: &Experiment) -> Result<Query, Refusal>
             let i = conds.iter().position(|c| c.attribute == name).unwrap_or(0);
             a(i)
         });
-        let case = variant_case(engine, exp, &bucketer, keyed, eligible.as_deref());
+        let case = variant_case(engine, exp, &bucketer, keyed, "__abx_u", eligible.as_deref());
         // No key (a NULL or empty unit): no variant, as `--data` leaves such rows out.
         format!(
             "CASE WHEN {lv} = {} THEN CASE WHEN {keyed} IS NOT NULL THEN {case} END ELSE {lv} END",

@@ -5,6 +5,8 @@ use serde_json::json;
 
 use crate::analysis::bandit::{BanditResult, Strategy};
 use crate::numfmt::{json_number, p_value, share_percent, sig};
+use crate::report::html::{Block, Page};
+use crate::report::svg::{Bars, LineChart, Series, XScale};
 use crate::report::{Output, Table, View};
 
 impl Output for BanditResult {
@@ -61,6 +63,72 @@ impl Output for BanditResult {
             headline: None,
         }
     }
+
+    fn page(&self) -> Page {
+        bandit_page(self)
+    }
+}
+
+/// The page: the view, then the weights over the history (each period's
+/// weights, then the next ones) and P(best) next to the next weights.
+fn bandit_page(r: &BanditResult) -> Page {
+    let view = r.view();
+    let mut p = Page::from_view(&view);
+    let mut labels: Vec<String> = r.periods.iter().map(|p| p.from.to_string()).collect();
+    let mut history: Vec<Vec<f64>> = r.periods.iter().map(|p| p.weights.clone()).collect();
+    if history.is_empty() {
+        labels.push("now".into());
+        history.push(r.weights.iter().map(|a| a.current_weight).collect());
+    }
+    labels.push("next".into());
+    history.push(r.weights.iter().map(|a| a.weight).collect());
+    let series = r
+        .weights
+        .iter()
+        .enumerate()
+        .map(|(v, a)| {
+            Series::line(a.variant.clone(), history.iter().enumerate().map(|(i, w)| (i as f64, w[v])).collect(), true)
+        })
+        .collect();
+    let chart = LineChart {
+        y_percent: true,
+        ..LineChart::new(
+            format!("Weights of {} over its history", r.experiment),
+            "weights from",
+            "weight",
+            XScale::Labels(labels),
+            series,
+        )
+    };
+    p.push(Block::Figure {
+        svg: chart.svg(),
+        caption: "Each arm's share of traffic from each reweight in weight_history on, and the next weights (the last point)."
+            .into(),
+    });
+    let mut groups = vec!["next weight".to_string()];
+    if r.strategy == Strategy::Thompson {
+        groups.insert(0, "P(best)".into());
+    }
+    let rows = r
+        .weights
+        .iter()
+        .map(|a| {
+            let mut shares = vec![a.weight];
+            if r.strategy == Strategy::Thompson {
+                shares.insert(0, a.probability_best);
+            }
+            (a.variant.clone(), shares)
+        })
+        .collect();
+    let bars = Bars {
+        title: format!("Next weights of {}", r.experiment),
+        groups,
+        rows,
+        x_title: "share".into(),
+        width: 1100.0,
+    };
+    p.push(Block::Figure { svg: bars.svg(), caption: r.message.clone() });
+    p
 }
 
 fn direction(r: &BanditResult) -> &'static str {

@@ -419,6 +419,7 @@ pub fn drift_page(d: &DriftReport) -> Page {
                     title: format!("{}: share of each category", c.column),
                     groups: vec!["reference".into(), "current".into()],
                     rows: rows.iter().map(|(k, r, cur)| (k.clone(), vec![*r, *cur])).collect(),
+                    x_title: "share of non-missing values".into(),
                     width: WIDE,
                 };
                 p.push(Block::Figure {

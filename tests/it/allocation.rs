@@ -200,27 +200,57 @@ fn validate_refuses_what_would_share_units_or_points() {
 }
 
 #[test]
-fn sql_refuses_the_filters_it_does_not_generate() {
+fn assign_layers_names_the_experiment_each_unit_fell_to() {
+    // `--layers`: the member whose layer range holds the unit's layer point,
+    // held out or not; the gate is in no layer and gets no column.
     let root = common::root();
-    let summary = |extra: &[&'static str]| {
+    let ids: String = (0..20_000).map(|i| format!("user_{i}\n")).collect();
+    let (code, out, err) = abx_in(&root, &["assign", "-e", HERO, "-e", GATE, "-e", COPY, "--layers"], &ids);
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("unit,home_hero,new_checkout,home_copy,layer:homepage"));
+    let mut counts = [0usize; 2];
+    for (i, line) in lines.enumerate() {
+        let unit = format!("user_{i}");
+        let got: Vec<&str> = line.split(',').collect();
+        let want = expected(&unit);
+        let member = if x(&unit, "layer/homepage") < 0.5 { 0 } else { 1 };
+        counts[member] += 1;
+        assert_eq!(got, [unit.as_str(), &want[0], &want[2], &want[1], ["home_hero", "home_copy"][member]], "{unit}");
+    }
+    let near = |n: usize| (n as f64 - 10_000.0).abs() < 4.0 * 5_000f64.sqrt();
+    assert!(near(counts[0]) && near(counts[1]), "{counts:?}");
+    // JSON: a `layers` object, null where no experiment given has the point.
+    let (code, out, err) =
+        abx_in(&root, &["assign", "-e", HERO, "--layers", "-f", "jsonl"], &ids[..ids.find("user_1000\n").unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    for (i, line) in out.lines().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let unit = format!("user_{i}");
+        let want =
+            if x(&unit, "layer/homepage") < 0.5 { serde_json::json!("home_hero") } else { serde_json::Value::Null };
+        assert_eq!(v["layers"], serde_json::json!({ "homepage": want }), "{unit}");
+    }
+    // Without a layer, --layers is refused before any output.
+    let (code, out, err) = abx_in(&root, &["assign", "-e", "experiments/followup_timing.yaml", "--layers"], "u1\n");
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("none of the experiments"), "{err}");
+}
+
+#[test]
+fn sql_writes_the_filters() {
+    // Each filter is its own hash of the unit, with the salt the contract gives it.
+    let root = common::root();
+    let (code, sql, err) = abx_in(&root, &["sql", "assign", "-e", HERO, "--engine", "duckdb", "--from", "units"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(sql.contains("':layer/homepage'") && sql.contains("':holdout/global'"), "{sql}");
+    // A logged variant needs no bucketing; a bucketed summary hashes too.
+    for extra in [&["--variant-column", "variant"][..], &["--bucketing"][..]] {
         let mut a = vec!["sql", "summary", "-e", GATE, "--engine", "duckdb", "--from", "t", "--unit-column", "u"];
         a.extend(extra);
-        a
-    };
-    for args in [
-        vec!["sql", "assign", "-e", HERO, "--engine", "duckdb", "--from", "units"],
-        vec!["sql", "audit", "-e", GATE, "--engine", "duckdb", "--from", "units"],
-        summary(&["--bucketing"]),
-        // Without --variant-column, a table without `variant` would be bucketed.
-        summary(&[]),
-    ] {
-        let (code, _, err) = abx_in(&root, &args, "");
-        assert_eq!(code, 2, "{args:?}: {err}");
-        assert!(err.contains("does not yet generate the filters"), "{err}");
+        let (code, _, err) = abx_in(&root, &a, "");
+        assert_eq!(code, 0, "{a:?}: {err}");
     }
-    // A logged variant column needs no bucketing.
-    let (code, _, err) = abx_in(&root, &summary(&["--variant-column", "variant"]), "");
-    assert_eq!(code, 0, "{err}");
 }
 
 #[test]

@@ -101,3 +101,61 @@ fn allocation_exposes_its_share() {
     let stat = chi_square(&counts, &[0.05, 0.05, 0.9]);
     assert!(stat < 13.815510557964274, "chi2 = {stat} for counts {counts:?}");
 }
+
+/// The contract's point, with the tests' own SHA-256.
+fn point(unit: &str, salt: &str) -> f64 {
+    let d = common::sha256::digest(format!("{unit}:{salt}").as_bytes());
+    u64::from_be_bytes(d[..8].try_into().unwrap()) as f64 / 18_446_744_073_709_551_616.0
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Experiments of one layer with disjoint ranges: no unit has a variant
+    /// in two of them, and the one it has a variant in holds its layer point.
+    #[test]
+    fn a_layer_never_shares_a_unit(
+        layer in "[a-z]{1,10}",
+        mut cuts in prop::collection::vec(0.0f64..1.0, 1..5),
+        first in 0usize..10_000,
+    ) {
+        cuts.extend([0.0, 1.0]);
+        cuts.sort_by(f64::total_cmp);
+        let members: Vec<(Bucketer, f64, f64)> = cuts
+            .windows(2)
+            .enumerate()
+            .map(|(k, c)| {
+                let yaml = format!(
+                    "{}layer: {{name: {layer}, range: [{:?}, {:?}]}}\n",
+                    common::experiment_yaml(&format!("e{k}"), &format!("s{k}"), &[1.0, 1.0], 1.0),
+                    c[0],
+                    c[1]
+                );
+                (Bucketer::new(&parse_str("l.yaml", &yaml).unwrap()), c[0], c[1])
+            })
+            .collect();
+        for i in first..first + 300 {
+            let unit = format!("u{i}");
+            let placed: Vec<usize> =
+                (0..members.len()).filter(|&k| members[k].0.assign(unit.as_bytes()).0.is_some()).collect();
+            prop_assert!(placed.len() <= 1, "{} in {:?}", unit, placed);
+            let x = point(&unit, &format!("layer/{layer}"));
+            let holder = members.iter().position(|(_, a, b)| *a <= x && x < *b);
+            prop_assert_eq!(placed.first().copied(), holder, "{} at {}", unit, x);
+        }
+    }
+
+    /// A holdout keeps out its share of units, within sampling error (5 sd).
+    #[test]
+    fn a_holdout_keeps_its_share(name in "[a-z]{1,10}", share in 0.01f64..0.99) {
+        let yaml = format!(
+            "{}holdout: {{name: {name}, share: {share:?}}}\n",
+            common::experiment_yaml("h", "h_salt", &[1.0, 1.0], 1.0)
+        );
+        let b = Bucketer::new(&parse_str("h.yaml", &yaml).unwrap());
+        let n = 4000;
+        let held = (0..n).filter(|i| b.assign(format!("user_{i}").as_bytes()).0.is_none()).count();
+        let sd = (n as f64 * share * (1.0 - share)).sqrt();
+        prop_assert!((held as f64 - n as f64 * share).abs() < 5.0 * sd, "held {} of {} at share {}", held, n, share);
+    }
+}

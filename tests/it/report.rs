@@ -410,6 +410,19 @@ fn pages(w: &Path) -> Vec<(&'static str, Vec<String>, usize)> {
             5,
         ),
         (
+            "bandit",
+            vec![
+                p("bandit"),
+                p("-e"),
+                p("fixtures/bandit/model_router_reweighted.yaml"),
+                p("--data"),
+                p("fixtures/bandit/model_router.csv"),
+                p("--period-column"),
+                p("first_seen"),
+            ],
+            2,
+        ),
+        (
             "power",
             vec![
                 p("power"),
@@ -469,6 +482,12 @@ fn every_page_renders_in_chromium_self_contained() {
         assert!(r.dom.contains("<text"), "{name}: chart labels");
         assert!(r.requests.is_empty(), "{name}: requested {:?}", r.requests);
         assert!(r.ink > 0.01, "{name}: the screenshot is blank ({} ink)", r.ink);
+        if name == "bandit" {
+            // The weight history: a point per reweight, then the next weights.
+            for label in ["2026-11-20", "2026-11-25", "next", "P(best)", "next weight"] {
+                assert!(r.dom.contains(&format!(">{label}</text>")), "bandit: no label {label}");
+            }
+        }
     }
     // The site's own pages too, and its links lead to them.
     let index = std::fs::read_to_string(w.join("site/index.html")).unwrap();

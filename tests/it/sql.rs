@@ -198,6 +198,30 @@ fn assign_cases(dir: &Path, engine: &Engine, tables: &mut Vec<(String, PathBuf)>
             0.75,
             "targeting:\n  - {attribute: plan, op: in, values: [pro, team]}\n  - {attribute: age, op: gte, value: 18}\n",
         ),
+        // A layer and a holdout, with targeting: the filters hash the unit with their own salts.
+        experiment(
+            dir,
+            "layered",
+            "layered",
+            &[1.0, 1.0],
+            1.0,
+            "layer: {name: home.page-1, range: [0.25, 0.8]}\nholdout: {name: global, share: 0.1}\ntargeting:\n  - {attribute: plan, op: ne, value: team}\n",
+        ),
+        // A gate behind a holdout: on below the rollout, off above it.
+        {
+            let p = dir.join("gate.yaml");
+            std::fs::write(&p, "name: gate\nsalt: \"gate\"\ngate: {rollout: 0.3}\nholdout: {name: global, share: 0.2}\nmetrics:\n  - {name: m}\n").unwrap();
+            p
+        },
+        // A bandit after two reweights: its pieces, not the contract's ranges.
+        experiment(
+            dir,
+            "reweighted",
+            "reweighted",
+            &[0.1, 0.6, 0.3],
+            1.0,
+            "start: 2026-01-01\nweight_history:\n  - {date: 2026-01-01, weights: {v0: 0.3333333333333333, v1: 0.3333333333333333, v2: 0.3333333333333333}}\n  - {date: 2026-01-05, weights: {v0: 0.5, v1: 0.2, v2: 0.3}}\n  - {date: 2026-01-09, weights: {v0: 0.1, v1: 0.6, v2: 0.3}}\n",
+        ),
     ];
     let from = engine.from(&path, "units");
     let mut cases: Vec<(String, Check)> = Vec::new();
@@ -397,6 +421,13 @@ fn summary_cases(dir: &Path, engine: &Engine, tables: &mut Vec<(String, PathBuf)
             vec!["--by", "plan", "--by", "country"],
         ),
         ("fixtures/sql/targeted.yaml", without.clone(), bucketed.clone(), vec!["--unit-column", "unit"]),
+        ("fixtures/sql/layered.yaml", without.clone(), bucketed.clone(), vec!["--unit-column", "unit"]),
+        (
+            "fixtures/sql/layered.yaml",
+            with.clone(),
+            vec!["--bucketing", "--unit-column", "unit", "--by", "country"],
+            vec!["--bucketing", "--unit-column", "unit", "--by", "country"],
+        ),
         (
             "fixtures/sql/targeted.yaml",
             without.clone(),
