@@ -46,7 +46,9 @@ pub struct Arm {
     /// Units with a value of the metric.
     pub units: u64,
     /// The arm's mean: with several periods, Σ_p w_p · mean_p (w_p the
-    /// period's share of all units), as GrowthBook weights them.
+    /// period's share of all units), as GrowthBook weights them; a ratio's
+    /// is the weighted numerator over the weighted denominator, and a CUPED
+    /// metric's is adjusted by GrowthBook's pooled θ (plus its addback).
     pub mean: f64,
     /// The posterior mean (prior N(0, 1e4)).
     pub posterior_mean: f64,
@@ -93,6 +95,10 @@ pub struct BanditResult {
     pub units_switching: f64,
     pub weights: Vec<Arm>,
     pub periods: Vec<Period>,
+    /// A CUPED primary metric's θ, pooled over the periods as GrowthBook's
+    /// bandit SQL pools it (the means are adjusted by it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cuped_theta: Option<f64>,
     pub srm: BanditSrm,
     /// The credible intervals' level.
     pub level: f64,
@@ -135,15 +141,6 @@ pub fn bandit(
     let metric = exp.metric(&exp.primary_name()).ok_or_else(|| {
         AbxError::input(exp.name.as_str(), "the experiment has no `metrics`: a bandit needs its primary metric")
     })?;
-    if metric.covariate.is_some() {
-        return Err(AbxError::input(
-            exp.name.as_str(),
-            format!(
-                "the primary metric `{}` has a covariate (CUPED): abx bandit does not yet compute GrowthBook's CUPED bandit (pooled theta with an addback); use a metric without `covariate`",
-                metric.name
-            ),
-        ));
-    }
     let k = exp.variants.len();
     let current = exp.normalized_weights();
     // The history's entries, or one period of the current weights.
@@ -175,7 +172,7 @@ pub fn bandit(
         }
     }
     let dates: Vec<Option<NaiveDate>> = history.iter().map(|h| h.0).collect();
-    let Step { arms, posteriors: posts, p_best, next, updated } =
+    let Step { arms, posteriors: posts, p_best, next, updated, theta } =
         step(exp, metric, &cells.moments, &dates, &current, opts, name)?;
     if arms.iter().all(|a| a.n == 0.0) {
         return Err(AbxError::input(
@@ -264,6 +261,7 @@ pub fn bandit(
         units_switching: total_variation(&current, &next),
         weights,
         periods,
+        cuped_theta: theta,
         srm: srm(&cells, &history),
         level: 1.0 - opts.alpha,
         notes,
@@ -278,6 +276,8 @@ pub struct Step {
     /// The next weights (`current` while an arm has fewer than 100 units).
     pub next: Vec<f64>,
     pub updated: bool,
+    /// A CUPED metric's pooled θ.
+    pub theta: Option<f64>,
 }
 
 /// The update from the primary metric's moments per period and variant
@@ -292,7 +292,7 @@ pub fn step(
     opts: &BanditOptions,
     name: &str,
 ) -> Result<Step> {
-    let arms = arm_data(exp, metric.kind, &metric.name, moments, dates, name)?;
+    let (arms, theta) = arm_data(exp, metric, moments, dates, name)?;
     let lower = metric.direction == Direction::Decrease;
     let posteriors: Vec<Posterior> = arms.iter().map(posterior).collect();
     let p_best = probability_best(&posteriors, lower);
@@ -304,49 +304,46 @@ pub fn step(
             epsilon_greedy(&arms.iter().map(|a| a.mean).collect::<Vec<_>>(), lower, opts.epsilon)
         }
     };
-    Ok(Step { arms, posteriors, p_best, next, updated })
+    Ok(Step { arms, posteriors, p_best, next, updated, theta })
 }
 
-/// Each arm's n, mean and (pseudo) variance: with one period the metric's
-/// own; with several, GrowthBook's period weighting
-/// (`bandit-statistics-cte.ts`): mean = Σ_p w_p·mean_{v,p} and Var(mean) =
-/// Σ_p w_p²·s²_{v,p}/n_{v,p}, w_p = N_p/N, given as variance n·Var(mean).
+/// One arm's statistics summed over the periods as GrowthBook's bandit SQL
+/// sums them (`bandit-statistics-cte.ts`), w_p = N_p/N the period's share
+/// of all units: the period-weighted means M = Σ_p w_p·mean_p of the value x
+/// and of y (denominator or covariate), and the variances of those means,
+/// V = Σ_p w_p²·s²_p/n_p, and their covariance C = Σ_p w_p²·cov_p/n_p.
+/// With one period, w = 1: the arm's own means and variances over n.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pooled {
+    n: f64,
+    mx: f64,
+    vx: f64,
+    my: f64,
+    vy: f64,
+    c: f64,
+}
+
+/// Each arm's n, mean and (pseudo) variance as gbstats reads GrowthBook's
+/// period-weighted sums (`create_bandit_statistics`, `bandits.py`):
+/// - mean and proportion: SampleMeanStatistic, variance n·V (for a bandit,
+///   `process_experiment_results` reads a binomial metric as a count one:
+///   over periods its values are not iid);
+/// - ratio: `variance_of_ratios` of the weighted numerator and denominator;
+/// - a covariate (CUPED): BanditsCuped, with GrowthBook's pooled θ and its
+///   addback θ·(the covariate's mean over all units).
 fn arm_data(
     exp: &Experiment,
-    kind: MetricKind,
-    metric: &str,
+    metric: &Metric,
     moments: &[Vec<Moments>],
     dates: &[Option<NaiveDate>],
     name: &str,
-) -> Result<Vec<ArmData>> {
+) -> Result<(Vec<ArmData>, Option<f64>)> {
     let k = exp.variants.len();
-    let per_cell = |mo: &Moments| -> Result<(f64, f64)> {
-        match kind {
-            MetricKind::Mean | MetricKind::Proportion => Ok((mo.mean(), mo.var())),
-            // gbstats variance_of_ratios (the delta method).
-            MetricKind::Ratio => {
-                let (mm, md) = (mo.mean(), mo.mean_y());
-                if md == 0.0 {
-                    return Err(AbxError::input(
-                        name,
-                        format!("the denominator of `{metric}` averages 0 in an arm: its ratio is not defined"),
-                    ));
-                }
-                let var = mo.var() / (md * md) + mo.var_y() * mm * mm / md.powi(4) - 2.0 * mo.cov() * mm / md.powi(3);
-                Ok((mm / md, var))
-            }
-        }
-    };
     let total_n: f64 = moments.iter().flatten().map(|m| m.n).sum();
-    let mut out = Vec::with_capacity(k);
-    for v in 0..k {
-        let n: f64 = moments.iter().map(|p| p[v].n).sum();
-        if moments.len() == 1 {
-            let (mean, variance) = if n > 0.0 { per_cell(&moments[0][v])? } else { (0.0, 0.0) };
-            out.push(ArmData { n, mean, variance });
-            continue;
-        }
-        let (mut mean, mut var_mean) = (0.0, 0.0);
+    let weight: Vec<f64> = moments.iter().map(|p| p.iter().map(|m| m.n).sum::<f64>() / total_n).collect();
+    let mut pooled = vec![Pooled::default(); k];
+    for (v, arm) in pooled.iter_mut().enumerate() {
+        arm.n = moments.iter().map(|p| p[v].n).sum();
         for (p, period) in moments.iter().enumerate() {
             let n_p: f64 = period.iter().map(|m| m.n).sum();
             if n_p == 0.0 {
@@ -363,14 +360,89 @@ fn arm_data(
                     ),
                 ));
             }
-            let w_p = n_p / total_n;
-            let (m, s2) = per_cell(mo)?;
-            mean += w_p * m;
-            var_mean += w_p * w_p * s2 / mo.n;
+            let w = weight[p];
+            arm.mx += w * mo.mean();
+            arm.my += w * mo.mean_y();
+            // The SQL's `bps.users <= 1` cells add no variance.
+            if mo.n > 1.0 {
+                arm.vx += w * w * mo.var() / mo.n;
+                arm.vy += w * w * mo.var_y() / mo.n;
+                arm.c += w * w * mo.cov() / mo.n;
+            }
         }
-        out.push(ArmData { n, mean, variance: var_mean * n });
     }
-    Ok(out)
+    let theta = if metric.covariate.is_some() { pooled_theta(moments, &weight) } else { 0.0 };
+    // BanditsCuped.addback: θ · Σ_v n_v·M_pre,v / Σ_v n_v.
+    let addback = if total_n > 0.0 { theta * pooled.iter().map(|a| a.n * a.my).sum::<f64>() / total_n } else { 0.0 };
+    pooled
+        .iter()
+        .map(|a| {
+            let n = a.n;
+            // gbstats' SampleMeanStatistic.variance of the synthesized sums: 0 for n <= 1.
+            let many = n > 1.0;
+            let (mean, variance) = match metric.kind {
+                MetricKind::Ratio => {
+                    if a.my == 0.0 && n > 0.0 {
+                        return Err(AbxError::input(
+                            name,
+                            format!(
+                                "the denominator of `{}` averages 0 in an arm: its ratio is not defined",
+                                metric.name
+                            ),
+                        ));
+                    }
+                    if n == 0.0 {
+                        (0.0, 0.0)
+                    } else {
+                        let (vm, vd, c) = if many { (n * a.vx, n * a.vy, n * a.c) } else { (0.0, 0.0, 0.0) };
+                        // gbstats variance_of_ratios (the delta method).
+                        let (mm, md) = (a.mx, a.my);
+                        (mm / md, vm / (md * md) + vd * mm * mm / md.powi(4) - 2.0 * c * mm / md.powi(3))
+                    }
+                }
+                MetricKind::Mean | MetricKind::Proportion if metric.covariate.is_some() => {
+                    // RegressionAdjustedStatistic.variance: post + θ²·pre - 2θ·cov, each n times the pooled one.
+                    let variance = if many { n * a.vx + theta * theta * n * a.vy - 2.0 * theta * n * a.c } else { 0.0 };
+                    (a.mx - theta * a.my + addback, variance)
+                }
+                MetricKind::Mean | MetricKind::Proportion => (a.mx, if many { n * a.vx } else { 0.0 }),
+            };
+            Ok(ArmData { n, mean, variance })
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(|arms| (arms, metric.covariate.is_some().then_some(theta)))
+}
+
+/// GrowthBook's θ of a CUPED bandit (`bandit-statistics-cte.ts`, `__theta`):
+/// Σ_p w_p²·cov_p / Σ_p w_p²·var_p, with cov_p and var_p the sample
+/// covariance of value and covariate, and the covariate's sample variance,
+/// over all units of period p (every arm); 0 when the denominator is not positive.
+fn pooled_theta(moments: &[Vec<Moments>], weight: &[f64]) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for (period, w) in moments.iter().zip(weight) {
+        let n_p: f64 = period.iter().map(|m| m.n).sum();
+        if n_p - 1.0 <= 0.0 {
+            continue;
+        }
+        let (mx, my) = (
+            period.iter().map(|m| m.n * m.mean()).sum::<f64>() / n_p,
+            period.iter().map(|m| m.n * m.mean_y()).sum::<f64>() / n_p,
+        );
+        // Pooled sums of squares from each arm's: within plus between.
+        let (mut syy, mut sxy) = (0.0, 0.0);
+        for m in period.iter().filter(|m| m.n > 0.0) {
+            let (dx, dy) = (m.mean() - mx, m.mean_y() - my);
+            syy += (m.n - 1.0) * m.var_y() + m.n * dy * dy;
+            sxy += (m.n - 1.0) * m.cov() + m.n * dx * dy;
+        }
+        num += w * w * sxy / (n_p - 1.0);
+        den += w * w * syy / (n_p - 1.0);
+    }
+    if den <= 0.0 {
+        0.0
+    } else {
+        num / den
+    }
 }
 
 /// The bandit SRM (GrowthBook `experiment-aggregate-units-query.ts`):

@@ -250,12 +250,29 @@ impl Bucketer {
         if !self.filters.is_empty() && !self.passes(unit) {
             return (None, x);
         }
-        let v = match self.live {
+        (self.live_variant(x), x)
+    }
+
+    /// The unit's variant alone: a unit its layer or holdout keeps out is
+    /// not hashed with the experiment's salt (one hash fewer).
+    pub fn variant(&self, unit: &[u8]) -> Option<usize> {
+        if !self.filters.is_empty() && !self.passes(unit) {
+            return None;
+        }
+        match self.live {
+            // A promoted file gives its variant whatever the point.
+            Live::Promoted(i) => Some(i),
+            Live::Nobody => None,
+            Live::Ranges => self.variant_at(self.point(unit)),
+        }
+    }
+
+    fn live_variant(&self, x: f64) -> Option<usize> {
+        match self.live {
             Live::Ranges => self.variant_at(x),
             Live::Nobody => None,
             Live::Promoted(i) => Some(i),
-        };
-        (v, x)
+        }
     }
 }
 
@@ -336,10 +353,23 @@ pub type Assigned = (Option<usize>, f64);
 
 /// Assigns one unit in every experiment of `exps` into `results`;
 /// `eligible(k)` tells whether the unit passes experiment k's targeting.
-pub fn assign_into(exps: &[Assigner], results: &mut Vec<Assigned>, unit: &[u8], eligible: impl Fn(usize) -> bool) {
+/// Without `with_point` the points are not computed (NaN): for outputs
+/// that show only the variant.
+pub fn assign_into(
+    exps: &[Assigner],
+    results: &mut Vec<Assigned>,
+    unit: &[u8],
+    with_point: bool,
+    eligible: impl Fn(usize) -> bool,
+) {
     results.clear();
     for (k, e) in exps.iter().enumerate() {
-        results.push(if eligible(k) { e.bucketer.assign(unit) } else { (None, e.bucketer.point(unit)) });
+        results.push(match (eligible(k), with_point) {
+            (true, true) => e.bucketer.assign(unit),
+            (false, true) => (None, e.bucketer.point(unit)),
+            (true, false) => (e.bucketer.variant(unit), f64::NAN),
+            (false, false) => (None, f64::NAN),
+        });
     }
 }
 

@@ -112,11 +112,15 @@ fn not_utf8(source: &str, chunk: &Chunk, valid_up_to: usize) -> AbxError {
     AbxError::input(source, format!("line {line}: the unit id is not valid UTF-8"))
 }
 
-/// One warning per experiment whose status exposes no unit.
+/// One warning per experiment whose status exposes no unit, and for
+/// filters that place nobody.
 fn warn_status(ctx: &Ctx, exps: &[Experiment]) {
     for e in exps {
         if let Some(why) = not_live(e) {
             ctx.warn(&format!("experiment `{}` {why}: every unit gets an empty variant", e.name));
+        }
+        for w in e.filter_warnings() {
+            ctx.warn(&w);
         }
     }
 }
@@ -187,7 +191,7 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], mut out:
             }
             return Err(AbxError::Usage(format!("--id number {} is empty", i + 1)));
         }
-        assign_into(&enc.exps, &mut results, id.as_bytes(), |k| eligible[k]);
+        assign_into(&enc.exps, &mut results, id.as_bytes(), enc.needs_point(), |k| eligible[k]);
         rows.push((id.clone(), results.clone()));
     }
     if enc.format == RowFormat::Table {
@@ -277,7 +281,7 @@ fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], out: &
                     }
                     return Err(empty_id(source, line_no));
                 }
-                assign_into(&enc.exps, &mut results, unit, |k| eligible[k]);
+                assign_into(&enc.exps, &mut results, unit, enc.needs_point(), |k| eligible[k]);
                 enc.row(&mut bytes, unit, &results, plain);
                 rows += 1;
             }
@@ -361,7 +365,7 @@ fn assign_csv(
                     ));
                 }
                 let attr = |col: Option<usize>| col.and_then(|c| rec.get(c)).and_then(|b| std::str::from_utf8(b).ok());
-                assign_into(&enc.exps, &mut results, unit, |k| {
+                assign_into(&enc.exps, &mut results, unit, enc.needs_point(), |k| {
                     enc.exps[k].exp.targeting.iter().zip(&columns[k]).all(|(c, col)| targeting::holds(c, attr(*col)))
                 });
                 enc.row(&mut bytes, unit, &results, false);

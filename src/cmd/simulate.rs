@@ -261,7 +261,7 @@ fn bandit_study(
     let pi = exp.metrics.iter().position(|m| m.name == primary).unwrap_or(0);
     if exp.metrics[pi].covariate.is_some() {
         return Err(usage(format!(
-            "the primary metric `{primary}` has a covariate (CUPED): abx bandit does not yet compute a CUPED bandit"
+            "the primary metric `{primary}` has a covariate (CUPED): `abx simulate --bandit` draws no covariates, so it would simulate a bandit without the adjustment `abx bandit` makes; simulate it with a copy of the file without `covariate`"
         )));
     }
     let opts = crate::analysis::bandit::BanditOptions { strategy, epsilon: args.epsilon, alpha: exp.decision.alpha };

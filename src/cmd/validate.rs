@@ -48,14 +48,19 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<ExitStatus> {
     for path in &args.files {
         let file = path.display().to_string();
         files.push(match check(path) {
-            Outcome::Valid(e) => FileCheck {
-                file,
-                valid: true,
-                experiment: Some(e.name.clone()),
-                problems: Vec::new(),
-                counts: Some((e.variants.len(), e.metrics.len())),
-                unreadable: false,
-            },
+            Outcome::Valid(e) => {
+                for w in e.filter_warnings() {
+                    ctx.warn(&format!("{file}: {w}"));
+                }
+                FileCheck {
+                    file,
+                    valid: true,
+                    experiment: Some(e.name.clone()),
+                    problems: Vec::new(),
+                    counts: Some((e.variants.len(), e.metrics.len())),
+                    unreadable: false,
+                }
+            }
             Outcome::Invalid(err) => {
                 let _ = writeln!(stderr, "{}", err.render(ctx.style()));
                 let problems = err.diagnostics.iter().map(Problem::from).collect();

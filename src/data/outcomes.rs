@@ -1575,7 +1575,7 @@ impl Accumulator {
                     }
                 }
                 let code = match &self.hashing {
-                    Some(b) => match b.assign(arr.value(i).as_bytes()).0 {
+                    Some(b) => match b.variant(arr.value(i).as_bytes()) {
                         Some(v) => v as u32,
                         None => {
                             self.not_exposed += 1;

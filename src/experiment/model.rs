@@ -368,6 +368,42 @@ pub struct Condition {
 }
 
 impl Experiment {
+    /// Layer, holdout and gate settings that are valid but leave the file
+    /// placing nobody, or that `abx analyze --holdout` cannot read: warned
+    /// by `abx validate` and `abx assign`.
+    pub fn filter_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(l) = &self.layer {
+            if l.range[0] >= l.range[1] {
+                out.push(format!(
+                    "layer `{}`: the range [{}, {}) is empty, so experiment `{}` exposes no unit",
+                    l.name, l.range[0], l.range[1], self.name
+                ));
+            }
+        }
+        if let Some(h) = &self.holdout {
+            if h.share >= 1.0 {
+                out.push(format!(
+                    "holdout `{}` has share 1: every unit is held out, so experiment `{}` exposes no unit",
+                    h.name, self.name
+                ));
+            } else if h.share > 0.5 {
+                out.push(format!(
+                    "holdout `{}` has share {}: `abx analyze --holdout` compares the held-out units with as many measured ones, so it needs a share of at most 0.5",
+                    h.name, h.share
+                ));
+            } else if h.share <= 0.0 {
+                out.push(format!("holdout `{}` has share 0: it holds out no unit", h.name));
+            }
+        }
+        if let Some(g) = self.gate {
+            if g.rollout <= 0.0 {
+                out.push(format!("gate `{}` has rollout 0: every eligible unit is `off`", self.name));
+            }
+        }
+        out
+    }
+
     /// Why the experiment has nothing to compare: a gate rolled out to nobody
     /// or to everyone has one side only (None: it has two).
     pub fn one_sided(&self) -> Option<String> {

@@ -181,6 +181,12 @@ impl RowEncoder {
         }
     }
 
+    /// Whether rows show the units' points (JSON's `bucket`); the other
+    /// formats show the variants alone.
+    pub fn needs_point(&self) -> bool {
+        matches!(self.format, RowFormat::Jsonl | RowFormat::Json)
+    }
+
     /// Bytes before each row that the first row drops (JSON's comma).
     pub fn leading(&self) -> usize {
         usize::from(self.format == RowFormat::Json)

@@ -150,7 +150,7 @@ pub fn assign_units(exp: &Experiment, n: u64, drop: &[f64], rng: &mut ChaCha8Rng
     let mut out = Vec::with_capacity(n as usize);
     for i in 1..=n {
         let id = format!("u{i}");
-        if let (Some(v), _) = b.assign(id.as_bytes()) {
+        if let Some(v) = b.variant(id.as_bytes()) {
             if drop[v] > 0.0 && rng.gen::<f64>() < drop[v] {
                 continue;
             }

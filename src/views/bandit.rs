@@ -47,7 +47,7 @@ impl Output for BanditResult {
             (None, Some(why)) => format!("not computed: {why}"),
             (None, None) => "not computed".into(),
         };
-        let fields = vec![
+        let mut fields = vec![
             ("experiment".to_string(), json!(self.experiment)),
             ("metric".into(), json!(format!("{} ({})", self.metric, direction(self)))),
             ("strategy".into(), json!(strategy)),
@@ -55,6 +55,9 @@ impl Output for BanditResult {
             ("units switching".into(), json!(share_percent(self.units_switching))),
             ("bandit SRM".into(), json!(srm)),
         ];
+        if let Some(t) = self.cuped_theta {
+            fields.insert(2, ("CUPED theta (pooled, GrowthBook's)".into(), json_number(t)));
+        }
         View {
             title: Some(format!("bandit {}", self.experiment)),
             fields,

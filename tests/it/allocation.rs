@@ -238,6 +238,36 @@ fn assign_layers_names_the_experiment_each_unit_fell_to() {
 }
 
 #[test]
+fn filters_that_place_nobody_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    let base = "variants: [{name: a}, {name: b}]\nmetrics:\n  - {name: m, kind: proportion}\n";
+    for (text, want) in [
+        (format!("name: e\nlayer: {{name: l, range: [0.3, 0.3]}}\n{base}"), "the range [0.3, 0.3) is empty"),
+        (format!("name: e\nholdout: {{name: h, share: 1}}\n{base}"), "every unit is held out"),
+        (format!("name: e\nholdout: {{name: h, share: 0.6}}\n{base}"), "needs a share of at most 0.5"),
+        (format!("name: e\nholdout: {{name: h, share: 0}}\n{base}"), "it holds out no unit"),
+        (
+            "name: e\ngate: {rollout: 0}\nmetrics:\n  - {name: m, kind: proportion}\n".to_string(),
+            "every eligible unit is `off`",
+        ),
+    ] {
+        std::fs::write(w.join("e.yaml"), &text).unwrap();
+        // Valid (exit 0), with a warning on stderr; assign warns the same way.
+        let (code, _, err) = abx_in(w, &["validate", "e.yaml"], "");
+        assert_eq!(code, 0, "{text}: {err}");
+        assert!(err.contains("warning: e.yaml: ") && err.contains(want), "{text}: {err}");
+        let (code, _, err) = abx_in(w, &["assign", "-e", "e.yaml", "--id", "u1"], "");
+        assert_eq!(code, 0, "{text}: {err}");
+        assert!(err.contains(want), "{text}: {err}");
+    }
+    // A sensible file gets none.
+    let (code, _, err) = abx_in(&common::root(), &["validate", HERO], "");
+    assert_eq!(code, 0);
+    assert!(!err.contains("warning"), "{err}");
+}
+
+#[test]
 fn sql_writes_the_filters() {
     // Each filter is its own hash of the unit, with the salt the contract gives it.
     let root = common::root();

@@ -26,6 +26,7 @@ proptest! {
         let first = a.assign(unit.as_bytes());
         prop_assert_eq!(first, a.assign(unit.as_bytes()));
         prop_assert_eq!(first, b.assign(unit.as_bytes()));
+        prop_assert_eq!(first.0, a.variant(unit.as_bytes()));
         prop_assert!((0.0..1.0).contains(&first.1));
     }
 
@@ -139,6 +140,9 @@ proptest! {
             let placed: Vec<usize> =
                 (0..members.len()).filter(|&k| members[k].0.assign(unit.as_bytes()).0.is_some()).collect();
             prop_assert!(placed.len() <= 1, "{} in {:?}", unit, placed);
+            for (b, _, _) in &members {
+                prop_assert_eq!(b.variant(unit.as_bytes()), b.assign(unit.as_bytes()).0);
+            }
             let x = point(&unit, &format!("layer/{layer}"));
             let holder = members.iter().position(|(_, a, b)| *a <= x && x < *b);
             prop_assert_eq!(placed.first().copied(), holder, "{} at {}", unit, x);
@@ -155,6 +159,8 @@ proptest! {
         let b = Bucketer::new(&parse_str("h.yaml", &yaml).unwrap());
         let n = 4000;
         let held = (0..n).filter(|i| b.assign(format!("user_{i}").as_bytes()).0.is_none()).count();
+        let by_variant = (0..n).filter(|i| b.variant(format!("user_{i}").as_bytes()).is_none()).count();
+        prop_assert_eq!(held, by_variant);
         let sd = (n as f64 * share * (1.0 - share)).sqrt();
         prop_assert!((held as f64 - n as f64 * share).abs() < 5.0 * sd, "held {} of {} at share {}", held, n, share);
     }

@@ -189,6 +189,180 @@ fn thompson_matches_gbstats_and_quadrature() {
     }
 }
 
+/// GrowthBook's bandit SQL (`bandit-statistics-cte.ts`) written again in
+/// Python on the units: per (variant, period) sums, the period weights, the
+/// pooled θ, then the period-weighted sums per variant, read by gbstats'
+/// own `create_bandit_statistics` and bandit classes, with the metric
+/// settings `process_experiment_results` gives a bandit (binomial read as count).
+const GBSTATS_PERIODS: &str = r#"
+import csv, json, sys
+import numpy as np
+import pandas as pd
+from gbstats.gbstats import create_bandit_statistics
+from gbstats.bayesian.bandits import BanditsSimple, BanditsRatio, BanditsCuped, BanditConfig
+from gbstats.bayesian.tests import GaussianPrior
+from gbstats.models.settings import MetricSettingsForStatsEngine
+from gbstats.models.statistics import RatioStatistic, RegressionAdjustedStatistic
+out = []
+for i, case in enumerate(json.loads(open(sys.argv[1]).read())):
+    kind, variants, dates = case["kind"], case["variants"], case["dates"]
+    xcol, ycol = {"ratio": ("num", "den"), "cuped": ("m", "pre")}.get(kind, ("m", None))
+    cell = {}
+    for r in csv.DictReader(open(case["csv"])):
+        p = max([j for j, d in enumerate(dates) if d <= r["first_seen"]], default=0)
+        x = float(r[xcol]); y = float(r[ycol]) if ycol else 0.0
+        c = cell.setdefault((variants.index(r["variant"]), p), [0.0] * 6)
+        for j, v in enumerate([1.0, x, x * x, y, y * y, x * y]):
+            c[j] += v
+    periods = sorted({p for (_, p) in cell})
+    total = sum(c[0] for c in cell.values())
+    def col(v, p, j):
+        return cell.get((v, p), [0.0] * 6)[j]
+    # __banditPeriodWeights and __theta
+    w, pre_var, cov = {}, {}, {}
+    for p in periods:
+        u = sum(col(v, p, 0) for v in range(len(variants)))
+        s = lambda j: sum(col(v, p, j) for v in range(len(variants)))
+        w[p] = u / total
+        pre_var[p] = 0 if u - 1 <= 0 else (s(4) - s(3) ** 2 / u) / (u - 1)
+        cov[p] = 0 if u - 1 <= 0 else (s(5) - s(3) * s(1) / u) / (u - 1)
+    den = sum(w[p] ** 2 * pre_var[p] for p in periods)
+    theta = 0 if den <= 0 else sum(w[p] ** 2 * cov[p] for p in periods) / den
+    row = {}
+    for v in range(len(variants)):
+        pre = "baseline" if v == 0 else f"v{v}"
+        ps = [p for p in periods if col(v, p, 0) > 0]
+        U = sum(col(v, p, 0) for p in ps)
+        mean = lambda j: sum(w[p] * col(v, p, j) / col(v, p, 0) for p in ps)
+        var = lambda j, jj: sum(0 if col(v, p, 0) <= 1 else w[p] ** 2 * ((col(v, p, jj) - col(v, p, j) ** 2 / col(v, p, 0)) / (col(v, p, 0) - 1)) / col(v, p, 0) for p in ps)
+        cross = sum(0 if col(v, p, 0) <= 1 else w[p] ** 2 / (col(v, p, 0) * (col(v, p, 0) - 1)) * (col(v, p, 5) - col(v, p, 1) * col(v, p, 3) / col(v, p, 0)) for p in ps)
+        second = {"ratio": "denominator", "cuped": "covariate"}.get(kind)
+        row[f"{pre}_users"] = U
+        row[f"{pre}_count"] = U
+        row[f"{pre}_main_sum"] = mean(1) * U
+        row[f"{pre}_main_sum_squares"] = U * (var(1, 2) * (U - 1) + mean(1) ** 2)
+        if second:
+            row[f"{pre}_{second}_sum"] = mean(3) * U
+            row[f"{pre}_{second}_sum_squares"] = U * (var(3, 4) * (U - 1) + mean(3) ** 2)
+            row[f"{pre}_main_{second}_sum_product"] = U * ((U - 1) * cross + mean(1) * mean(3))
+        if kind == "cuped":
+            row[f"{pre}_theta"] = theta
+    metric = MetricSettingsForStatsEngine(
+        id="m", name="m", inverse=case["inverse"],
+        statistic_type={"ratio": "ratio", "cuped": "mean_ra"}.get(kind, "mean"),
+        main_metric_type="count", keep_theta=True,
+        denominator_metric_type="count" if kind == "ratio" else None,
+        covariate_metric_type="count" if kind == "cuped" else None)
+    stats = create_bandit_statistics(pd.Series(row), metric, len(variants))
+    cls = BanditsRatio if isinstance(stats[0], RatioStatistic) else BanditsCuped if isinstance(stats[0], RegressionAdjustedStatistic) else BanditsSimple
+    k = len(stats)
+    cfg = BanditConfig(prior_distribution=GaussianPrior(mean=0, variance=1e4, proper=True), top_two=False,
+                       bandit_weights_seed=2000 + i, inverse=case["inverse"], min_variation_weight=0.01, alpha=0.05)
+    b = cls(stats, [1.0 / k] * k, cfg)
+    r = b.compute_result()
+    out.append({"class": cls.__name__, "theta": theta, "p_sampled": r.best_arm_probabilities, "mean": b.variation_means.tolist(),
+                "posterior_mean": b.posterior_mean.tolist(), "posterior_sd": np.sqrt(b.posterior_variance).tolist(),
+                "ci": [list(c) for c in r.ci], "users": r.users})
+print(json.dumps(out))
+"#;
+
+#[test]
+fn period_weighted_bandits_match_gbstats_on_growthbooks_sums() {
+    // Three periods of a reweighted bandit, per unit: proportion, mean, ratio
+    // and CUPED (mean and proportion) metrics, both directions.
+    let dir = tempfile::tempdir().unwrap();
+    let dates = ["2026-11-01", "2026-11-08", "2026-11-15"];
+    let history = [[1.0 / 3.0; 3], [0.2, 0.5, 0.3], [0.1, 0.6, 0.3]];
+    let variants = ["a", "b", "c"];
+    let kinds = [
+        ("proportion", "proportion", "", false),
+        ("mean", "mean", "", true),
+        ("ratio", "ratio", "    numerator: num\n    denominator: den\n", false),
+        ("cuped", "mean", "    covariate: pre\n", false),
+        ("cuped", "mean", "    covariate: pre\n", true),
+        ("cuped", "proportion", "    covariate: pre\n", false),
+    ];
+    let mut r = Lcg(7);
+    let mut input = Vec::new();
+    let mut ours = Vec::new();
+    for (i, (kind, metric_kind, extra, inverse)) in kinds.iter().enumerate() {
+        let mut yaml = "name: p\nstart: 2026-11-01\nvariants:\n".to_string();
+        for (v, w) in variants.iter().zip(history[2]) {
+            yaml += &format!("  - name: {v}\n    weight: {w:?}\n");
+        }
+        let direction = if *inverse { "decrease" } else { "increase" };
+        yaml += &format!("metrics:\n  - name: m\n    kind: {metric_kind}\n    direction: {direction}\n{extra}");
+        yaml += "weight_history:\n";
+        for (d, h) in dates.iter().zip(&history) {
+            yaml += &format!("  - date: {d}\n    weights: {{a: {:?}, b: {:?}, c: {:?}}}\n", h[0], h[1], h[2]);
+        }
+        std::fs::write(dir.path().join(format!("p{i}.yaml")), &yaml).unwrap();
+        let mut csv = String::from("unit,variant,first_seen,m,pre,num,den\n");
+        let mut unit = 0;
+        for (p, h) in history.iter().enumerate() {
+            for _ in 0..(600 + 200 * p) {
+                let u = r.next();
+                let v = if u < h[0] {
+                    0
+                } else if u < h[0] + h[1] {
+                    1
+                } else {
+                    2
+                };
+                let pre =
+                    if *metric_kind == "proportion" { f64::from(r.next() < 0.3) } else { (3.0 * r.next()).round() };
+                let lift = [0.0, 0.4, 0.2][v] + 0.1 * p as f64;
+                let m = if *metric_kind == "proportion" {
+                    f64::from(r.next() < 0.15 + 0.1 * lift + 0.3 * pre)
+                } else {
+                    (10.0 * (r.next() + lift + 0.5 * pre)).round() / 10.0
+                };
+                let den = 1.0 + (4.0 * r.next()).floor();
+                let num = (den * (2.0 + lift + r.next())).round();
+                let day = format!("2026-11-{:02}", 1 + 7 * p + (r.next() * 7.0) as usize);
+                csv += &format!("u{unit},{},{day},{m},{pre},{num},{den}\n", variants[v]);
+                unit += 1;
+            }
+        }
+        let path = dir.path().join(format!("p{i}.csv"));
+        std::fs::write(&path, &csv).unwrap();
+        let e = format!("p{i}.yaml");
+        let d = format!("p{i}.csv");
+        let (code, out, err) =
+            abx_in(dir.path(), &["bandit", "-e", &e, "--data", &d, "--period-column", "first_seen", "-f", "json"], "");
+        assert_eq!(code, 0, "case {i}: {err}");
+        ours.push(serde_json::from_str::<Value>(&out).unwrap());
+        input.push(serde_json::json!({"kind": kind, "inverse": inverse, "variants": variants, "dates": dates,
+                                      "csv": path.to_str().unwrap()}));
+    }
+    let path = dir.path().join("cases.json");
+    std::fs::write(&path, serde_json::to_string(&input).unwrap()).unwrap();
+    let theirs: Vec<Value> = serde_json::from_str(&gbstats_python(GBSTATS_PERIODS, &[path.to_str().unwrap()])).unwrap();
+    for (i, (o, t)) in ours.iter().zip(&theirs).enumerate() {
+        let label = format!("case {i} ({}, {})", kinds[i].0, kinds[i].1);
+        if kinds[i].0 == "cuped" {
+            assert_eq!(t["class"], "BanditsCuped", "{label}");
+            assert!(num(&t["theta"]).abs() > 0.05, "{label}: theta {} too small to test the adjustment", t["theta"]);
+        }
+        for (a, arm) in o["weights"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(num(&arm["units"]), num(&t["users"][a]), "{label} arm {a}: units");
+            for (field, ours, theirs) in [
+                ("mean", num(&arm["mean"]), num(&t["mean"][a])),
+                ("posterior_mean", num(&arm["posterior_mean"]), num(&t["posterior_mean"][a])),
+                ("posterior_sd", num(&arm["posterior_sd"]), num(&t["posterior_sd"][a])),
+                ("ci low", num(&arm["ci"][0]), num(&t["ci"][a][0])),
+                ("ci high", num(&arm["ci"][1]), num(&t["ci"][a][1])),
+            ] {
+                assert!(rel(ours, theirs) < 1e-9, "{label} arm {a} {field}: {ours} vs gbstats {theirs}");
+            }
+            let p = num(&arm["probability_best"]);
+            let sampled = num(&t["p_sampled"][a]);
+            let tol = 5.0 * (p * (1.0 - p) / 1e4).sqrt() + 1e-12;
+            assert!((p - sampled).abs() <= tol, "{label} arm {a}: P(best) {p} vs gbstats {sampled}");
+        }
+    }
+}
+
 #[test]
 fn fewer_than_100_units_keep_the_weights_and_epsilon_greedy_takes_the_best_mean() {
     let dir = tempfile::tempdir().unwrap();
@@ -448,12 +622,6 @@ fn refusals_say_why() {
     let (code, _, err) = abx_in(dir.path(), &["validate", "bad2.yaml"], "");
     assert_eq!(code, 2);
     assert!(err.contains("the weights have no `large`"), "{err}");
-    // CUPED primary metrics are not yet a bandit's.
-    let cuped = base.replace("    kind: proportion\n", "    kind: proportion\n    covariate: resolved\n");
-    std::fs::write(dir.path().join("cuped.yaml"), &cuped).unwrap();
-    let (code, _, err) = abx_in(dir.path(), &["bandit", "-e", "cuped.yaml", "--data", "r.csv"], "");
-    assert_eq!(code, 2);
-    assert!(err.contains("CUPED"), "{err}");
     // A period column that is not a date.
     let mut hist = base.clone();
     hist = hist.replace("weight: 1\n  - name: medium", "weight: 2\n  - name: medium");
