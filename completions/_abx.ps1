@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Synthetic experiment data, and A/A, peeking and coverage studies of the verdict')
             [CompletionResult]::new('drift', 'drift', [CompletionResultType]::ParameterValue, 'Detect drift between reference and current data (PSI, KS, Wasserstein, chi-square, Jensen-Shannon)')
             [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Print SQL that assigns units and sums outcomes inside your own engine, exactly as abx does')
+            [CompletionResult]::new('growthbook', 'growthbook', [CompletionResultType]::ParameterValue, 'Evaluate GrowthBook SDK payloads and experiments for many units, exactly as GrowthBook''s SDKs do')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'An overview of many experiments: status, units, days running, the primary lift and the verdict')
             [CompletionResult]::new('power', 'power', [CompletionResultType]::ParameterValue, 'Sample size, power or minimum detectable effect for an experiment')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Hypothesis tests from summary numbers: proportions, means, sample ratio')
@@ -251,6 +252,45 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             [CompletionResult]::new('--unit-column', '--unit-column', [CompletionResultType]::ParameterName, 'The column of unit ids')
             [CompletionResult]::new('--variant-column', '--variant-column', [CompletionResultType]::ParameterName, 'The column of logged variants')
             [CompletionResult]::new('--as-running', '--as-running', [CompletionResultType]::ParameterName, 'Compare with the ranges the experiment has while running, whatever its status now')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'abx;growthbook' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('features', 'features', [CompletionResultType]::ParameterValue, 'Every feature (or --feature) of a GrowthBook SDK payload for each unit: the SDKs'' evalFeature')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'One inline GrowthBook experiment for each unit: the SDKs'' run')
+            break
+        }
+        'abx;growthbook;features' {
+            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'The SDK payload: {\"features\": {...}, \"savedGroups\": {...}}')
+            [CompletionResult]::new('--feature', '--feature', [CompletionResultType]::ParameterName, 'A feature to evaluate (repeatable) [default: every feature, in the payload''s order]')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Units, one JSON object of attributes per line (`-` for stdin)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--id-attribute', '--id-attribute', [CompletionResultType]::ParameterName, 'Name each unit by this attribute''s value instead of its line index (from 0)')
+            [CompletionResult]::new('--forced-variations', '--forced-variations', [CompletionResultType]::ParameterName, 'A JSON object of experiment key to variation index (the SDKs'' forcedVariations)')
+            [CompletionResult]::new('--qa-mode', '--qa-mode', [CompletionResultType]::ParameterName, 'The SDKs'' qaMode: no unit is put in an experiment by hashing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'abx;growthbook;run' {
+            [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'The experiment definition: {\"key\": ..., \"variations\": [...], ...}')
+            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'The payload whose features and saved groups the experiment''s prerequisites and conditions read')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Units, one JSON object of attributes per line (`-` for stdin)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--id-attribute', '--id-attribute', [CompletionResultType]::ParameterName, 'Name each unit by this attribute''s value instead of its line index (from 0)')
+            [CompletionResult]::new('--forced-variations', '--forced-variations', [CompletionResultType]::ParameterName, 'A JSON object of experiment key to variation index (the SDKs'' forcedVariations)')
+            [CompletionResult]::new('--qa-mode', '--qa-mode', [CompletionResultType]::ParameterName, 'The SDKs'' qaMode: no unit is put in an experiment by hashing')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

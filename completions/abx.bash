@@ -31,6 +31,9 @@ _abx() {
             abx,drift)
                 cmd="abx__subcmd__drift"
                 ;;
+            abx,growthbook)
+                cmd="abx__subcmd__growthbook"
+                ;;
             abx,init)
                 cmd="abx__subcmd__init"
                 ;;
@@ -57,6 +60,12 @@ _abx() {
                 ;;
             abx,verdict)
                 cmd="abx__subcmd__verdict"
+                ;;
+            abx__subcmd__growthbook,features)
+                cmd="abx__subcmd__growthbook__subcmd__features"
+                ;;
+            abx__subcmd__growthbook,run)
+                cmd="abx__subcmd__growthbook__subcmd__run"
                 ;;
             abx__subcmd__power,mean)
                 cmd="abx__subcmd__power__subcmd__mean"
@@ -89,7 +98,7 @@ _abx() {
 
     case "${cmd}" in
         abx)
-            opts="-h -V --help --version validate init assign analyze verdict bandit simulate drift sql report power test completions man"
+            opts="-h -V --help --version validate init assign analyze verdict bandit simulate drift sql growthbook report power test completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -375,6 +384,104 @@ _abx() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "table json csv markdown prometheus html" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        abx__subcmd__growthbook)
+            opts="-h -V --help --version features run"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        abx__subcmd__growthbook__subcmd__features)
+            opts="-f -h -V --payload --feature --input --format --id-attribute --forced-variations --qa-mode --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --payload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --feature)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --id-attribute)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forced-variations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        abx__subcmd__growthbook__subcmd__run)
+            opts="-f -h -V --experiment --payload --input --format --id-attribute --forced-variations --qa-mode --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --id-attribute)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forced-variations)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

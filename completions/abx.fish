@@ -35,6 +35,7 @@ complete -c abx -n "__fish_abx_needs_command" -f -a "bandit" -d 'A bandit\'s nex
 complete -c abx -n "__fish_abx_needs_command" -f -a "simulate" -d 'Synthetic experiment data, and A/A, peeking and coverage studies of the verdict'
 complete -c abx -n "__fish_abx_needs_command" -f -a "drift" -d 'Detect drift between reference and current data (PSI, KS, Wasserstein, chi-square, Jensen-Shannon)'
 complete -c abx -n "__fish_abx_needs_command" -f -a "sql" -d 'Print SQL that assigns units and sums outcomes inside your own engine, exactly as abx does'
+complete -c abx -n "__fish_abx_needs_command" -f -a "growthbook" -d 'Evaluate GrowthBook SDK payloads and experiments for many units, exactly as GrowthBook\'s SDKs do'
 complete -c abx -n "__fish_abx_needs_command" -f -a "report" -d 'An overview of many experiments: status, units, days running, the primary lift and the verdict'
 complete -c abx -n "__fish_abx_needs_command" -f -a "power" -d 'Sample size, power or minimum detectable effect for an experiment'
 complete -c abx -n "__fish_abx_needs_command" -f -a "test" -d 'Hypothesis tests from summary numbers: proportions, means, sample ratio'
@@ -249,6 +250,30 @@ complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_
 complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -l as-running -d 'Compare with the ranges the experiment has while running, whatever its status now'
 complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run" -s h -l help -d 'Print help'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run" -f -a "features" -d 'Every feature (or --feature) of a GrowthBook SDK payload for each unit: the SDKs\' evalFeature'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run" -f -a "run" -d 'One inline GrowthBook experiment for each unit: the SDKs\' run'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l payload -d 'The SDK payload: {\\"features\\": {...}, \\"savedGroups\\": {...}}' -r -F
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l feature -d 'A feature to evaluate (repeatable) [default: every feature, in the payload\'s order]' -r
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l input -d 'Units, one JSON object of attributes per line (`-` for stdin)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -s f -l format -d 'Output format' -r -f -a "jsonl\t'One JSON object per unit (and feature): the SDKs\' result fields'
+csv\t'unit, feature, value, variation (run: unit, value, variation, in_experiment)'"
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l id-attribute -d 'Name each unit by this attribute\'s value instead of its line index (from 0)' -r
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l forced-variations -d 'A JSON object of experiment key to variation index (the SDKs\' forcedVariations)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l qa-mode -d 'The SDKs\' qaMode: no unit is put in an experiment by hashing'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -l experiment -d 'The experiment definition: {\\"key\\": ..., \\"variations\\": [...], ...}' -r -F
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -l payload -d 'The payload whose features and saved groups the experiment\'s prerequisites and conditions read' -r -F
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -l input -d 'Units, one JSON object of attributes per line (`-` for stdin)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -s f -l format -d 'Output format' -r -f -a "jsonl\t'One JSON object per unit (and feature): the SDKs\' result fields'
+csv\t'unit, feature, value, variation (run: unit, value, variation, in_experiment)'"
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -l id-attribute -d 'Name each unit by this attribute\'s value instead of its line index (from 0)' -r
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -l forced-variations -d 'A JSON object of experiment key to variation index (the SDKs\' forcedVariations)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -l qa-mode -d 'The SDKs\' qaMode: no unit is put in an experiment by hashing'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand report" -l data-dir -d 'The directory holding each experiment\'s data, named after the experiment (see above)' -r -F
 complete -c abx -n "__fish_abx_using_subcommand report" -l output-dir -d 'Write index.html and NAME.html per experiment into this directory (created if missing)' -r -F
 complete -c abx -n "__fish_abx_using_subcommand report" -l as-of -d 'The date days running and each experiment\'s `end` are counted to [default: today]' -r

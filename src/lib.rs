@@ -7,8 +7,9 @@
 //! - [`cmd`]: one module per subcommand (behind the default `cli` feature);
 //! - [`views`]: how each result reads in each format ([`report::Output`]);
 //! - [`report`]: the formats, one file each;
-//! - [`analysis`], [`design`], [`drift`], [`sim`], [`assign`]: the domain:
-//!   readouts and verdicts, designs, drift, simulations, bucketing;
+//! - [`analysis`], [`design`], [`drift`], [`sim`], [`assign`], [`growthbook`]:
+//!   the domain: readouts and verdicts, designs, drift, simulations,
+//!   bucketing, GrowthBook's SDK semantics;
 //! - [`experiment`]: experiment files (the only code that touches YAML);
 //! - [`data`]: reading input data (the only polars code);
 //! - [`stats`]: pure numerics;
@@ -27,6 +28,7 @@ pub mod error;
 pub mod exit;
 pub mod experiment;
 pub mod fsutil;
+pub mod growthbook;
 pub mod numfmt;
 pub mod report;
 pub mod sim;

@@ -158,7 +158,7 @@ fn read_entry(file: &Path, exp: &Experiment, dir: &Path, today: NaiveDate, hooks
             return e;
         }
         Err(err) => {
-            e.error = Some(err.to_string());
+            e.error = Some(about_file(&err, file));
             return e;
         }
     };
@@ -193,7 +193,17 @@ fn read_entry(file: &Path, exp: &Experiment, dir: &Path, today: NaiveDate, hooks
             e.reasons = v.reasons.clone();
             e.full = Some((v, r));
         }
-        Err(err) => e.error = Some(err.to_string()),
+        Err(err) => e.error = Some(about_file(&err, file)),
     }
     e
+}
+
+/// An error's message without the experiment file it starts with: the row
+/// (and the warning that repeats it) already names the file.
+fn about_file(err: &AbxError, file: &Path) -> String {
+    let text = err.to_string();
+    match text.strip_prefix(&format!("{}: ", file.display())) {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
 }

@@ -7,6 +7,7 @@ pub mod assign;
 pub mod bandit;
 pub mod completions;
 pub mod drift;
+pub mod growthbook;
 pub mod init;
 pub mod man;
 pub mod power;
@@ -70,6 +71,7 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     Drift(drift::DriftArgs),
     Sql(sql::SqlArgs),
+    Growthbook(growthbook::GrowthbookArgs),
     Report(report::ReportArgs),
     Power(power::PowerArgs),
     Test(test::TestArgs),
@@ -142,6 +144,7 @@ pub fn dispatch(cli: Cli, ctx: &Ctx) -> Result<ExitStatus> {
         Command::Simulate(args) => simulate::run(&args, ctx),
         Command::Drift(args) => drift::run(&args, ctx),
         Command::Sql(args) => sql::run(&args, ctx),
+        Command::Growthbook(args) => growthbook::run(&args, ctx),
         Command::Power(args) => power::run(&args, ctx),
         Command::Test(args) => test::run(&args, ctx),
         Command::Completions(args) => completions::run(&args, ctx),

@@ -79,6 +79,27 @@ fn layers_holdouts_and_gates_assign_as_the_contract_says() {
     assert!(near(hero, 0.9 * 0.5) && near(copy, 0.9 * 0.5), "{hero} {copy}");
 }
 
+/// user_0..user_39 in home_hero (c control, b big_image), home_copy (c, s
+/// short, f friendly) and new_checkout (1 on, 0 off); `-` no variant.
+/// Derived once from the contract with Python's hashlib, not with abx.
+const FROZEN: &str = "c-0 c-1 --- -s0 b-0 -f0 -s0 b-0 -f0 --- b-0 -f0 -f1 -c0 c-0 -s0 c-0 b-0 -s0 c-0 -c0 --- -f0 -s0 -f0 b-0 -s1 c-0 -s0 b-0 -f1 -f1 c-0 c-0 -f0 b-0 -f0 c-0 -c0 c-1";
+
+#[test]
+fn frozen_vector_of_a_layer_a_holdout_and_a_gate() {
+    let ids: String = (0..40).map(|i| format!("user_{i}\n")).collect();
+    let (code, out, err) = abx_in(&common::root(), &["assign", "-e", HERO, "-e", COPY, "-e", GATE], &ids);
+    assert_eq!(code, 0, "{err}");
+    let letter = |v: &str| match v {
+        "" => '-',
+        "control" => 'c',
+        "on" => '1',
+        "off" => '0',
+        other => other.chars().next().unwrap(),
+    };
+    let got: Vec<String> = out.lines().skip(1).map(|l| l.split(',').skip(1).map(letter).collect::<String>()).collect();
+    assert_eq!(got.join(" "), FROZEN);
+}
+
 #[test]
 fn raising_a_rollout_never_turns_a_unit_off() {
     let dir = tempfile::tempdir().unwrap();

@@ -20,6 +20,7 @@ mod commands;
 mod drift;
 mod fuzz_checks;
 mod fuzz_regressions;
+mod growthbook;
 mod hostile;
 mod init;
 mod oracle;

@@ -701,6 +701,7 @@ fn help_examples_run() {
         &["simulate"],
         &["drift"],
         &["report"],
+        &["growthbook"],
         &["power", "proportion"],
         &["power", "mean"],
         &["test", "proportions"],

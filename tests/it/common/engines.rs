@@ -210,27 +210,44 @@ for q in json.load(open(sys.argv[2])):
     python(SCRIPT, &[dialect, path.to_str().unwrap()]).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
-/// Runs a Python script with GrowthBook's gbstats (fixtures/gbstats, a copy
-/// of its repository's package, which has the bandits PyPI's release lacks)
-/// and the PyPI release's dependencies (numpy, scipy, pandas, pydantic) in
-/// target/tools/gbstats, installed on first use as .ci/run does; its stdout.
-pub fn gbstats_python(script: &str, args: &[&str]) -> String {
-    let deps = root().join("target").join("tools").join("gbstats");
-    {
-        static INSTALL: Mutex<()> = Mutex::new(());
-        let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
-        if !["numpy", "scipy", "pandas", "pydantic"].iter().all(|p| deps.join(p).exists()) {
-            let ok = Command::new("python3")
-                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
-                .arg(&deps)
-                .arg("gbstats")
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "could not install gbstats' dependencies (python3 -m pip install --target {} gbstats)", deps.display());
-        }
+/// Installs `package` from PyPI into target/tools/DIR on first use (as
+/// .ci/run does), unless every one of `ready` is already there; the folder.
+fn pip_target(dir: &str, package: &str, ready: &[&str]) -> PathBuf {
+    let deps = root().join("target").join("tools").join(dir);
+    static INSTALL: Mutex<()> = Mutex::new(());
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    if !ready.iter().all(|p| deps.join(p).exists()) {
+        let ok = Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+            .arg(&deps)
+            .arg(package)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "could not install {package} (python3 -m pip install --target {} {package})", deps.display());
     }
-    let path = std::env::join_paths([root().join("fixtures").join("gbstats"), deps]).unwrap();
+    deps
+}
+
+/// Runs `script` with PYTHONPATH `path`; its stdout.
+fn python_with(path: &std::ffi::OsStr, script: &str, args: &[&str]) -> String {
     let out = Command::new("python3").arg("-c").arg(script).args(args).env("PYTHONPATH", path).output().expect("python3");
     assert!(out.status.success(), "python failed:\n{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs a Python script with GrowthBook's gbstats (fixtures/gbstats, a copy
+/// of its repository's package, which has the bandits PyPI's release lacks)
+/// and the PyPI release's dependencies (numpy, scipy, pandas, pydantic) in
+/// target/tools/gbstats; its stdout.
+pub fn gbstats_python(script: &str, args: &[&str]) -> String {
+    let deps = pip_target("gbstats", "gbstats", &["numpy", "scipy", "pandas", "pydantic"]);
+    let path = std::env::join_paths([root().join("fixtures").join("gbstats"), deps]).unwrap();
+    python_with(&path, script, args)
+}
+
+/// Runs a Python script with GrowthBook's Python SDK (PyPI `growthbook`
+/// 4.0.0, in target/tools/growthbook); its stdout.
+pub fn growthbook_python(script: &str, args: &[&str]) -> String {
+    let deps = pip_target("growthbook", "growthbook==4.0.0", &["growthbook"]);
+    python_with(deps.as_os_str(), script, args)
 }

@@ -1,0 +1,304 @@
+//! `abx growthbook features|run`: GrowthBook's SDK evaluation in batch, one
+//! JSON line of attributes per unit in, one JSON line per unit (and
+//! feature) out, as the JS SDK evaluates them ([`crate::growthbook`]).
+
+use std::io::{self, Read as _};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::{Map, Value};
+
+use super::Ctx;
+use crate::data::lines::{lines, Chunk, LineChunker};
+use crate::data::open_input;
+use crate::data::pipeline::{self, Encoded, HeadFirst};
+use crate::error::{AbxError, Result};
+use crate::exit::ExitStatus;
+use crate::growthbook::eval::{Context, Unit};
+use crate::report::csv::write_field;
+
+const CHUNK_BYTES: usize = 64 * 1024;
+const BATCH_CHUNKS: usize = 32;
+/// The largest payload, experiment or forced-variations file read.
+const MAX_JSON_BYTES: u64 = 256 << 20;
+
+const EXAMPLES: &str = "\
+Examples:
+  abx growthbook features --payload fixtures/growthbook/payload.json --input fixtures/growthbook/users.jsonl
+  abx growthbook features --payload fixtures/growthbook/payload.json --input fixtures/growthbook/users.jsonl --feature checkout-flow --format csv --id-attribute id
+  abx growthbook run --experiment fixtures/growthbook/experiment.json --input fixtures/growthbook/users.jsonl
+
+Each input line is one unit's attributes as a JSON object; blank lines are skipped.
+The SDKs' context options that a batch has no use for are not offered: a unit has
+no URL (so URL targeting excludes it and no query string forces a variation),
+and nothing is tracked or kept in a sticky-bucket store. qaMode and
+forcedVariations are offered as --qa-mode and --forced-variations.
+
+Exit codes: 0 evaluated, 2 usage or input error (the file and line named).";
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Evaluate GrowthBook SDK payloads and experiments for many units, exactly as GrowthBook's SDKs do",
+    after_help = EXAMPLES
+)]
+pub struct GrowthbookArgs {
+    #[command(subcommand)]
+    pub command: GrowthbookCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GrowthbookCommand {
+    Features(FeaturesArgs),
+    Run(RunArgs),
+}
+
+/// How results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LineFormat {
+    /// One JSON object per unit (and feature): the SDKs' result fields
+    Jsonl,
+    /// unit, feature, value, variation (run: unit, value, variation, in_experiment)
+    Csv,
+}
+
+/// What both subcommands read.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Units, one JSON object of attributes per line (`-` for stdin)
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub input: PathBuf,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value = "jsonl")]
+    pub format: LineFormat,
+    /// Name each unit by this attribute's value instead of its line index (from 0)
+    #[arg(long, value_name = "ATTRIBUTE")]
+    pub id_attribute: Option<String>,
+    /// A JSON object of experiment key to variation index (the SDKs' forcedVariations)
+    #[arg(long, value_name = "FILE.json")]
+    pub forced_variations: Option<PathBuf>,
+    /// The SDKs' qaMode: no unit is put in an experiment by hashing
+    #[arg(long)]
+    pub qa_mode: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(about = "Every feature (or --feature) of a GrowthBook SDK payload for each unit: the SDKs' evalFeature")]
+pub struct FeaturesArgs {
+    /// The SDK payload: {\"features\": {...}, \"savedGroups\": {...}}
+    #[arg(long, value_name = "FILE.json")]
+    pub payload: PathBuf,
+    /// A feature to evaluate (repeatable) [default: every feature, in the payload's order]
+    #[arg(long, value_name = "KEY")]
+    pub feature: Vec<String>,
+    /// The SDK connection's decryption key, for an encrypted payload (base64)
+    #[arg(long, value_name = "KEY")]
+    pub decryption_key: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+#[command(about = "One inline GrowthBook experiment for each unit: the SDKs' run")]
+pub struct RunArgs {
+    /// The experiment definition: {\"key\": ..., \"variations\": [...], ...}
+    #[arg(long, value_name = "FILE.json")]
+    pub experiment: PathBuf,
+    /// The payload whose features and saved groups the experiment's prerequisites and conditions read
+    #[arg(long, value_name = "FILE.json")]
+    pub payload: Option<PathBuf>,
+    /// The decryption key of an encrypted --payload (base64)
+    #[arg(long, value_name = "KEY", requires = "payload")]
+    pub decryption_key: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// A JSON file, bounded, as a value; exit 2 naming the file and line:column.
+fn read_json(path: &Path) -> Result<Value> {
+    let shown = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| AbxError::Read { path: shown.clone(), source })?;
+    let mut text = Vec::new();
+    io::Read::take(file, MAX_JSON_BYTES + 1)
+        .read_to_end(&mut text)
+        .map_err(|source| AbxError::Read { path: shown.clone(), source })?;
+    if text.len() as u64 > MAX_JSON_BYTES {
+        return Err(AbxError::input(&shown, format!("larger than {} MiB", MAX_JSON_BYTES >> 20)));
+    }
+    serde_json::from_slice(&text)
+        .map_err(|e| AbxError::input(&shown, format!("{}:{}: not valid JSON: {e}", e.line(), e.column())))
+}
+
+fn context(payload: Option<&Path>, key: Option<&str>, common: &Common) -> Result<Context> {
+    let mut ctx = match payload {
+        Some(p) => {
+            let v = read_json(p)?;
+            Context::from_payload(&v, key).map_err(|m| AbxError::input(p.display().to_string(), m))?
+        }
+        None => Context::default(),
+    };
+    if let Some(f) = &common.forced_variations {
+        match read_json(f)? {
+            Value::Object(m) => ctx.forced_variations = m,
+            _ => {
+                return Err(AbxError::input(
+                    f.display().to_string(),
+                    "not a JSON object of experiment key to variation index, e.g. {\"my-test\": 1}",
+                ))
+            }
+        }
+    }
+    ctx.qa_mode = common.qa_mode;
+    Ok(ctx)
+}
+
+/// What one unit's lines need: its attributes and its name in the output.
+fn unit_name(attrs: &Value, index: u64, id_attribute: Option<&str>) -> Value {
+    match id_attribute {
+        Some(a) => attrs.get(a).cloned().unwrap_or(Value::Null),
+        None => Value::from(index),
+    }
+}
+
+/// A CSV cell of a JSON value: text as it is, anything else as JSON.
+fn csv_value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::String(s) => write_field(out, s.as_bytes(), b','),
+        Value::Null => {}
+        other => write_field(out, serde_json::to_string(other).unwrap_or_default().as_bytes(), b','),
+    }
+}
+
+/// Streams the input's lines through `each` (one unit's attributes, its
+/// index, the output buffer) in parallel, in order.
+fn stream<F>(input: &Path, head: &[u8], each: F) -> Result<u64>
+where
+    F: Fn(&Value, u64, &mut Vec<u8>) -> std::result::Result<(), String> + Sync,
+{
+    let (reader, source) = open_input(input)?;
+    let mut chunker = LineChunker::new(reader, CHUNK_BYTES);
+    let mut stdout = io::stdout();
+    let mut out = HeadFirst::new(head, &mut stdout);
+    let rows = pipeline::run(
+        |spent| chunker.next_batch(BATCH_CHUNKS, spent).map_err(|e| AbxError::Read { path: source.clone(), source: e }),
+        &mut out,
+        |chunk: &Chunk, mut bytes: Vec<u8>| {
+            let mut rows = 0;
+            for (i, line) in lines(&chunk.data).enumerate() {
+                let line_no = chunk.first_line + i as u64;
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let attrs: Value = serde_json::from_slice(line).map_err(|e| {
+                    AbxError::input(&source, format!("line {line_no}:{}: not valid JSON: {e}", e.column()))
+                })?;
+                if !attrs.is_object() {
+                    return Err(AbxError::input(
+                        &source,
+                        format!("line {line_no}: not a JSON object of the unit's attributes"),
+                    ));
+                }
+                each(&attrs, line_no - 1, &mut bytes)
+                    .map_err(|m| AbxError::input(&source, format!("line {line_no}: {m}")))?;
+                rows += 1;
+            }
+            Ok(Encoded { bytes, rows })
+        },
+        0,
+        |_| {},
+    )?;
+    out.finish()?;
+    Ok(rows)
+}
+
+fn features(args: &FeaturesArgs) -> Result<ExitStatus> {
+    let ctx = context(Some(&args.payload), args.decryption_key.as_deref(), &args.common)?;
+    let keys: Vec<String> =
+        if args.feature.is_empty() { ctx.features.keys().cloned().collect() } else { args.feature.clone() };
+    for k in &keys {
+        if !ctx.features.contains_key(k) {
+            // The SDKs answer `unknownFeature`; a typo in a flag should not pass unseen.
+            return Err(AbxError::Usage(format!(
+                "--feature {k}: the payload has no such feature; it has: {}",
+                crate::bounds::list(&ctx.features.keys().cloned().collect::<Vec<_>>())
+            )));
+        }
+    }
+    let csv = args.common.format == LineFormat::Csv;
+    let head: &[u8] = if csv { b"unit,feature,value,variation\n" } else { b"" };
+    let id_attr = args.common.id_attribute.as_deref();
+    stream(&args.common.input, head, |attrs, index, out| {
+        let unit = Unit { attributes: attrs };
+        let name = unit_name(attrs, index, id_attr);
+        for key in &keys {
+            let result = ctx.eval_feature(key, &unit).map_err(|e| e.0)?;
+            if csv {
+                csv_value(out, &name);
+                out.push(b',');
+                write_field(out, key.as_bytes(), b',');
+                out.push(b',');
+                csv_value(out, result.get("value").unwrap_or(&Value::Null));
+                out.push(b',');
+                if let Some(v) = result.get("experimentResult").and_then(|r| r.get("variationId")) {
+                    csv_value(out, v);
+                }
+                out.push(b'\n');
+            } else {
+                let mut line = Map::with_capacity(result.len() + 2);
+                line.insert("unit".into(), name.clone());
+                line.insert("feature".into(), Value::String(key.clone()));
+                line.extend(result);
+                serde_json::to_writer(&mut *out, &line).map_err(|e| e.to_string())?;
+                out.push(b'\n');
+            }
+        }
+        Ok(())
+    })?;
+    Ok(ExitStatus::Ok)
+}
+
+fn run_experiment(args: &RunArgs) -> Result<ExitStatus> {
+    let ctx = context(args.payload.as_deref(), args.decryption_key.as_deref(), &args.common)?;
+    let shown = args.experiment.display().to_string();
+    let exp = match read_json(&args.experiment)? {
+        Value::Object(m) if m.contains_key("key") && m.get("variations").is_some_and(Value::is_array) => m,
+        _ => {
+            return Err(AbxError::input(
+                shown,
+                "not a GrowthBook experiment: a JSON object with `key` and `variations` (a list)",
+            ))
+        }
+    };
+    let csv = args.common.format == LineFormat::Csv;
+    let head: &[u8] = if csv { b"unit,value,variation,in_experiment\n" } else { b"" };
+    let id_attr = args.common.id_attribute.as_deref();
+    stream(&args.common.input, head, |attrs, index, out| {
+        let result = ctx.run(&exp, &Unit { attributes: attrs }).map_err(|e| e.0)?;
+        let name = unit_name(attrs, index, id_attr);
+        if csv {
+            csv_value(out, &name);
+            out.push(b',');
+            csv_value(out, result.get("value").unwrap_or(&Value::Null));
+            out.push(b',');
+            let inside = result.get("inExperiment") == Some(&Value::Bool(true));
+            if inside {
+                csv_value(out, result.get("variationId").unwrap_or(&Value::Null));
+            }
+            out.extend_from_slice(if inside { b",true\n" } else { b",false\n" });
+        } else {
+            let mut line = Map::with_capacity(result.len() + 1);
+            line.insert("unit".into(), name);
+            line.extend(result);
+            serde_json::to_writer(&mut *out, &line).map_err(|e| e.to_string())?;
+            out.push(b'\n');
+        }
+        Ok(())
+    })?;
+    Ok(ExitStatus::Ok)
+}
+
+pub fn run(args: &GrowthbookArgs, _ctx: &Ctx) -> Result<ExitStatus> {
+    match &args.command {
+        GrowthbookCommand::Features(a) => features(a),
+        GrowthbookCommand::Run(a) => run_experiment(a),
+    }
+}
