@@ -270,6 +270,7 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
         'abx;growthbook;features' {
             [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'The SDK payload: {\"features\": {...}, \"savedGroups\": {...}}')
             [CompletionResult]::new('--feature', '--feature', [CompletionResultType]::ParameterName, 'A feature to evaluate (repeatable) [default: every feature, in the payload''s order]')
+            [CompletionResult]::new('--decryption-key', '--decryption-key', [CompletionResultType]::ParameterName, 'The SDK connection''s decryption key, for an encrypted payload (base64)')
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Units, one JSON object of attributes per line (`-` for stdin)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -285,6 +286,7 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
         'abx;growthbook;run' {
             [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'The experiment definition: {\"key\": ..., \"variations\": [...], ...}')
             [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'The payload whose features and saved groups the experiment''s prerequisites and conditions read')
+            [CompletionResult]::new('--decryption-key', '--decryption-key', [CompletionResultType]::ParameterName, 'The decryption key of an encrypted --payload (base64)')
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Units, one JSON object of attributes per line (`-` for stdin)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')

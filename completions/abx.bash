@@ -408,7 +408,7 @@ _abx() {
             return 0
             ;;
         abx__subcmd__growthbook__subcmd__features)
-            opts="-f -h -V --payload --feature --input --format --id-attribute --forced-variations --qa-mode --help --version"
+            opts="-f -h -V --payload --feature --decryption-key --input --format --id-attribute --forced-variations --qa-mode --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,6 +419,10 @@ _abx() {
                     return 0
                     ;;
                 --feature)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -450,7 +454,7 @@ _abx() {
             return 0
             ;;
         abx__subcmd__growthbook__subcmd__run)
-            opts="-f -h -V --experiment --payload --input --format --id-attribute --forced-variations --qa-mode --help --version"
+            opts="-f -h -V --experiment --payload --decryption-key --input --format --id-attribute --forced-variations --qa-mode --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -461,6 +465,10 @@ _abx() {
                     return 0
                     ;;
                 --payload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

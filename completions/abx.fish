@@ -256,6 +256,7 @@ complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run" -f -a "run" -d 'One inline GrowthBook experiment for each unit: the SDKs\' run'
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l payload -d 'The SDK payload: {\\"features\\": {...}, \\"savedGroups\\": {...}}' -r -F
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l feature -d 'A feature to evaluate (repeatable) [default: every feature, in the payload\'s order]' -r
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l decryption-key -d 'The SDK connection\'s decryption key, for an encrypted payload (base64)' -r
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l input -d 'Units, one JSON object of attributes per line (`-` for stdin)' -r -F
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -s f -l format -d 'Output format' -r -f -a "jsonl\t'One JSON object per unit (and feature): the SDKs\' result fields'
 csv\t'unit, feature, value, variation (run: unit, value, variation, in_experiment)'"
@@ -266,6 +267,7 @@ complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subc
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -l experiment -d 'The experiment definition: {\\"key\\": ..., \\"variations\\": [...], ...}' -r -F
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -l payload -d 'The payload whose features and saved groups the experiment\'s prerequisites and conditions read' -r -F
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -l decryption-key -d 'The decryption key of an encrypted --payload (base64)' -r
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -l input -d 'Units, one JSON object of attributes per line (`-` for stdin)' -r -F
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -s f -l format -d 'Output format' -r -f -a "jsonl\t'One JSON object per unit (and feature): the SDKs\' result fields'
 csv\t'unit, feature, value, variation (run: unit, value, variation, in_experiment)'"

@@ -11,6 +11,7 @@
 //! and such a condition is false, as the SDK treats a pattern it cannot
 //! compile.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use serde_json::{Map, Value};
@@ -51,27 +52,28 @@ fn eval_or(obj: &Value, v: &Value, groups: &SavedGroups) -> bool {
 
 /// The value at a dot-separated path; null when any step is missing. An
 /// array's steps are its indices and `length`, as `in` sees them.
-pub fn get_path(obj: &Value, path: &str) -> Value {
-    let parts: Vec<&str> = path.split('.').collect();
+pub fn get_path<'a>(obj: &'a Value, path: &str) -> Cow<'a, Value> {
+    static NULL: Value = Value::Null;
     let mut current = obj;
-    for (i, part) in parts.iter().enumerate() {
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
         current = match current {
-            Value::Object(m) => match m.get(*part) {
+            Value::Object(m) => match m.get(part) {
                 Some(v) => v,
-                None => return Value::Null,
+                None => return Cow::Borrowed(&NULL),
             },
             // A number has no properties: `length` ends the path.
-            Value::Array(a) if *part == "length" => {
-                return if i + 1 == parts.len() { Value::from(a.len()) } else { Value::Null };
+            Value::Array(a) if part == "length" => {
+                return if parts.peek().is_none() { Cow::Owned(Value::from(a.len())) } else { Cow::Borrowed(&NULL) };
             }
             Value::Array(a) => match canonical_index(part).and_then(|k| a.get(k)) {
                 Some(v) => v,
-                None => return Value::Null,
+                None => return Cow::Borrowed(&NULL),
             },
-            _ => return Value::Null,
+            _ => return Cow::Borrowed(&NULL),
         };
     }
-    current.clone()
+    Cow::Borrowed(current)
 }
 
 /// An array index as a property name: canonical decimal ("0", "12", not "01").
@@ -159,13 +161,30 @@ fn elem_match(actual: &Value, expected: &Value, groups: &SavedGroups) -> bool {
     })
 }
 
+thread_local! {
+    /// Compiled patterns, per thread, as the SDK's `_regexCache` (a batch
+    /// meets the same few patterns millions of times).
+    static REGEXES: std::cell::RefCell<std::collections::HashMap<(String, bool), Option<regex::Regex>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Patterns kept per thread at most (a payload has a few; the cache is
+/// emptied rather than grown without bound).
+const MAX_CACHED_PATTERNS: usize = 4096;
+
 fn regex_test(pattern: &Value, actual: &Value, insensitive: bool) -> bool {
     let pattern = js::to_string(pattern);
-    match regex::RegexBuilder::new(&pattern).case_insensitive(insensitive).build() {
-        Ok(re) => re.is_match(&js::to_string(actual)),
-        // The SDK catches a pattern that does not compile and returns false.
-        Err(_) => false,
-    }
+    REGEXES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= MAX_CACHED_PATTERNS {
+            cache.clear();
+        }
+        let re = cache.entry((pattern, insensitive)).or_insert_with_key(|(p, i)| {
+            // The SDK catches a pattern that does not compile: the test is false.
+            regex::RegexBuilder::new(p).case_insensitive(*i).build().ok()
+        });
+        re.as_ref().is_some_and(|re| re.is_match(&js::to_string(actual)))
+    })
 }
 
 /// `paddedVersionString`: numeric parts padded to 5 so that versions
