@@ -58,12 +58,16 @@ fn hash_of(seed: &str, value: &Value, version: u32) -> Option<f64> {
     hash::hash(seed, &js::to_string(value), version)
 }
 
+/// `x.hashVersion || default`, as `hash()` reads it: only the numbers 1 and
+/// 2 hash (`version === 2`), so a version written as text has no hash.
 fn version(m: &Map<String, Value>, k: &str, default: u32) -> u32 {
-    match truthy_field(m, k).map(js::to_number) {
-        Some(v) if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) => v as u32,
-        // A version that is not a small integer has no hash.
-        Some(_) => u32::MAX,
+    match truthy_field(m, k) {
         None => default,
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(v) if v == 1.0 || v == 2.0 => v as u32,
+            _ => u32::MAX,
+        },
+        Some(_) => u32::MAX,
     }
 }
 

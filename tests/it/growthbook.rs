@@ -417,3 +417,19 @@ fn run_forces_variations_and_writes_csv() {
     assert_eq!(code, 0);
     assert!(out.lines().all(|l| l.contains("\"inExperiment\":false")), "{out}");
 }
+
+#[test]
+fn a_hash_version_written_as_text_hashes_nobody_as_in_the_js_sdk() {
+    // hash(seed, value, "2"): `version === 2` fails, so there is no hash and the rollout takes nobody.
+    let ctx = abx::growthbook::eval::Context::from_payload(
+        &serde_json::json!({"features": {"f": {"defaultValue": 0, "rules": [
+            {"force": 1, "coverage": 1, "hashVersion": "2"},
+            {"force": 2, "coverage": 1, "hashVersion": 2}
+        ]}}}),
+        None,
+    )
+    .unwrap();
+    let attrs = serde_json::json!({"id": "u1"});
+    let r = ctx.eval_feature("f", &abx::growthbook::eval::Unit { attributes: &attrs }).unwrap();
+    assert_eq!(r["value"], 2);
+}
