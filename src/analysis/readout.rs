@@ -346,12 +346,13 @@ fn reduce_data(
         (None, true) => VariantSource::Bucketing,
         (None, false) => VariantSource::Default,
     };
+    let targeting = crate::assign::targeting::Targeting::of(exp);
     let req = Request {
         variant,
         unit_column: src.unit_column.as_deref(),
         bucketer: bucketer.as_ref(),
         no_bucketing: refused.as_deref(),
-        targeting: &exp.targeting,
+        targeting: &targeting,
         variants: &variants,
         by,
         by_is: match (src.over_time, src.period) {

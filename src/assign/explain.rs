@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use super::{bucket_of, hash_prefix, not_live, sha256_unit, targeting, Bucketer};
+use super::targeting::{self, Targeting};
+use super::{bucket_of, hash_prefix, not_live, sha256_unit, Bucketer, HashKind};
 use crate::experiment::Experiment;
 
 /// Why a unit got its variant in an experiment.
@@ -12,14 +13,21 @@ pub struct Explanation {
     pub experiment: String,
     pub unit: String,
     pub salt: String,
-    /// What is hashed: `{unit}:{salt}`.
+    /// What places units: `sha256` (the contract's), or `growthbook-v1` /
+    /// `growthbook-v2` (GrowthBook's FNV-1a hashes, `hashing: growthbook`).
+    pub hash: String,
+    /// What is hashed: `{unit}:{salt}` (GrowthBook: `{seed}{unit}` in
+    /// version 2, `{unit}{seed}` in version 1).
     pub hash_input: String,
-    pub sha256: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
     /// The first 8 bytes of the digest, in hex.
-    pub prefix_hex: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix_hex: Option<String>,
     /// The same bytes as a big-endian integer.
-    pub prefix: u64,
-    /// The unit's point: prefix / 2^64.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<u64>,
+    /// The unit's point: prefix / 2^64 (GrowthBook: its hash, in [0, 1]).
     pub x: f64,
     pub bucket: u32,
     pub allocation: f64,
@@ -89,12 +97,34 @@ impl Serialize for Explanations {
 /// Explains `unit` (with its `attributes`, when the input had them) in `exp`, bucketed by `b`.
 pub fn explain(exp: &Experiment, b: &Bucketer, unit: &str, attributes: Option<&[(String, String)]>) -> Explanation {
     let bytes = unit.as_bytes();
-    let hex: String = sha256_unit(bytes, exp.salt.as_bytes()).iter().map(|x| format!("{x:02x}")).collect();
-    let prefix = hash_prefix(bytes, exp.salt.as_bytes());
+    let (hash, hash_input, hex, prefix) = match b.hash() {
+        HashKind::Sha256 => {
+            let hex: String = sha256_unit(bytes, exp.salt.as_bytes()).iter().map(|x| format!("{x:02x}")).collect();
+            (
+                "sha256".to_string(),
+                format!("{unit}:{}", exp.salt),
+                Some(hex),
+                Some(hash_prefix(bytes, exp.salt.as_bytes())),
+            )
+        }
+        HashKind::Growthbook(v) => {
+            let input = if v == 2 { format!("{}{unit}", exp.salt) } else { format!("{unit}{}", exp.salt) };
+            (format!("growthbook-v{v}"), input, None, None)
+        }
+    };
     let x = b.point(bytes);
     let weights = exp.normalized_weights();
     let get = |name: &str| attributes.and_then(|a| a.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()));
-    let (eligible, targeting_text, failed) = if exp.targeting.is_empty() {
+    let gb_targeting = Targeting::of(exp);
+    let (eligible, targeting_text, failed) = if let Targeting::Growthbook { condition, .. } = &gb_targeting {
+        let values: Vec<Option<&str>> = gb_targeting.attributes().into_iter().map(get).collect();
+        let text = serde_json::to_string(condition).unwrap_or_default();
+        match gb_targeting.eligible(unit, &values) {
+            Ok(true) => (true, format!("eligible: GrowthBook's condition {text} holds"), None),
+            Ok(false) => (false, format!("ineligible: GrowthBook's condition {text} does not hold"), Some(text)),
+            Err(why) => (false, format!("ineligible: {why}"), Some(text)),
+        }
+    } else if exp.targeting.is_empty() {
         (true, "no targeting".to_string(), None)
     } else {
         match exp.targeting.iter().find(|c| !targeting::holds(c, get(&c.attribute))) {
@@ -135,7 +165,7 @@ pub fn explain(exp: &Experiment, b: &Bucketer, unit: &str, attributes: Option<&[
     let reason = if let Some(why) = not_live(exp) {
         format!("the experiment {why}, so the unit gets no variant")
     } else if let Some(f) = stopped_by {
-        let place = if f.filter.starts_with("layer") {
+        let place = if f.rule == "inside" {
             format!("outside the experiment's range [{}, {}) of {}", f.start, f.end, f.filter)
         } else {
             format!("below the held-out share {} of {}", f.end, f.filter)
@@ -193,9 +223,10 @@ pub fn explain(exp: &Experiment, b: &Bucketer, unit: &str, attributes: Option<&[
         experiment: exp.name.clone(),
         unit: unit.to_string(),
         salt: exp.salt.clone(),
-        hash_input: format!("{unit}:{}", exp.salt),
-        sha256: hex.clone(),
-        prefix_hex: hex[..16].to_string(),
+        hash,
+        hash_input,
+        prefix_hex: hex.as_ref().map(|h| h[..16].to_string()),
+        sha256: hex,
         prefix,
         x,
         bucket: bucket_of(x),

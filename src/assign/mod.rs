@@ -65,6 +65,33 @@ pub fn point(unit: &[u8], salt: &[u8]) -> f64 {
     hash_prefix(unit, salt) as f64 / TWO_POW_64
 }
 
+/// What places units on the unit interval: the contract's SHA-256, or
+/// GrowthBook's FNV-1a hash of a version (`hashing: growthbook`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashKind {
+    Sha256,
+    Growthbook(u32),
+}
+
+impl HashKind {
+    /// The unit's point with `salt` (GrowthBook's seed): NaN, in no range,
+    /// where GrowthBook has no hash (an empty unit, an unknown version).
+    #[inline]
+    pub fn point(self, unit: &[u8], salt: &[u8]) -> f64 {
+        match self {
+            HashKind::Sha256 => point(unit, salt),
+            HashKind::Growthbook(version) => {
+                // GrowthBook's SDKs put a unit whose hash value is empty in no experiment.
+                if unit.is_empty() {
+                    return f64::NAN;
+                }
+                let (unit, salt) = (String::from_utf8_lossy(unit), String::from_utf8_lossy(salt));
+                crate::growthbook::hash::hash(&salt, &unit, version).unwrap_or(f64::NAN)
+            }
+        }
+    }
+}
+
 /// The bucket shown to people and applications: floor(x * 10000).
 pub fn bucket_of(x: f64) -> u32 {
     (x * 10_000.0).floor() as u32
@@ -97,7 +124,10 @@ pub struct Filter {
     pub label: String,
     pub salt: Vec<u8>,
     pub range: Range,
+    /// Further ranges that pass as `range` does (a GrowthBook filter's).
+    pub more: Vec<Range>,
     pub inside: bool,
+    pub hash: HashKind,
 }
 
 impl Filter {
@@ -109,7 +139,9 @@ impl Filter {
                 label: format!("layer {}", l.name),
                 salt: l.salt().into_bytes(),
                 range: Range { start: l.range[0], end: l.range[1] },
+                more: Vec::new(),
                 inside: true,
+                hash: HashKind::Sha256,
             });
         }
         if let Some(h) = &exp.holdout {
@@ -117,16 +149,43 @@ impl Filter {
                 label: format!("holdout {}", h.name),
                 salt: h.salt().into_bytes(),
                 range: Range { start: 0.0, end: h.share },
+                more: Vec::new(),
                 inside: false,
+                hash: HashKind::Sha256,
             });
+        }
+        if let Some(g) = &exp.growthbook {
+            // GrowthBook's namespace: the version-1 hash with seed `__NAME`.
+            if let Some(ns) = &g.namespace {
+                out.push(Filter {
+                    label: format!("namespace {}", ns.name),
+                    salt: format!("__{}", ns.name).into_bytes(),
+                    range: Range { start: ns.range[0], end: ns.range[1] },
+                    more: Vec::new(),
+                    inside: true,
+                    hash: HashKind::Growthbook(1),
+                });
+            }
+            for f in &g.filters {
+                let mut ranges = f.ranges.iter().map(|r| Range { start: r[0], end: r[1] });
+                out.push(Filter {
+                    label: format!("filter {}", f.seed),
+                    salt: f.seed.clone().into_bytes(),
+                    range: ranges.next().unwrap_or(Range { start: 0.0, end: 0.0 }),
+                    more: ranges.collect(),
+                    inside: true,
+                    hash: HashKind::Growthbook(f.version),
+                });
+            }
         }
         out
     }
 
     /// The unit's point on this filter, and whether it passes.
     pub fn check(&self, unit: &[u8]) -> (f64, bool) {
-        let x = point(unit, &self.salt);
-        (x, (self.range.start <= x && x < self.range.end) == self.inside)
+        let x = self.hash.point(unit, &self.salt);
+        let within = |r: &Range| r.start <= x && x < r.end;
+        (x, (within(&self.range) || self.more.iter().any(within)) == self.inside)
     }
 }
 
@@ -134,6 +193,7 @@ impl Filter {
 #[derive(Debug, Clone)]
 pub struct Bucketer {
     salt: Vec<u8>,
+    hash: HashKind,
     ranges: Vec<Range>,
     live: Live,
     filters: Vec<Filter>,
@@ -163,6 +223,19 @@ impl Bucketer {
         let ranges = match exp.gate {
             // A gate: `on` below the rollout, `off` at and above it (x = 1.0 included).
             Some(g) => vec![Range { start: g.rollout, end: f64::INFINITY }, Range { start: 0.0, end: g.rollout }],
+            None if exp.growthbook.is_some() => {
+                let g = exp.growthbook.as_ref().map(|g| g.ranges.clone());
+                let ranges = g.flatten().unwrap_or_else(|| {
+                    // GrowthBook's getBucketRanges on the weights as written.
+                    let weights: Vec<f64> = exp.variants.iter().map(|v| v.weight).collect();
+                    crate::growthbook::hash::bucket_ranges(
+                        exp.variants.len() as i64,
+                        Some(exp.allocation),
+                        Some(&weights),
+                    )
+                });
+                ranges.iter().map(|r| Range { start: r[0], end: r[1] }).collect()
+            }
             None => {
                 let mut ranges = Vec::with_capacity(exp.variants.len());
                 let mut s = 0.0;
@@ -177,7 +250,15 @@ impl Bucketer {
             let history: Vec<Vec<f64>> = exp.weight_history.iter().map(|e| e.weights.clone()).collect();
             layout::replay(exp.allocation, &history)
         });
-        Bucketer { salt: exp.salt.as_bytes().to_vec(), ranges, live: Live::Ranges, filters: Filter::of(exp), pieces }
+        let hash = exp.growthbook.as_ref().map_or(HashKind::Sha256, |g| HashKind::Growthbook(g.version));
+        Bucketer {
+            salt: exp.salt.as_bytes().to_vec(),
+            hash,
+            ranges,
+            live: Live::Ranges,
+            filters: Filter::of(exp),
+            pieces,
+        }
     }
 
     /// The two groups that read a holdout (GrowthBook's layout): `held_out`
@@ -187,6 +268,7 @@ impl Bucketer {
         let s = h.share;
         Bucketer {
             salt: h.salt().into_bytes(),
+            hash: HashKind::Sha256,
             ranges: vec![Range { start: 0.0, end: s }, Range { start: s, end: 2.0 * s }],
             live: Live::Ranges,
             filters: Vec::new(),
@@ -226,7 +308,12 @@ impl Bucketer {
     }
 
     pub fn point(&self, unit: &[u8]) -> f64 {
-        point(unit, &self.salt)
+        self.hash.point(unit, &self.salt)
+    }
+
+    /// What places units: SHA-256, or GrowthBook's hash.
+    pub fn hash(&self) -> HashKind {
+        self.hash
     }
 
     /// The variant whose range holds x: the contract's rule, or a bandit's layout.
@@ -339,12 +426,18 @@ impl Bucketer {
 pub struct Assigner {
     pub name: String,
     pub bucketer: Bucketer,
+    pub targeting: targeting::Targeting,
     pub exp: Experiment,
 }
 
 impl Assigner {
     pub fn new(exp: Experiment) -> Assigner {
-        Assigner { name: exp.name.clone(), bucketer: Bucketer::new(&exp), exp }
+        Assigner {
+            name: exp.name.clone(),
+            bucketer: Bucketer::new(&exp),
+            targeting: targeting::Targeting::of(&exp),
+            exp,
+        }
     }
 }
 

@@ -7,7 +7,100 @@
 
 use std::cmp::Ordering;
 
-use crate::experiment::{CondValue, Condition, Op};
+use crate::experiment::{AttributeType, CondValue, Condition, Experiment, Op};
+
+/// Who is eligible: abx's conditions, or a GrowthBook condition on typed
+/// attributes (`hashing: growthbook`). Both read one text value (a data
+/// cell, `None` when missing or empty) per attribute of [`Targeting::attributes`].
+#[derive(Debug, Clone)]
+pub enum Targeting {
+    Abx(Vec<Condition>),
+    Growthbook { condition: serde_json::Value, attributes: Vec<(String, AttributeType)>, hash_attribute: String },
+}
+
+impl Targeting {
+    pub fn of(exp: &Experiment) -> Targeting {
+        match exp.growthbook.as_ref() {
+            Some(g) => match &g.condition {
+                Some(c) => Targeting::Growthbook {
+                    condition: c.clone(),
+                    attributes: g.attributes.clone(),
+                    hash_attribute: g.hash_attribute.clone(),
+                },
+                None => Targeting::Abx(Vec::new()),
+            },
+            None => Targeting::Abx(exp.targeting.clone()),
+        }
+    }
+
+    /// True when every unit is eligible.
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Targeting::Abx(c) if c.is_empty())
+    }
+
+    /// The attributes read, in the order `eligible` takes their values (for
+    /// abx's conditions one per condition; for GrowthBook's the declared
+    /// attributes, the unit standing for its hash attribute).
+    pub fn attributes(&self) -> Vec<&str> {
+        match self {
+            Targeting::Abx(cs) => cs.iter().map(|c| c.attribute.as_str()).collect(),
+            Targeting::Growthbook { attributes, hash_attribute, .. } => {
+                attributes.iter().map(|(a, _)| a.as_str()).filter(|a| a != hash_attribute).collect()
+            }
+        }
+    }
+
+    /// Whether the unit is eligible, given its attributes' values in the
+    /// order of [`Targeting::attributes`]; Err names a value that is not of
+    /// its declared type (GrowthBook's).
+    pub fn eligible(&self, unit: &str, values: &[Option<&str>]) -> Result<bool, String> {
+        match self {
+            Targeting::Abx(cs) => Ok(cs.iter().enumerate().all(|(i, c)| holds(c, values.get(i).copied().flatten()))),
+            Targeting::Growthbook { condition, .. } => {
+                let obj = self.growthbook_attributes(unit, values)?;
+                Ok(crate::growthbook::condition::eval(&obj, condition, &Default::default()))
+            }
+        }
+    }
+
+    /// The unit's GrowthBook attributes as JSON: each value read as its
+    /// declared type, a missing one absent, the unit under the hash attribute.
+    pub fn growthbook_attributes(&self, unit: &str, values: &[Option<&str>]) -> Result<serde_json::Value, String> {
+        let mut m = serde_json::Map::new();
+        if let Targeting::Growthbook { attributes, hash_attribute, .. } = self {
+            let declared = attributes.iter().filter(|(a, _)| a != hash_attribute);
+            for ((name, t), v) in declared.zip(values) {
+                let Some(text) = v.filter(|v| !v.is_empty()) else { continue };
+                m.insert(name.clone(), typed(name, *t, text)?);
+            }
+            m.insert(hash_attribute.clone(), serde_json::Value::String(unit.to_string()));
+        }
+        Ok(serde_json::Value::Object(m))
+    }
+}
+
+/// A cell's text as an attribute of type `t`.
+fn typed(name: &str, t: AttributeType, text: &str) -> Result<serde_json::Value, String> {
+    use serde_json::Value;
+    let wrong =
+        |what: &str| format!("attribute `{name}` is declared {what} (hashing.attributes), but a unit has `{text}`");
+    match t {
+        AttributeType::String => Ok(Value::String(text.to_string())),
+        AttributeType::Number => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| wrong("a number")),
+        AttributeType::Boolean => match text.trim() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(wrong("a boolean (true or false)")),
+        },
+        AttributeType::Json => serde_json::from_str(text).map_err(|_| wrong("JSON")),
+    }
+}
 
 fn compare(attr: &str, v: &CondValue) -> Option<Ordering> {
     match v.number {

@@ -9,7 +9,8 @@ use serde_json::json;
 
 use super::{Ctx, Spinner};
 use crate::assign::explain::Explanations;
-use crate::assign::{assign_into, not_live, targeting, Assigned, Assigner, Bucketer};
+use crate::assign::targeting::Targeting;
+use crate::assign::{assign_into, not_live, Assigned, Assigner, Bucketer};
 use crate::data::lines::{lines, Chunk, LineChunker};
 use crate::data::open_input;
 use crate::data::pipeline::{self, Encoded, HeadFirst};
@@ -162,22 +163,37 @@ pub fn run(args: &AssignArgs, ctx: &Ctx) -> Result<ExitStatus> {
     Ok(ExitStatus::Ok)
 }
 
-fn warn_targeting_without_attributes(ctx: &Ctx, enc: &Encoder) -> Vec<bool> {
+/// Per experiment, whether every unit is eligible when ids come without
+/// attributes (None: it depends on the unit, for a GrowthBook condition
+/// that reads its hash attribute), with a warning for each that has targeting.
+fn warn_targeting_without_attributes(ctx: &Ctx, enc: &Encoder) -> Vec<Option<bool>> {
     enc.exps
         .iter()
         .map(|e| {
-            if e.exp.targeting.is_empty() {
-                return true;
+            if e.targeting.is_empty() {
+                return Some(true);
             }
-            let eligible = e.exp.targeting.iter().all(|c| targeting::holds(c, None));
+            let eligible = match &e.targeting {
+                Targeting::Abx(_) => e.targeting.eligible("", &[]).ok(),
+                Targeting::Growthbook { .. } => None,
+            };
+            let every = match eligible {
+                Some(true) => "eligible",
+                Some(false) => "ineligible (empty variant)",
+                None => "without attributes but its id",
+            };
             ctx.warn(&format!(
-                "experiment `{}` has targeting but ids without attributes were given, so every unit is {}; pass --input FILE.csv with the attribute columns",
+                "experiment `{}` has targeting but ids without attributes were given, so every unit is {every}; pass --input FILE.csv with the attribute columns",
                 e.name,
-                if eligible { "eligible" } else { "ineligible (empty variant)" }
             ));
             eligible
         })
         .collect()
+}
+
+/// Whether a unit given without attributes is eligible in experiment `k`.
+fn eligible_bare(enc: &Encoder, eligible: &[Option<bool>], k: usize, unit: &[u8]) -> bool {
+    eligible[k].unwrap_or_else(|| enc.exps[k].targeting.eligible(&String::from_utf8_lossy(unit), &[]).unwrap_or(false))
 }
 
 fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], mut out: io::Stdout) -> Result<ExitStatus> {
@@ -191,7 +207,9 @@ fn assign_ids(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], mut out:
             }
             return Err(AbxError::Usage(format!("--id number {} is empty", i + 1)));
         }
-        assign_into(&enc.exps, &mut results, id.as_bytes(), enc.needs_point(), |k| eligible[k]);
+        assign_into(&enc.exps, &mut results, id.as_bytes(), enc.needs_point(), |k| {
+            eligible_bare(enc, &eligible, k, id.as_bytes())
+        });
         rows.push((id.clone(), results.clone()));
     }
     if enc.format == RowFormat::Table {
@@ -281,7 +299,9 @@ fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], out: &
                     }
                     return Err(empty_id(source, line_no));
                 }
-                assign_into(&enc.exps, &mut results, unit, enc.needs_point(), |k| eligible[k]);
+                assign_into(&enc.exps, &mut results, unit, enc.needs_point(), |k| {
+                    eligible_bare(enc, &eligible, k, unit)
+                });
                 enc.row(&mut bytes, unit, &results, plain);
                 rows += 1;
             }
@@ -297,15 +317,15 @@ fn attribute_columns(ctx: &Ctx, enc: &Encoder, headers: &[String], source: &str)
     enc.exps
         .iter()
         .map(|e| {
-            e.exp
-                .targeting
-                .iter()
-                .map(|c| {
-                    let col = headers.iter().position(|h| *h == c.attribute);
+            e.targeting
+                .attributes()
+                .into_iter()
+                .map(|a| {
+                    let col = headers.iter().position(|h| h == a);
                     if col.is_none() {
                         ctx.warn(&format!(
-                            "{source} has no column `{}` (targeting of `{}`): it counts as missing for every unit",
-                            c.attribute, e.name
+                            "{source} has no column `{a}` (targeting of `{}`): it counts as missing for every unit",
+                            e.name
                         ));
                     }
                     col
@@ -345,6 +365,9 @@ fn assign_csv(
         |records: &Vec<csv::ByteRecord>, mut bytes: Vec<u8>| {
             bytes.reserve(records.len() * 32);
             let mut results = Vec::with_capacity(enc.exps.len());
+            let mut values: Vec<Option<&str>> = Vec::new();
+            let mut eligible: Vec<bool> = Vec::with_capacity(enc.exps.len());
+            let mut wrong = None;
             let mut rows = 0;
             for rec in records {
                 let line = rec.position().map_or(0, |p| p.line());
@@ -365,9 +388,27 @@ fn assign_csv(
                     ));
                 }
                 let attr = |col: Option<usize>| col.and_then(|c| rec.get(c)).and_then(|b| std::str::from_utf8(b).ok());
-                assign_into(&enc.exps, &mut results, unit, enc.needs_point(), |k| {
-                    enc.exps[k].exp.targeting.iter().zip(&columns[k]).all(|(c, col)| targeting::holds(c, attr(*col)))
-                });
+                let text = std::str::from_utf8(unit).unwrap_or_default();
+                eligible.clear();
+                for (e, cols) in enc.exps.iter().zip(&columns) {
+                    if e.targeting.is_empty() {
+                        eligible.push(true);
+                        continue;
+                    }
+                    values.clear();
+                    values.extend(cols.iter().map(|c| attr(*c)));
+                    match e.targeting.eligible(text, &values) {
+                        Ok(ok) => eligible.push(ok),
+                        Err(why) => {
+                            wrong = Some(format!("line {line}: {why}"));
+                            eligible.push(false);
+                        }
+                    }
+                }
+                if let Some(why) = wrong.take() {
+                    return Err(AbxError::input(&source, why));
+                }
+                assign_into(&enc.exps, &mut results, unit, enc.needs_point(), |k| eligible[k]);
                 enc.row(&mut bytes, unit, &results, false);
                 rows += 1;
             }

@@ -149,11 +149,25 @@ fn print(q: Query, ctx: &Ctx) -> Result<ExitStatus> {
     Ok(ExitStatus::Ok)
 }
 
+/// The SQL hashes units as the contract does (SHA-256); GrowthBook's FNV-1a
+/// over UTF-16 code units is not generated, so such a file is refused
+/// rather than bucketed differently.
+fn sha256_hashing(exp: &crate::experiment::Experiment, command: &str) -> Result<()> {
+    match &exp.growthbook {
+        Some(_) => Err(AbxError::Usage(format!(
+            "`abx sql {command}` cannot place units of experiment `{}`: it is bucketed as GrowthBook buckets              (hashing: growthbook), and abx generates SQL for the contract's SHA-256 bucketing only. Assign with              `abx assign` (or `abx growthbook`), or log the variant at exposure and name its column (--variant-column).",
+            exp.name
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// A reweighted bandit has had one layout per period: the bucketing by its
 /// latest layout is not the variant that a unit exposed before the last
 /// reweight got, so comparing logs or summing outcomes by it is refused.
 /// (`abx sql assign` gives the assignment now, as `abx assign` does.)
 fn one_layout(exp: &crate::experiment::Experiment, command: &str) -> Result<()> {
+    sha256_hashing(exp, command)?;
     match exp.weight_history.last() {
         Some(last) if exp.weight_history.len() > 1 => Err(AbxError::Usage(format!(
             "`abx sql {command}` cannot place units by the bucketing of experiment `{}`: it has been reweighted \
@@ -171,6 +185,7 @@ pub fn run(args: &SqlArgs, ctx: &Ctx) -> Result<ExitStatus> {
     match &args.command {
         SqlCommand::Assign(a) => {
             let exp = super::util::load_experiments(std::slice::from_ref(&a.common.experiment))?.remove(0);
+            sha256_hashing(&exp, "assign")?;
             let spec = sql::assign::AssignSpec {
                 engine: a.common.engine,
                 from: &a.common.from,

@@ -18,10 +18,10 @@ use std::sync::{Arc, Mutex};
 use polars::prelude::*;
 use polars_arrow::array::{Array, PrimitiveArray, Utf8ViewArray};
 
-use crate::assign::targeting;
+use crate::assign::targeting::Targeting;
 use crate::assign::Bucketer;
 use crate::error::AbxError;
-use crate::experiment::{did_you_mean, Aggregate, Cap, Condition};
+use crate::experiment::{did_you_mean, Aggregate, Cap};
 use crate::stats::drift::quantile_sorted;
 use crate::stats::moments::Moments;
 
@@ -68,7 +68,7 @@ pub struct Request<'a> {
     pub no_bucketing: Option<&'a str>,
     /// Targeting applied with bucketing, the data's columns as attributes
     /// (as `abx assign --input` does).
-    pub targeting: &'a [Condition],
+    pub targeting: &'a Targeting,
     /// The experiment's variant names, in bucketer order.
     pub variants: &'a [String],
     /// Segment columns (`--by`).
@@ -484,13 +484,12 @@ fn reduce_source(path: &Path, shown: &str, spooled: bool, req: &Request<'_>) -> 
     // Targeting reads the data's own columns, as `abx assign --input` reads its CSV.
     let mut attributes: Vec<Option<String>> = Vec::new();
     if hashing.is_some() {
-        for c in req.targeting {
-            if schema.get(&c.attribute).is_some() {
-                attributes.push(Some(c.attribute.clone()));
+        for a in req.targeting.attributes() {
+            if schema.get(a).is_some() {
+                attributes.push(Some(a.to_string()));
             } else {
                 notes.push(format!(
-                    "{shown} has no column `{}` (targeting): it counts as missing for every unit, as in `abx assign --input`",
-                    c.attribute
+                    "{shown} has no column `{a}` (targeting): it counts as missing for every unit, as in `abx assign --input`"
                 ));
                 attributes.push(None);
             }
@@ -705,14 +704,12 @@ impl Plan<'_> {
         let hashing = &self.hashing;
         let attrs: Vec<(usize, &String)> =
             self.attributes.iter().enumerate().filter_map(|(i, a)| a.as_ref().map(|a| (i, a))).collect();
-        let targeting: Vec<(Condition, Option<usize>)> = req
-            .targeting
-            .iter()
-            .zip(&self.attributes)
-            .enumerate()
-            .filter(|_| hashing.is_some())
-            .map(|(i, (c, a))| (c.clone(), a.as_ref().map(|_| i)))
-            .collect();
+        // With bucketing: who is eligible, and the `__attr{i}` column of each attribute.
+        let targeting: Option<(Targeting, Vec<Option<usize>>)> =
+            (hashing.is_some() && !req.targeting.is_empty()).then(|| {
+                let idx = self.attributes.iter().enumerate().map(|(i, a)| a.as_ref().map(|_| i)).collect();
+                (req.targeting.clone(), idx)
+            });
         let make = || {
             let mut acc =
                 Accumulator::new(req, by.len(), hashing.clone(), &targeting, caps.to_vec(), check_variant, shown);
@@ -1127,9 +1124,9 @@ pub(super) struct Accumulator {
     aggregates: Vec<Aggregate>,
     caps: Vec<Option<f64>>,
     hashing: Option<Bucketer>,
-    /// With bucketing: the targeting conditions and the index `i` of the
-    /// `__attr{i}` column holding each one's attribute (None: not in the data).
-    targeting: Vec<(Condition, Option<usize>)>,
+    /// With bucketing and targeting: who is eligible, and the index `i` of
+    /// the `__attr{i}` column holding each of its attributes (None: not in the data).
+    targeting: Option<(Targeting, Vec<Option<usize>>)>,
     /// Rows are units rolled up from events (messages name the unit).
     events: bool,
     check_variant: bool,
@@ -1227,7 +1224,7 @@ impl Accumulator {
         req: &Request<'_>,
         by: usize,
         hashing: Option<Bucketer>,
-        targeting: &[(Condition, Option<usize>)],
+        targeting: &Option<(Targeting, Vec<Option<usize>>)>,
         caps: Vec<Option<f64>>,
         check_variant: bool,
         shown: &str,
@@ -1246,7 +1243,7 @@ impl Accumulator {
             aggregates: req.metrics.iter().map(|m| m.aggregate).collect(),
             caps,
             hashing,
-            targeting: targeting.to_vec(),
+            targeting: targeting.clone(),
             events: req.events,
             check_variant,
             by,
@@ -1510,7 +1507,12 @@ impl Accumulator {
             Ok(df.column(&name).map_err(perr)?.str().map_err(perr)?.rechunk().into_owned())
         };
         let mut attr_cols: Vec<Option<(StringChunked, Option<StringChunked>)>> = Vec::new();
-        for (_, idx) in &self.targeting {
+        // A copy: the fold below updates `self`.
+        let eligibility = self.targeting.clone();
+        let attr_idx = eligibility.as_ref().map_or(&[][..], |(_, idx)| idx.as_slice());
+        let attr_names = eligibility.as_ref().map_or_else(Vec::new, |(t, _)| t.attributes());
+        let mut values: Vec<Option<&str>> = Vec::with_capacity(attr_idx.len());
+        for idx in attr_idx {
             attr_cols.push(match idx {
                 Some(i) => {
                     let most = if self.events { Some(text_col(format!("__attrmax{i}"))?) } else { None };
@@ -1543,9 +1545,9 @@ impl Accumulator {
                     self.no_variant += 1;
                     continue;
                 }
-                if !attr_cols.is_empty() {
-                    let mut eligible = true;
-                    for ((cond, _), cols) in self.targeting.iter().zip(&attr_cols) {
+                if let Some((targeting, _)) = &eligibility {
+                    values.clear();
+                    for (j, cols) in attr_cols.iter().enumerate() {
                         let value = match cols {
                             Some((least, most)) => {
                                 let v = least.get(r);
@@ -1556,7 +1558,7 @@ impl Accumulator {
                                             format!(
                                                 "unit `{}` has events with two values of `{}` (`{}` and `{}`), which its targeting reads: bucketing needs one value per unit",
                                                 arr.value(i),
-                                                cond.attribute,
+                                                attr_names[j],
                                                 v.unwrap_or_default(),
                                                 most.get(r).unwrap_or_default()
                                             ),
@@ -1567,8 +1569,11 @@ impl Accumulator {
                             }
                             None => None,
                         };
-                        eligible &= targeting::holds(cond, value);
+                        values.push(value);
                     }
+                    let eligible = targeting
+                        .eligible(arr.value(i), &values)
+                        .map_err(|why| AbxError::input(&shown, format!("unit `{}`: {why}", arr.value(i))))?;
                     if !eligible {
                         self.ineligible += 1;
                         continue;

@@ -52,6 +52,73 @@ pub struct Experiment {
     /// [`crate::assign::layout`] describes, so that a reweight moves few units.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub weight_history: Vec<WeightEntry>,
+    /// `hashing: {scheme: growthbook, ...}`: units are bucketed as
+    /// GrowthBook's SDKs bucket them, not by the contract's SHA-256 (the
+    /// salt is then GrowthBook's seed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub growthbook: Option<GrowthbookHashing>,
+}
+
+/// GrowthBook's bucketing of one experiment (its SDKs' `run`, without
+/// sticky bucketing): FNV-1a hash `version` of the seed (the experiment's
+/// salt) and the unit, GrowthBook's bucket ranges of the variants' weights
+/// and `allocation` (its coverage), or `ranges` as given; the namespace or
+/// the filters first; the condition on the unit's attributes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GrowthbookHashing {
+    /// 1 or 2 (`hashVersion`).
+    pub version: u32,
+    /// The attribute whose value is the unit (`hashAttribute`, default `id`).
+    pub hash_attribute: String,
+    /// `namespace: {name, range: [start, end]}`: the unit's version-1 hash
+    /// with seed `__NAME` must lie in [start, end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<Layer>,
+    /// GrowthBook's `filters`: each one's hash of the unit must lie in one of its ranges.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<GrowthbookFilter>,
+    /// The variants' ranges as GrowthBook's `ranges` (they replace the
+    /// weights' ranges; the weights are then the ranges' widths).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<Vec<[f64; 2]>>,
+    /// A GrowthBook condition on the unit's attributes (its syntax, JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<serde_json::Value>,
+    /// The attributes the condition reads, with the type each one's text
+    /// (a CSV cell) is read as.
+    pub attributes: Vec<(String, AttributeType)>,
+}
+
+/// One of GrowthBook's experiment filters, on the unit (the hash attribute).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GrowthbookFilter {
+    pub seed: String,
+    pub version: u32,
+    pub ranges: Vec<[f64; 2]>,
+}
+
+/// How a data cell becomes a GrowthBook attribute value: text as it is, a
+/// number, `true`/`false`, or JSON (arrays and objects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributeType {
+    String,
+    Number,
+    Boolean,
+    Json,
+}
+
+impl AttributeType {
+    pub const NAMES: [&'static str; 4] = ["string", "number", "boolean", "json"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AttributeType::String => "string",
+            AttributeType::Number => "number",
+            AttributeType::Boolean => "boolean",
+            AttributeType::Json => "json",
+        }
+    }
 }
 
 /// One reweight: from `date` on, the variants' weights are `weights` (in
@@ -441,6 +508,7 @@ impl Experiment {
             holdout: None,
             gate: None,
             weight_history: Vec::new(),
+            growthbook: None,
             ..self.clone()
         }
     }

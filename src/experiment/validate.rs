@@ -9,6 +9,9 @@ use super::diag::{did_you_mean, Diagnostic};
 use super::model::*;
 use super::yaml::{Node, Value};
 
+mod growthbook;
+pub use growthbook::{HASHING_FIELDS, OPERATORS as GROWTHBOOK_OPERATORS, SCHEMES};
+
 pub const TOP_FIELDS: &[&str] = &[
     "name",
     "description",
@@ -30,6 +33,7 @@ pub const TOP_FIELDS: &[&str] = &[
     "holdout",
     "gate",
     "weight_history",
+    "hashing",
 ];
 pub const WEIGHT_ENTRY_FIELDS: &[&str] = &["date", "weights"];
 pub const LAYER_FIELDS: &[&str] = &["name", "range"];
@@ -407,6 +411,71 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
         (Some(_), None) => None,
     };
 
+    let hashing = match f.get("hashing") {
+        Some(n) => growthbook::check_hashing(c, n),
+        None => Some(growthbook::Hashing { growthbook: None, seed: None }),
+    };
+    let salt = match (&hashing, f.key("salt")) {
+        (Some(growthbook::Hashing { seed: Some(_), .. }), Some(k)) => {
+            c.err_help(
+                k,
+                "give `salt` or `hashing.seed`, not both",
+                "GrowthBook's seed is the salt of its bucketing: keep `hashing.seed`",
+            );
+            None
+        }
+        (Some(growthbook::Hashing { seed: Some(seed), .. }), None) => Some(seed.clone()),
+        _ => salt,
+    };
+    let gb = hashing.as_ref().and_then(|h| h.growthbook.as_ref());
+    if let (Some(g), Some(hk)) = (gb, f.key("hashing")) {
+        for (field, why) in [
+            ("targeting", "write the condition in GrowthBook's syntax under `hashing.condition`"),
+            ("layer", "GrowthBook's mutual exclusion is `hashing.namespace`"),
+            ("holdout", "abx's holdouts hash with SHA-256; GrowthBook's holdouts are `hashing.filters`"),
+            ("gate", "a GrowthBook feature rollout is not an experiment: give `variants`"),
+            ("weight_history", "a bandit's reweights move units by abx's layout, not GrowthBook's ranges"),
+        ] {
+            if let Some(k) = f.key(field) {
+                c.err_help(k, format!("`{field}` cannot be combined with `hashing: growthbook`"), why);
+            }
+        }
+        if let (Some(vs), Some(r)) = (&variants, &g.ranges) {
+            if r.len() != vs.len() {
+                c.err_help(
+                    hk,
+                    format!("`hashing.ranges` has {} ranges for {} variants", r.len(), vs.len()),
+                    "give one range per variant, in variant order",
+                );
+            } else if let Some(k) = f.key("allocation") {
+                c.err_help(k, "with `hashing.ranges`, the ranges give the allocation", "remove `allocation`");
+            } else {
+                let widths: Vec<f64> = r.iter().map(|r| r[1] - r[0]).collect();
+                let total: f64 = widths.iter().sum();
+                let wsum: f64 = vs.iter().map(|v| v.weight).sum();
+                let off = vs.iter().zip(&widths).any(|(v, w)| (v.weight / wsum - w / total).abs() > 1e-9);
+                if total <= 0.0 || off {
+                    c.err_help(
+                        hk,
+                        "the variants' weights must be the widths of `hashing.ranges` (normalised), the split that the sample-ratio check expects",
+                        format!("write weights {:?}", widths),
+                    );
+                }
+            }
+        } else if let Some(vs) = &variants {
+            let total: f64 = vs.iter().map(|v| v.weight).sum();
+            if !(0.99..=1.01).contains(&total) {
+                if let Some(k) = f.key("variants") {
+                    c.err_help(
+                        k,
+                        format!("the variants' weights sum to {total}: GrowthBook splits units equally unless the weights sum to 1 (0.99 to 1.01)"),
+                        "write weights that sum to 1, as GrowthBook's own experiments have",
+                    );
+                }
+            }
+        }
+    }
+
     Some(Experiment {
         name: name?,
         description,
@@ -428,6 +497,7 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
         holdout: holdout.transpose_opt()?,
         gate: gate.transpose_opt()?,
         weight_history: weight_history?,
+        growthbook: hashing?.growthbook,
     })
 }
 

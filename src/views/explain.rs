@@ -31,19 +31,26 @@ fn view(e: &Explanation) -> View {
         ("experiment".to_string(), json!(e.experiment)),
         ("unit".into(), json!(e.unit)),
         ("hash input".into(), json!(e.hash_input)),
-        ("sha256".into(), json!(e.sha256)),
-        ("first 8 bytes".into(), json!(format!("0x{}", e.prefix_hex))),
-        ("as integer".into(), json!(e.prefix.to_string())),
-        ("x = int / 2^64".into(), json!(e.x.to_string())),
+    ];
+    match (&e.sha256, &e.prefix_hex, e.prefix) {
+        (Some(sha), Some(hex), Some(prefix)) => fields.extend([
+            ("sha256".into(), json!(sha)),
+            ("first 8 bytes".into(), json!(format!("0x{hex}"))),
+            ("as integer".into(), json!(prefix.to_string())),
+            ("x = int / 2^64".into(), json!(e.x.to_string())),
+        ]),
+        _ => fields.push((format!("x = GrowthBook's hash ({})", e.hash), json!(e.x.to_string()))),
+    }
+    fields.extend([
         ("bucket".into(), json!(e.bucket)),
         ("allocation".into(), json!(e.allocation)),
         ("status".into(), json!(e.status)),
         ("targeting".into(), json!(e.targeting)),
         ("variant".into(), e.variant.clone().map_or(json!("(none)"), Value::String)),
-    ];
+    ]);
     // The layer and holdout come before the experiment's own hash.
     let filters = e.filters.iter().map(|f| {
-        let (rule, verdict) = if f.filter.starts_with("layer") {
+        let (rule, verdict) = if f.rule == "inside" {
             (format!("in [{}, {})", f.start, f.end), if f.passes { "in the range" } else { "outside: filtered out" })
         } else {
             (format!("at least {}", f.end), if f.passes { "not held out" } else { "held out" })

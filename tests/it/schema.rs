@@ -50,6 +50,12 @@ fn the_schema_has_the_models_fields_and_choices() {
     assert_eq!(choices(&d["decision"]["properties"]["method"]), set(v::METHODS));
     assert_eq!(choices(&d["decision"]["properties"]["correction"]), set(v::CORRECTIONS));
     assert_eq!(choices(&d["condition"]["properties"]["op"]), set(&Op::NAMES));
+    let hashing = &s["properties"]["hashing"]["oneOf"];
+    assert_eq!(choices(&hashing[0]), set(v::SCHEMES));
+    assert_eq!(keys(&hashing[1]), set(v::HASHING_FIELDS), "hashing fields");
+    assert_eq!(choices(&hashing[1]["properties"]["scheme"]), set(v::SCHEMES));
+    let attribute_types = &hashing[1]["properties"]["attributes"]["additionalProperties"];
+    assert_eq!(choices(attribute_types), set(&abx::experiment::AttributeType::NAMES));
 }
 
 /// Python with jsonschema and PyYAML, installed into target/tools/py on first use.
