@@ -265,6 +265,7 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('features', 'features', [CompletionResultType]::ParameterValue, 'Every feature (or --feature) of a GrowthBook SDK payload for each unit: the SDKs'' evalFeature')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'One inline GrowthBook experiment for each unit: the SDKs'' run')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Write an abx experiment file (hashing: growthbook) from a GrowthBook experiment, so that abx assign, analyze and verdict use the SDKs'' assignment')
             break
         }
         'abx;growthbook;features' {
@@ -295,6 +296,21 @@ Register-ArgumentCompleter -Native -CommandName 'abx' -ScriptBlock {
             [CompletionResult]::new('--qa-mode', '--qa-mode', [CompletionResultType]::ParameterName, 'The SDKs'' qaMode: no unit is put in an experiment by hashing')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'abx;growthbook;import' {
+            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'The SDK payload whose feature holds the experiment rule (and whose saved groups its conditions read)')
+            [CompletionResult]::new('--feature', '--feature', [CompletionResultType]::ParameterName, 'The feature whose experiment rule to import')
+            [CompletionResult]::new('--rule', '--rule', [CompletionResultType]::ParameterName, 'The experiment rule, by its id or its experiment''s key [default: the feature''s only experiment rule]')
+            [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'An inline experiment (as for `abx growthbook run`) instead of a feature''s rule')
+            [CompletionResult]::new('--decryption-key', '--decryption-key', [CompletionResultType]::ParameterName, 'The decryption key of an encrypted --payload (base64)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the experiment file here (atomically) instead of to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the experiment file here (atomically) instead of to stdout')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing --output file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break

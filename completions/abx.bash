@@ -64,6 +64,9 @@ _abx() {
             abx__subcmd__growthbook,features)
                 cmd="abx__subcmd__growthbook__subcmd__features"
                 ;;
+            abx__subcmd__growthbook,import)
+                cmd="abx__subcmd__growthbook__subcmd__import"
+                ;;
             abx__subcmd__growthbook,run)
                 cmd="abx__subcmd__growthbook__subcmd__run"
                 ;;
@@ -394,7 +397,7 @@ _abx() {
             return 0
             ;;
         abx__subcmd__growthbook)
-            opts="-h -V --help --version features run"
+            opts="-h -V --help --version features run import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -443,6 +446,48 @@ _abx() {
                     return 0
                     ;;
                 --forced-variations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        abx__subcmd__growthbook__subcmd__import)
+            opts="-o -h -V --payload --feature --rule --experiment --decryption-key --output --force --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --payload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --feature)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rule)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -250,10 +250,11 @@ complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_
 complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -l as-running -d 'Compare with the ranges the experiment has while running, whatever its status now'
 complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand sql; and __fish_seen_subcommand_from audit" -s V -l version -d 'Print version'
-complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run" -s h -l help -d 'Print help'
-complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run" -s V -l version -d 'Print version'
-complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run" -f -a "features" -d 'Every feature (or --feature) of a GrowthBook SDK payload for each unit: the SDKs\' evalFeature'
-complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run" -f -a "run" -d 'One inline GrowthBook experiment for each unit: the SDKs\' run'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run import" -s h -l help -d 'Print help'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run import" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run import" -f -a "features" -d 'Every feature (or --feature) of a GrowthBook SDK payload for each unit: the SDKs\' evalFeature'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run import" -f -a "run" -d 'One inline GrowthBook experiment for each unit: the SDKs\' run'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and not __fish_seen_subcommand_from features run import" -f -a "import" -d 'Write an abx experiment file (hashing: growthbook) from a GrowthBook experiment, so that abx assign, analyze and verdict use the SDKs\' assignment'
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l payload -d 'The SDK payload: {\\"features\\": {...}, \\"savedGroups\\": {...}}' -r -F
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l feature -d 'A feature to evaluate (repeatable) [default: every feature, in the payload\'s order]' -r
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from features" -l decryption-key -d 'The SDK connection\'s decryption key, for an encrypted payload (base64)' -r
@@ -276,6 +277,15 @@ complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subc
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -l qa-mode -d 'The SDKs\' qaMode: no unit is put in an experiment by hashing'
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from import" -l payload -d 'The SDK payload whose feature holds the experiment rule (and whose saved groups its conditions read)' -r -F
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from import" -l feature -d 'The feature whose experiment rule to import' -r
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from import" -l rule -d 'The experiment rule, by its id or its experiment\'s key [default: the feature\'s only experiment rule]' -r
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from import" -l experiment -d 'An inline experiment (as for `abx growthbook run`) instead of a feature\'s rule' -r -F
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from import" -l decryption-key -d 'The decryption key of an encrypted --payload (base64)' -r
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from import" -s o -l output -d 'Write the experiment file here (atomically) instead of to stdout' -r -F
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from import" -l force -d 'Replace an existing --output file'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c abx -n "__fish_abx_using_subcommand growthbook; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c abx -n "__fish_abx_using_subcommand report" -l data-dir -d 'The directory holding each experiment\'s data, named after the experiment (see above)' -r -F
 complete -c abx -n "__fish_abx_using_subcommand report" -l output-dir -d 'Write index.html and NAME.html per experiment into this directory (created if missing)' -r -F
 complete -c abx -n "__fish_abx_using_subcommand report" -l as-of -d 'The date days running and each experiment\'s `end` are counted to [default: today]' -r

@@ -14,7 +14,10 @@ use crate::data::open_input;
 use crate::data::pipeline::{self, Encoded, HeadFirst};
 use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
+use crate::experiment::{self, emit};
+use crate::fsutil::{write_atomic, write_output};
 use crate::growthbook::eval::{Context, Unit};
+use crate::growthbook::import;
 use crate::report::csv::write_field;
 
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -27,6 +30,7 @@ Examples:
   abx growthbook features --payload fixtures/growthbook/payload.json --input fixtures/growthbook/users.jsonl
   abx growthbook features --payload fixtures/growthbook/payload.json --input fixtures/growthbook/users.jsonl --feature checkout-flow --format csv --id-attribute id
   abx growthbook run --experiment fixtures/growthbook/experiment.json --input fixtures/growthbook/users.jsonl
+  abx growthbook import --payload fixtures/growthbook/payload.json --feature checkout-flow
 
 Each input line is one unit's attributes as a JSON object; blank lines are skipped.
 The SDKs' context options that a batch has no use for are not offered: a unit has
@@ -50,6 +54,7 @@ pub struct GrowthbookArgs {
 pub enum GrowthbookCommand {
     Features(FeaturesArgs),
     Run(RunArgs),
+    Import(ImportArgs),
 }
 
 /// How results are written.
@@ -113,6 +118,59 @@ pub struct RunArgs {
     pub common: Common,
 }
 
+#[derive(Debug, Args)]
+#[command(
+    about = "Write an abx experiment file (hashing: growthbook) from a GrowthBook experiment, so that abx assign, analyze and verdict use the SDKs' assignment",
+    after_help = IMPORT_EXAMPLES
+)]
+#[command(group(clap::ArgGroup::new("from").required(true).args(["feature", "experiment"])))]
+pub struct ImportArgs {
+    /// The SDK payload whose feature holds the experiment rule (and whose saved groups its conditions read)
+    #[arg(long, value_name = "FILE.json", required_unless_present = "experiment")]
+    pub payload: Option<PathBuf>,
+    /// The feature whose experiment rule to import
+    #[arg(long, value_name = "KEY", requires = "payload")]
+    pub feature: Option<String>,
+    /// The experiment rule, by its id or its experiment's key [default: the feature's only experiment rule]
+    #[arg(long, value_name = "ID", requires = "feature")]
+    pub rule: Option<String>,
+    /// An inline experiment (as for `abx growthbook run`) instead of a feature's rule
+    #[arg(long, value_name = "FILE.json", conflicts_with = "feature")]
+    pub experiment: Option<PathBuf>,
+    /// The decryption key of an encrypted --payload (base64)
+    #[arg(long, value_name = "KEY", requires = "payload")]
+    pub decryption_key: Option<String>,
+    /// Write the experiment file here (atomically) instead of to stdout
+    #[arg(long, short = 'o', value_name = "FILE.yaml")]
+    pub output: Option<PathBuf>,
+    /// Replace an existing --output file
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  abx growthbook import --payload fixtures/growthbook/payload.json --feature checkout-flow
+  abx growthbook import --payload fixtures/growthbook/payload.json --feature checkout-flow -o checkout-test.yaml
+  abx assign -e checkout-test.yaml --input fixtures/growthbook/users.csv --id-column id
+  abx growthbook import --experiment fixtures/growthbook/experiment.json
+
+The file has `hashing: growthbook` with the experiment's hash version, seed, hash
+attribute, namespace or filters, ranges or coverage and weights, and its condition
+in GrowthBook's syntax (saved groups written out as `$in`/`$nin`; the conditions of
+the feature's force rules before the experiment under `$nor`, since the units they
+serve never reach it) on the attributes it reads, each with its type. Variants are
+named by the variations' keys (meta keys, else 0, 1, ...), as GrowthBook's exposure
+logs name them; each variation's value is the variant's `params.value`. abx assign
+(with a CSV --input holding the attributes) then gives each unit the SDKs' variation;
+add the metrics, and abx analyze and verdict read GrowthBook's exposures.
+
+What a file cannot hold exactly is refused (exit 2): prerequisites, URL or group
+targeting, contextual bandits, a forced variation, overlapping ranges, a zero weight,
+and rollouts or experiments before the rule in the feature. Notes go to stderr.
+
+Exit codes: 0 written, 2 usage or input error, or an experiment a file cannot hold.";
+
 /// A JSON file, bounded, as a value; exit 2 naming the file and line:column.
 fn read_json(path: &Path) -> Result<Value> {
     let shown = path.display().to_string();
@@ -128,12 +186,25 @@ fn read_json(path: &Path) -> Result<Value> {
         .map_err(|e| AbxError::input(&shown, format!("{}:{}: not valid JSON: {e}", e.line(), e.column())))
 }
 
+fn context_of(payload: &Path, key: Option<&str>) -> Result<Context> {
+    let v = read_json(payload)?;
+    Context::from_payload(&v, key).map_err(|m| AbxError::input(payload.display().to_string(), m))
+}
+
+/// An experiment definition file: an object with `key` and `variations`.
+fn experiment_object(path: &Path) -> Result<Map<String, Value>> {
+    match read_json(path)? {
+        Value::Object(m) if m.contains_key("key") && m.get("variations").is_some_and(Value::is_array) => Ok(m),
+        _ => Err(AbxError::input(
+            path.display().to_string(),
+            "not a GrowthBook experiment: a JSON object with `key` and `variations` (a list)",
+        )),
+    }
+}
+
 fn context(payload: Option<&Path>, key: Option<&str>, common: &Common) -> Result<Context> {
     let mut ctx = match payload {
-        Some(p) => {
-            let v = read_json(p)?;
-            Context::from_payload(&v, key).map_err(|m| AbxError::input(p.display().to_string(), m))?
-        }
+        Some(p) => context_of(p, key)?,
         None => Context::default(),
     };
     if let Some(f) = &common.forced_variations {
@@ -258,16 +329,7 @@ fn features(args: &FeaturesArgs) -> Result<ExitStatus> {
 
 fn run_experiment(args: &RunArgs) -> Result<ExitStatus> {
     let ctx = context(args.payload.as_deref(), args.decryption_key.as_deref(), &args.common)?;
-    let shown = args.experiment.display().to_string();
-    let exp = match read_json(&args.experiment)? {
-        Value::Object(m) if m.contains_key("key") && m.get("variations").is_some_and(Value::is_array) => m,
-        _ => {
-            return Err(AbxError::input(
-                shown,
-                "not a GrowthBook experiment: a JSON object with `key` and `variations` (a list)",
-            ))
-        }
-    };
+    let exp = experiment_object(&args.experiment)?;
     let csv = args.common.format == LineFormat::Csv;
     let head: &[u8] = if csv { b"unit,value,variation,in_experiment\n" } else { b"" };
     let id_attr = args.common.id_attribute.as_deref();
@@ -296,9 +358,67 @@ fn run_experiment(args: &RunArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Ok)
 }
 
-pub fn run(args: &GrowthbookArgs, _ctx: &Ctx) -> Result<ExitStatus> {
+fn import(args: &ImportArgs, ctx_out: &Ctx) -> Result<ExitStatus> {
+    let ctx = match &args.payload {
+        Some(p) => context_of(p, args.decryption_key.as_deref())?,
+        None => Context::default(),
+    };
+    let imported = match (&args.feature, &args.experiment) {
+        (Some(feature), _) => {
+            let shown = args.payload.as_ref().map_or_else(String::new, |p| p.display().to_string());
+            import::from_feature(&ctx.features, &ctx.saved_groups, feature, args.rule.as_deref())
+                .map_err(|m| AbxError::input(shown, m))?
+        }
+        (None, Some(path)) => {
+            let shown = path.display().to_string();
+            let exp = experiment_object(path)?;
+            import::from_experiment(&exp, &ctx.saved_groups).map_err(|m| AbxError::input(shown, m))?
+        }
+        (None, None) => return Err(AbxError::Usage("give --feature (with --payload) or --experiment".into())),
+    };
+    let text = emit::to_yaml(&imported.draft);
+    let shown = args.output.as_ref().map_or("the imported experiment".to_string(), |p| p.display().to_string());
+    // The file must parse back to what was imported: anything else is refused, not written.
+    match experiment::parse_str(&shown, &text) {
+        Ok(e) if e.growthbook.as_ref() == Some(&imported.draft.hashing) => {}
+        Ok(_) => {
+            return Err(AbxError::input(
+                shown,
+                "the written file does not read back as the experiment imported; abx refuses to write it",
+            ))
+        }
+        Err(e) => {
+            return Err(AbxError::input(
+                shown,
+                format!(
+                    "the experiment cannot be an abx experiment file: {}",
+                    e.diagnostics.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ")
+                ),
+            ))
+        }
+    }
+    for note in &imported.notes {
+        ctx_out.info(&format!("note: {note}"));
+    }
+    match &args.output {
+        Some(path) if args.force => write_output(path, text.as_bytes())?,
+        Some(path) => write_atomic(path, text.as_bytes(), false)?,
+        None => {
+            use std::io::Write as _;
+            let mut out = io::stdout().lock();
+            out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(AbxError::from)?;
+        }
+    }
+    if let Some(path) = &args.output {
+        ctx_out.info(&format!("wrote {}: add its metrics, then `abx assign -e {}`", path.display(), path.display()));
+    }
+    Ok(ExitStatus::Ok)
+}
+
+pub fn run(args: &GrowthbookArgs, ctx: &Ctx) -> Result<ExitStatus> {
     match &args.command {
         GrowthbookCommand::Features(a) => features(a),
         GrowthbookCommand::Run(a) => run_experiment(a),
+        GrowthbookCommand::Import(a) => import(a, ctx),
     }
 }

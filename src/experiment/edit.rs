@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::emit::scalar as yaml_scalar;
 use super::yaml::{self, Value};
 use super::{parse_str, Status};
 
@@ -245,20 +246,6 @@ fn comment_start(line: &str) -> Option<usize> {
 
 /// A variant name as a YAML scalar: bare when YAML reads it back as the same
 /// string, else double-quoted (a JSON string is a valid YAML double-quoted one).
-fn yaml_scalar(s: &str) -> String {
-    let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
-        );
-    if plain {
-        s.to_string()
-    } else {
-        serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ mod across;
 pub mod checked;
 pub mod diag;
 pub mod edit;
+pub mod emit;
 pub mod model;
 pub mod validate;
 pub mod yaml;

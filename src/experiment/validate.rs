@@ -441,6 +441,12 @@ fn check_root(c: &mut Checker, root: &Node) -> Option<Experiment> {
             }
         }
         if let (Some(vs), Some(r)) = (&variants, &g.ranges) {
+            // Diagnostics point at `ranges` inside `hashing`.
+            let rk = match f.get("hashing").map(|n| &n.value) {
+                Some(Value::Map(entries)) => entries.iter().find(|(k, _)| k.as_str() == Some("ranges")).map(|(k, _)| k),
+                _ => None,
+            };
+            let hk = rk.unwrap_or(hk);
             if r.len() != vs.len() {
                 c.err_help(
                     hk,

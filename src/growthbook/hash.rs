@@ -35,23 +35,24 @@ pub fn equal_weights(n: i64) -> Vec<f64> {
     vec![1.0 / n as f64; n as usize]
 }
 
+/// The weights `getBucketRanges` splits by: these, or equal weights if
+/// they are not `n` numbers summing to within [0.99, 1.01].
+pub fn effective_weights(n: i64, weights: Option<&[f64]>) -> Vec<f64> {
+    let equal = equal_weights(n);
+    match weights {
+        Some(w) if w.len() == equal.len() && (0.99..=1.01).contains(&w.iter().sum::<f64>()) => w.to_vec(),
+        _ => equal,
+    }
+}
+
 /// `getBucketRanges(numVariations, coverage, weights)`: coverage clamped
 /// to [0, 1]; weights of the wrong length, or summing outside [0.99, 1.01],
 /// become equal weights; variation i covers [c_i, c_i + coverage · w_i)
 /// with c_i the sum of the weights before it.
 pub fn bucket_ranges(n: i64, coverage: Option<f64>, weights: Option<&[f64]>) -> Vec<[f64; 2]> {
     let coverage = coverage.unwrap_or(1.0).clamp(0.0, 1.0);
-    let equal = equal_weights(n);
-    let mut weights: Vec<f64> = match weights {
-        Some(w) if w.len() == equal.len() => w.to_vec(),
-        _ => equal.clone(),
-    };
-    let total: f64 = weights.iter().sum();
-    if !(0.99..=1.01).contains(&total) {
-        weights = equal;
-    }
     let mut cumulative = 0.0;
-    weights
+    effective_weights(n, weights)
         .iter()
         .map(|w| {
             let start = cumulative;

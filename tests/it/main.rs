@@ -21,6 +21,7 @@ mod drift;
 mod fuzz_checks;
 mod fuzz_regressions;
 mod growthbook;
+mod growthbook_import;
 mod hostile;
 mod init;
 mod oracle;

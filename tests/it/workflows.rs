@@ -702,6 +702,7 @@ fn help_examples_run() {
         &["drift"],
         &["report"],
         &["growthbook"],
+        &["growthbook", "import"],
         &["power", "proportion"],
         &["power", "mean"],
         &["test", "proportions"],
