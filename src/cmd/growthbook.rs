@@ -2,10 +2,11 @@
 //! JSON line of attributes per unit in, one JSON line per unit (and
 //! feature) out, as the JS SDK evaluates them ([`crate::growthbook`]).
 
-use std::io::{self, Read as _};
+use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use super::Ctx;
@@ -16,7 +17,7 @@ use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::experiment::{self, emit};
 use crate::fsutil::{write_atomic, write_output};
-use crate::growthbook::eval::{Context, Unit};
+use crate::growthbook::eval::{Context, ExperimentResult, FeatureResult, Unit};
 use crate::growthbook::import;
 use crate::report::csv::write_field;
 
@@ -222,6 +223,33 @@ fn context(payload: Option<&Path>, key: Option<&str>, common: &Common) -> Result
     Ok(ctx)
 }
 
+/// One output line: the unit (and feature), then the SDKs' result fields.
+struct Line<'a> {
+    unit: &'a Value,
+    feature: Option<&'a str>,
+    fields: Fields<'a>,
+}
+
+enum Fields<'a> {
+    Feature(&'a FeatureResult<'a>),
+    Experiment(&'a ExperimentResult<'a>),
+}
+
+impl Serialize for Line<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("unit", self.unit)?;
+        if let Some(f) = self.feature {
+            m.serialize_entry("feature", f)?;
+        }
+        match self.fields {
+            Fields::Feature(r) => r.serialize_fields(&mut m)?,
+            Fields::Experiment(r) => r.serialize_fields(&mut m)?,
+        }
+        m.end()
+    }
+}
+
 /// What one unit's lines need: its attributes and its name in the output.
 fn unit_name(attrs: &Value, index: u64, id_attribute: Option<&str>) -> Value {
     match id_attribute {
@@ -301,23 +329,20 @@ fn features(args: &FeaturesArgs) -> Result<ExitStatus> {
         let unit = Unit { attributes: attrs };
         let name = unit_name(attrs, index, id_attr);
         for key in &keys {
-            let result = ctx.eval_feature(key, &unit).map_err(|e| e.0)?;
+            let result = ctx.feature(key, &unit).map_err(|e| e.0)?;
             if csv {
                 csv_value(out, &name);
                 out.push(b',');
                 write_field(out, key.as_bytes(), b',');
                 out.push(b',');
-                csv_value(out, result.get("value").unwrap_or(&Value::Null));
+                csv_value(out, &result.value);
                 out.push(b',');
-                if let Some(v) = result.get("experimentResult").and_then(|r| r.get("variationId")) {
-                    csv_value(out, v);
+                if let Some(r) = &result.experiment_result {
+                    let _ = write!(out, "{}", r.variation_id);
                 }
                 out.push(b'\n');
             } else {
-                let mut line = Map::with_capacity(result.len() + 2);
-                line.insert("unit".into(), name.clone());
-                line.insert("feature".into(), Value::String(key.clone()));
-                line.extend(result);
+                let line = Line { unit: &name, feature: Some(key), fields: Fields::Feature(&result) };
                 serde_json::to_writer(&mut *out, &line).map_err(|e| e.to_string())?;
                 out.push(b'\n');
             }
@@ -334,22 +359,19 @@ fn run_experiment(args: &RunArgs) -> Result<ExitStatus> {
     let head: &[u8] = if csv { b"unit,value,variation,in_experiment\n" } else { b"" };
     let id_attr = args.common.id_attribute.as_deref();
     stream(&args.common.input, head, |attrs, index, out| {
-        let result = ctx.run(&exp, &Unit { attributes: attrs }).map_err(|e| e.0)?;
+        let result = ctx.run_experiment(&exp, &Unit { attributes: attrs }).map_err(|e| e.0)?;
         let name = unit_name(attrs, index, id_attr);
         if csv {
             csv_value(out, &name);
             out.push(b',');
-            csv_value(out, result.get("value").unwrap_or(&Value::Null));
+            csv_value(out, &result.value);
             out.push(b',');
-            let inside = result.get("inExperiment") == Some(&Value::Bool(true));
-            if inside {
-                csv_value(out, result.get("variationId").unwrap_or(&Value::Null));
+            if result.in_experiment {
+                let _ = write!(out, "{}", result.variation_id);
             }
-            out.extend_from_slice(if inside { b",true\n" } else { b",false\n" });
+            out.extend_from_slice(if result.in_experiment { b",true\n" } else { b",false\n" });
         } else {
-            let mut line = Map::with_capacity(result.len() + 1);
-            line.insert("unit".into(), name);
-            line.extend(result);
+            let line = Line { unit: &name, feature: None, fields: Fields::Experiment(&result) };
             serde_json::to_writer(&mut *out, &line).map_err(|e| e.to_string())?;
             out.push(b'\n');
         }

@@ -7,8 +7,12 @@
 //! forces a variation; the context's `overrides` and `groups` (deprecated in
 //! the SDKs) are not read.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 
 use super::condition::{self, SavedGroups};
@@ -28,6 +32,8 @@ pub struct Context {
     pub qa_mode: bool,
     /// The SDKs' `enabled: false`: nobody is put in any experiment.
     pub disabled: bool,
+    /// Each feature's rules, read once on first use (see [`Context::rules`]).
+    pub rules: OnceLock<HashMap<String, Vec<Rule>>>,
 }
 
 /// One unit's attributes.
@@ -48,14 +54,26 @@ fn truthy_field<'v>(m: &'v Map<String, Value>, k: &str) -> Option<&'v Value> {
 /// `getHashAttribute(attr)`: the attribute (default `id`) and its value,
 /// "" when it is missing or falsy.
 fn hash_attribute(unit: &Unit<'_>, attr: Option<&Value>) -> (String, Value) {
-    let name = attr.filter(|v| js::truthy(v)).map_or("id".to_string(), js::to_string);
-    let value = unit.get(&name);
-    let value = if js::truthy(value) { value.clone() } else { Value::String(String::new()) };
+    let (name, value) = hash_value(unit, attr);
+    (name.into_owned(), value.cloned().unwrap_or_else(|| Value::String(String::new())))
+}
+
+/// The hash attribute's name and its value when truthy, borrowed.
+fn hash_value<'u, 'r>(unit: &Unit<'u>, attr: Option<&'r Value>) -> (Cow<'r, str>, Option<&'u Value>) {
+    let name: Cow<'r, str> = match attr.filter(|v| js::truthy(v)) {
+        None => Cow::Borrowed("id"),
+        Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
+        Some(v) => Cow::Owned(js::to_string(v)),
+    };
+    let value = unit.attributes.get(name.as_ref()).filter(|v| js::truthy(v));
     (name, value)
 }
 
 fn hash_of(seed: &str, value: &Value, version: u32) -> Option<f64> {
-    hash::hash(seed, &js::to_string(value), version)
+    match value {
+        Value::String(v) => hash::hash(seed, v, version),
+        other => hash::hash(seed, &js::to_string(other), version),
+    }
 }
 
 /// `x.hashVersion || default`, as `hash()` reads it: only the numbers 1 and
@@ -85,37 +103,90 @@ fn filtered_out(filters: &Value, unit: &Unit<'_>) -> bool {
     filters.as_array().is_some_and(|fs| {
         fs.iter().any(|f| {
             let Some(f) = f.as_object() else { return true };
-            let (_, value) = hash_attribute(unit, f.get("attribute"));
-            if !js::truthy(&value) {
-                return true;
-            }
+            let Some(value) = hash_value(unit, f.get("attribute")).1 else { return true };
             let seed = f.get("seed").map_or_else(|| "undefined".to_string(), js::to_string);
-            let Some(n) = hash_of(&seed, &value, version(f, "hashVersion", 2)) else { return true };
+            let Some(n) = hash_of(&seed, value, version(f, "hashVersion", 2)) else { return true };
             let ranges = f.get("ranges").and_then(Value::as_array);
             !ranges.is_some_and(|rs| rs.iter().filter_map(range_of).any(|r| in_range(n, r)))
         })
     })
 }
 
-/// `isIncludedInRollout` (no fallback attribute without sticky bucketing).
-fn in_rollout(unit: &Unit<'_>, seed: &str, rule: &Map<String, Value>) -> bool {
-    let range = rule.get("range").filter(|v| js::truthy(v)).and_then(range_of);
-    let coverage = rule.get("coverage");
-    if range.is_none() && coverage.is_none() {
-        return true;
+/// A feature rule as `_evalFeature` reads it, looked up once.
+#[derive(Debug, Clone, Default)]
+pub struct Rule {
+    /// Not an object: the SDKs skip it.
+    skip: bool,
+    parents: Option<Value>,
+    filters: Option<Value>,
+    force: Option<Value>,
+    /// The condition, when truthy.
+    condition: Option<Value>,
+    rollout: Rollout,
+    id: Option<Value>,
+    bandit_ref: Option<String>,
+    /// What the rule runs, when it is an experiment rule.
+    experiment: Option<Map<String, Value>>,
+}
+
+/// `isIncludedInRollout` (no fallback attribute without sticky bucketing),
+/// decided from the rule once: everyone, no one, or by the unit's hash.
+#[derive(Debug, Clone, Default)]
+enum Rollout {
+    #[default]
+    All,
+    Nobody,
+    Hash {
+        seed: String,
+        attribute: Option<Value>,
+        version: u32,
+        range: Option<[f64; 2]>,
+        coverage: f64,
+    },
+}
+
+impl Rule {
+    fn of(feature: &str, rule: &Value) -> Rule {
+        let Some(r) = rule.as_object() else { return Rule { skip: true, ..Rule::default() } };
+        let range = r.get("range").filter(|v| js::truthy(v)).and_then(range_of);
+        let coverage = r.get("coverage");
+        let rollout = match (range, coverage) {
+            (None, None) => Rollout::All,
+            (None, Some(c)) if js::strict_eq(c, &json!(0)) => Rollout::Nobody,
+            _ => Rollout::Hash {
+                seed: truthy_field(r, "seed").map_or_else(|| feature.to_string(), js::to_string),
+                attribute: r.get("hashAttribute").cloned(),
+                version: version(r, "hashVersion", 1),
+                range,
+                coverage: coverage.map_or(f64::NAN, js::to_number),
+            },
+        };
+        Rule {
+            skip: false,
+            parents: r.get("parentConditions").cloned(),
+            filters: r.get("filters").cloned(),
+            force: r.get("force").cloned(),
+            condition: truthy_field(r, "condition").cloned(),
+            rollout,
+            id: r.get("id").cloned(),
+            bandit_ref: truthy_field(r, "contextualBanditRef").map(js::to_string),
+            experiment: if r.contains_key("force") { None } else { rule_experiment(feature, r) },
+        }
     }
-    if range.is_none() && coverage.is_some_and(|c| js::strict_eq(c, &json!(0))) {
-        return false;
-    }
-    let (_, value) = hash_attribute(unit, rule.get("hashAttribute"));
-    if !js::truthy(&value) {
-        return false;
-    }
-    let Some(n) = hash_of(seed, &value, version(rule, "hashVersion", 1)) else { return false };
-    match (range, coverage) {
-        (Some(r), _) => in_range(n, r),
-        (None, Some(c)) => n <= js::to_number(c),
-        (None, None) => true,
+}
+
+fn in_rollout(unit: &Unit<'_>, rollout: &Rollout) -> bool {
+    match rollout {
+        Rollout::All => true,
+        Rollout::Nobody => false,
+        Rollout::Hash { seed, attribute, version, range, coverage } => {
+            let Some(value) = hash_value(unit, attribute.as_ref()).1 else { return false };
+            let Some(n) = hash_of(seed, value, *version) else { return false };
+            match range {
+                Some(r) => in_range(n, *r),
+                None => n <= *coverage,
+            }
+        }
     }
 }
 
@@ -126,15 +197,16 @@ pub const MAX_PREREQUISITE_DEPTH: usize = 256;
 /// Where the evaluation of one top-level feature is: the features already
 /// on the path (prerequisite cycles), how deep it is, and whether it went
 /// deeper than [`MAX_PREREQUISITE_DEPTH`].
-struct Stack {
-    evaluated: HashSet<String>,
+struct Stack<'a> {
+    /// The payload's feature keys on the path (few: a list beats a set).
+    evaluated: Vec<&'a str>,
     depth: usize,
     too_deep: bool,
 }
 
-impl Stack {
-    fn new() -> Stack {
-        Stack { evaluated: HashSet::new(), depth: 0, too_deep: false }
+impl Stack<'_> {
+    fn new() -> Self {
+        Stack { evaluated: Vec::new(), depth: 0, too_deep: false }
     }
 }
 
@@ -142,29 +214,205 @@ impl Stack {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TooDeep(pub String);
 
-fn feature_result(value: Value, source: &str, rule_id: Option<&Value>) -> Map<String, Value> {
-    let mut r = Map::new();
-    let on = js::truthy(&value);
-    r.insert("value".into(), value);
-    r.insert("on".into(), Value::Bool(on));
-    r.insert("off".into(), Value::Bool(!on));
-    r.insert("source".into(), Value::String(source.into()));
-    let id = rule_id.filter(|v| js::truthy(v)).map_or(String::new(), js::to_string);
-    r.insert("ruleId".into(), Value::String(id));
-    r
+static NULL: Value = Value::Null;
+
+/// The SDKs' FeatureResult, typed: serialized with the SDKs' keys in their
+/// order (`value`, `on`, `off`, `source`, `ruleId`, `experiment`,
+/// `experimentResult`). It borrows what it can from the payload.
+#[derive(Debug, Clone)]
+pub struct FeatureResult<'a> {
+    pub value: Cow<'a, Value>,
+    pub source: &'static str,
+    /// The rule's `id`, as the SDKs read it (`""` when falsy).
+    pub rule_id: Option<&'a Value>,
+    pub experiment: Option<Cow<'a, Map<String, Value>>>,
+    pub experiment_result: Option<ExperimentResult<'a>>,
+}
+
+/// The SDKs' experiment Result, typed, serialized in the SDKs' key order.
+#[derive(Debug, Clone)]
+pub struct ExperimentResult<'a> {
+    pub key: Cow<'a, str>,
+    pub feature_id: Option<&'a str>,
+    pub in_experiment: bool,
+    pub hash_used: bool,
+    pub variation_id: usize,
+    pub value: Value,
+    pub hash_attribute: Cow<'a, str>,
+    pub hash_value: Value,
+    pub name: Option<Value>,
+    pub bucket: Option<f64>,
+    pub passthrough: Option<Value>,
+    /// `leafId`, `variationWeights`, `banditVersion` of a contextual bandit, as present.
+    pub bandit: Vec<(&'static str, Value)>,
+}
+
+fn feature_result<'a>(value: Cow<'a, Value>, source: &'static str, rule_id: Option<&'a Value>) -> FeatureResult<'a> {
+    FeatureResult { value, source, rule_id, experiment: None, experiment_result: None }
+}
+
+impl FeatureResult<'_> {
+    /// Whether the value is truthy (`on`).
+    pub fn on(&self) -> bool {
+        js::truthy(&self.value)
+    }
+
+    /// The fields, in order, into a map being serialized (after any of the caller's).
+    pub fn serialize_fields<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        let on = self.on();
+        m.serialize_entry("value", &*self.value)?;
+        m.serialize_entry("on", &on)?;
+        m.serialize_entry("off", &!on)?;
+        m.serialize_entry("source", self.source)?;
+        match self.rule_id.filter(|v| js::truthy(v)) {
+            Some(Value::String(s)) => m.serialize_entry("ruleId", s)?,
+            Some(v) => m.serialize_entry("ruleId", &js::to_string(v))?,
+            None => m.serialize_entry("ruleId", "")?,
+        }
+        if let Some(e) = &self.experiment {
+            m.serialize_entry("experiment", &**e)?;
+        }
+        if let Some(r) = &self.experiment_result {
+            m.serialize_entry("experimentResult", r)?;
+        }
+        Ok(())
+    }
+
+    /// As a JSON object.
+    pub fn to_map(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        }
+    }
+}
+
+impl Serialize for FeatureResult<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        self.serialize_fields(&mut m)?;
+        m.end()
+    }
+}
+
+impl ExperimentResult<'_> {
+    /// The fields, in order, into a map being serialized (after any of the caller's).
+    pub fn serialize_fields<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        m.serialize_entry("key", &*self.key)?;
+        m.serialize_entry("featureId", &self.feature_id)?;
+        m.serialize_entry("inExperiment", &self.in_experiment)?;
+        m.serialize_entry("hashUsed", &self.hash_used)?;
+        m.serialize_entry("variationId", &self.variation_id)?;
+        m.serialize_entry("value", &self.value)?;
+        m.serialize_entry("hashAttribute", &*self.hash_attribute)?;
+        m.serialize_entry("hashValue", &self.hash_value)?;
+        m.serialize_entry("stickyBucketUsed", &false)?;
+        if let Some(n) = &self.name {
+            m.serialize_entry("name", n)?;
+        }
+        if let Some(b) = self.bucket {
+            m.serialize_entry("bucket", &b)?;
+        }
+        if let Some(p) = &self.passthrough {
+            m.serialize_entry("passthrough", p)?;
+        }
+        for (k, v) in &self.bandit {
+            m.serialize_entry(k, v)?;
+        }
+        Ok(())
+    }
+
+    /// As a JSON object.
+    pub fn to_map(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        }
+    }
+}
+
+impl Serialize for ExperimentResult<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        self.serialize_fields(&mut m)?;
+        m.end()
+    }
+}
+
+/// A rule's experiment as `_evalFeature` builds it for `run`, from the
+/// rule alone (so built once per rule, not once per unit).
+fn rule_experiment(id: &str, rule: &Map<String, Value>) -> Option<Map<String, Value>> {
+    let variations = match rule.get("contextualVariations").filter(|v| !v.is_null()) {
+        Some(v) => v,
+        None => match rule.get("variations") {
+            Some(v) if js::truthy(v) => v,
+            _ => return None,
+        },
+    };
+    let mut exp = Map::new();
+    exp.insert("variations".into(), variations.clone());
+    exp.insert("key".into(), truthy_field(rule, "key").cloned().unwrap_or_else(|| Value::String(id.into())));
+    if let Some(c) = rule.get("coverage") {
+        exp.insert("coverage".into(), c.clone());
+    }
+    for k in ["weights", "hashAttribute", "fallbackAttribute", "disableStickyBucketing"] {
+        if let Some(v) = truthy_field(rule, k) {
+            exp.insert(k.into(), v.clone());
+        }
+    }
+    for k in ["bucketVersion", "minBucketVersion"] {
+        if let Some(v) = rule.get(k) {
+            exp.insert(k.into(), v.clone());
+        }
+    }
+    for k in ["namespace", "meta", "ranges", "name", "phase", "seed", "hashVersion", "filters", "condition"] {
+        if let Some(v) = truthy_field(rule, k) {
+            exp.insert(k.into(), v.clone());
+        }
+    }
+    Some(exp)
 }
 
 impl Context {
-    /// `evalFeature(id)` for one unit: the SDKs' FeatureResult.
+    /// The experiments of every feature's rules, by feature and rule index.
+    /// Every feature's rules, read once: what `_evalFeature` looks up in a
+    /// rule for each unit, looked up for all of them.
+    fn rules(&self) -> &HashMap<String, Vec<Rule>> {
+        self.rules.get_or_init(|| {
+            self.features
+                .iter()
+                .map(|(id, f)| {
+                    let rules = f.get("rules").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+                    (id.clone(), rules.iter().map(|r| Rule::of(id, r)).collect())
+                })
+                .collect()
+        })
+    }
+
+    /// `evalFeature(id)` for one unit: the SDKs' FeatureResult, as a JSON object.
     pub fn eval_feature(&self, id: &str, unit: &Unit<'_>) -> Result<Map<String, Value>, TooDeep> {
+        self.feature(id, unit).map(|r| r.to_map())
+    }
+
+    /// `evalFeature(id)` for one unit: the SDKs' FeatureResult.
+    pub fn feature(&self, id: &str, unit: &Unit<'_>) -> Result<FeatureResult<'_>, TooDeep> {
         let mut stack = Stack::new();
         let r = self.feature_in(id, unit, &mut stack);
         deep_enough(&stack, &format!("feature `{id}`")).map(|()| r)
     }
 
-    /// `run(experiment)` for one unit: the SDKs' Result.
+    /// `run(experiment)` for one unit: the SDKs' Result, as a JSON object.
     pub fn run(&self, experiment: &Map<String, Value>, unit: &Unit<'_>) -> Result<Map<String, Value>, TooDeep> {
-        let mut exp = experiment.clone();
+        self.run_experiment(experiment, unit).map(|r| r.to_map())
+    }
+
+    /// `run(experiment)` for one unit: the SDKs' Result.
+    pub fn run_experiment<'e>(
+        &'e self,
+        experiment: &'e Map<String, Value>,
+        unit: &Unit<'_>,
+    ) -> Result<ExperimentResult<'e>, TooDeep> {
+        let mut exp = Cow::Borrowed(experiment);
         let mut stack = Stack::new();
         let r = self.run_in(&mut exp, None, unit, &mut stack);
         deep_enough(&stack, "the experiment").map(|()| r)
@@ -178,34 +426,38 @@ impl Context {
     /// do, Ok(false) at the first that does not (with its `gate`), Err on a cycle.
     /// `evaluated` is the stack as it was before the rules (each parent
     /// starts from it, as in the SDK).
-    fn prerequisites(
-        &self,
+    fn prerequisites<'a>(
+        &'a self,
         parents: &Value,
-        evaluated: &HashSet<String>,
+        evaluated: &[&'a str],
         unit: &Unit<'_>,
-        stack: &mut Stack,
+        stack: &mut Stack<'a>,
     ) -> Result<Option<bool>, ()> {
         let Some(parents) = parents.as_array() else { return Ok(None) };
         for p in parents {
-            stack.evaluated = evaluated.clone();
+            stack.evaluated.clear();
+            stack.evaluated.extend_from_slice(evaluated);
             let pid = p.get("id").map_or_else(|| "undefined".into(), js::to_string);
             let parent = self.feature_in(&pid, unit, stack);
-            if parent.get("source").and_then(Value::as_str) == Some("cyclicPrerequisite") {
+            if parent.source == "cyclicPrerequisite" {
                 return Err(());
             }
-            let obj = json!({ "value": parent.get("value").cloned().unwrap_or(Value::Null) });
-            let cond = p.get("condition").filter(|c| js::truthy(c)).cloned().unwrap_or_else(|| json!({}));
-            if !condition::eval(&obj, &cond, &SavedGroups::new()) {
+            let mut obj = Map::with_capacity(1);
+            obj.insert("value".into(), parent.value.into_owned());
+            let obj = Value::Object(obj);
+            let empty = Value::Object(Map::new());
+            let cond = p.get("condition").filter(|c| js::truthy(c)).unwrap_or(&empty);
+            if !condition::eval(&obj, cond, &SavedGroups::new()) {
                 return Ok(Some(p.get("gate").is_some_and(js::truthy)));
             }
         }
         Ok(None)
     }
 
-    fn feature_in(&self, id: &str, unit: &Unit<'_>, stack: &mut Stack) -> Map<String, Value> {
+    fn feature_in<'a>(&'a self, id: &str, unit: &Unit<'_>, stack: &mut Stack<'a>) -> FeatureResult<'a> {
         if stack.depth >= MAX_PREREQUISITE_DEPTH {
             stack.too_deep = true;
-            return feature_result(Value::Null, "cyclicPrerequisite", None);
+            return feature_result(Cow::Borrowed(&NULL), "cyclicPrerequisite", None);
         }
         stack.depth += 1;
         let r = self.feature_at(id, unit, stack);
@@ -213,85 +465,61 @@ impl Context {
         r
     }
 
-    fn feature_at(&self, id: &str, unit: &Unit<'_>, stack: &mut Stack) -> Map<String, Value> {
-        if stack.evaluated.contains(id) {
-            return feature_result(Value::Null, "cyclicPrerequisite", None);
+    fn feature_at<'a>(&'a self, id: &str, unit: &Unit<'_>, stack: &mut Stack<'a>) -> FeatureResult<'a> {
+        if stack.evaluated.contains(&id) {
+            return feature_result(Cow::Borrowed(&NULL), "cyclicPrerequisite", None);
         }
-        stack.evaluated.insert(id.to_string());
-        let Some(feature) = self.features.get(id).filter(|f| js::truthy(f)) else {
-            return feature_result(Value::Null, "unknownFeature", None);
+        // An unknown feature ends here, so only known ones need to be on the path.
+        let Some((fid, feature)) = self.features.get_key_value(id).filter(|(_, f)| js::truthy(f)) else {
+            return feature_result(Cow::Borrowed(&NULL), "unknownFeature", None);
         };
-        let rules = feature.get("rules").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
-        let evaluated = stack.evaluated.clone();
+        stack.evaluated.push(fid.as_str());
+        let rules = self.rules().get(id).map_or(&[][..], Vec::as_slice);
+        // The stack as it was before the rules, taken when a rule first needs it.
+        let mut before: Option<Vec<&'a str>> = None;
         'rules: for rule in rules {
-            let Some(rule) = rule.as_object() else { continue };
-            if let Some(parents) = rule.get("parentConditions") {
+            if rule.skip {
+                continue;
+            }
+            if let Some(parents) = &rule.parents {
+                let evaluated = before.get_or_insert_with(|| stack.evaluated.clone()).clone();
                 match self.prerequisites(parents, &evaluated, unit, stack) {
-                    Err(()) => return feature_result(Value::Null, "cyclicPrerequisite", None),
-                    Ok(Some(true)) => return feature_result(Value::Null, "prerequisite", None),
+                    Err(()) => return feature_result(Cow::Borrowed(&NULL), "cyclicPrerequisite", None),
+                    Ok(Some(true)) => return feature_result(Cow::Borrowed(&NULL), "prerequisite", None),
                     Ok(Some(false)) => continue 'rules,
                     Ok(None) => {}
                 }
             }
-            if rule.get("filters").is_some_and(|f| filtered_out(f, unit)) {
+            if rule.filters.as_ref().is_some_and(|f| filtered_out(f, unit)) {
                 continue;
             }
-            if let Some(force) = rule.get("force") {
-                if rule.get("condition").is_some_and(|c| js::truthy(c) && !self.condition_passes(c, unit)) {
+            if let Some(force) = &rule.force {
+                if rule.condition.as_ref().is_some_and(|c| !self.condition_passes(c, unit)) {
                     continue;
                 }
-                let seed = truthy_field(rule, "seed").map_or(id.to_string(), js::to_string);
-                if !in_rollout(unit, &seed, rule) {
+                if !in_rollout(unit, &rule.rollout) {
                     continue;
                 }
-                return feature_result(force.clone(), "force", rule.get("id"));
+                return feature_result(Cow::Borrowed(force), "force", rule.id.as_ref());
             }
-            let variations = match rule.get("contextualVariations").filter(|v| !v.is_null()) {
-                Some(v) => v,
-                None => match rule.get("variations") {
-                    Some(v) if js::truthy(v) => v,
-                    _ => continue,
-                },
-            };
-            let mut exp = Map::new();
-            exp.insert("variations".into(), variations.clone());
-            exp.insert("key".into(), truthy_field(rule, "key").cloned().unwrap_or_else(|| Value::String(id.into())));
-            if let Some(c) = rule.get("coverage") {
-                exp.insert("coverage".into(), c.clone());
+            let Some(base) = &rule.experiment else { continue };
+            let mut exp = Cow::Borrowed(base);
+            if let Some(r) = &rule.bandit_ref {
+                self.contextual_bandit(exp.to_mut(), r, unit);
             }
-            for k in ["weights", "hashAttribute", "fallbackAttribute", "disableStickyBucketing"] {
-                if let Some(v) = truthy_field(rule, k) {
-                    exp.insert(k.into(), v.clone());
-                }
+            let result = self.run_in(&mut exp, Some(fid.as_str()), unit, stack);
+            if exp.contains_key("contextualBandit") && !(result.hash_used && result.in_experiment) {
+                exp.to_mut().remove("contextualBandit");
             }
-            for k in ["bucketVersion", "minBucketVersion"] {
-                if let Some(v) = rule.get(k) {
-                    exp.insert(k.into(), v.clone());
-                }
-            }
-            for k in ["namespace", "meta", "ranges", "name", "phase", "seed", "hashVersion", "filters", "condition"] {
-                if let Some(v) = truthy_field(rule, k) {
-                    exp.insert(k.into(), v.clone());
-                }
-            }
-            if let Some(r) = truthy_field(rule, "contextualBanditRef") {
-                self.contextual_bandit(&mut exp, &js::to_string(r), unit);
-            }
-            let result = self.run_in(&mut exp, Some(id), unit, stack);
-            let entered = |k: &str| result.get(k).is_some_and(js::truthy);
-            if exp.contains_key("contextualBandit") && !(entered("hashUsed") && entered("inExperiment")) {
-                exp.remove("contextualBandit");
-            }
-            if entered("inExperiment") && !entered("passthrough") {
-                let value = result.get("value").cloned().unwrap_or(Value::Null);
-                let mut r = feature_result(value, "experiment", rule.get("id"));
-                r.insert("experiment".into(), Value::Object(exp));
-                r.insert("experimentResult".into(), Value::Object(result));
+            if result.in_experiment && !result.passthrough.as_ref().is_some_and(js::truthy) {
+                let mut r = feature_result(Cow::Owned(result.value.clone()), "experiment", rule.id.as_ref());
+                r.experiment = Some(exp);
+                r.experiment_result = Some(result);
                 return r;
             }
         }
-        let default = feature.get("defaultValue").cloned().unwrap_or(Value::Null);
-        feature_result(default, "defaultValue", None)
+        let default = feature.get("defaultValue").unwrap_or(&NULL);
+        feature_result(Cow::Borrowed(default), "defaultValue", None)
     }
 
     /// `buildContextualBanditExperiment`: the first context whose condition
@@ -326,24 +554,28 @@ impl Context {
     }
 
     /// `runExperiment`, steps 1 to 13 (no sticky buckets, no tracking).
-    fn run_in(
-        &self,
-        exp: &mut Map<String, Value>,
-        feature_id: Option<&str>,
+    fn run_in<'e>(
+        &'e self,
+        exp: &mut Cow<'e, Map<String, Value>>,
+        feature_id: Option<&'e str>,
         unit: &Unit<'_>,
-        stack: &mut Stack,
-    ) -> Map<String, Value> {
-        let out = |exp: &Map<String, Value>, i: i64, hash_used: bool, bucket: Option<f64>| {
+        stack: &mut Stack<'e>,
+    ) -> ExperimentResult<'e> {
+        let out = |exp: &Cow<'e, Map<String, Value>>, i: i64, hash_used: bool, bucket: Option<f64>| {
             experiment_result(exp, i, hash_used, feature_id, bucket, unit)
         };
-        let key = exp.get("key").map_or_else(|| "undefined".into(), js::to_string);
+        let key: Cow<'_, str> = match exp.get("key") {
+            Some(Value::String(k)) => Cow::Owned(k.clone()),
+            Some(k) => Cow::Owned(js::to_string(k)),
+            None => Cow::Borrowed("undefined"),
+        };
         let n_var = exp.get("variations").and_then(Value::as_array).map_or(0, Vec::len);
         if n_var < 2 || self.disabled {
             return out(exp, -1, false, None);
         }
         if exp.contains_key("contextualBandit") {
             if let Some(w) = truthy_field(exp, "weights").cloned() {
-                if let Some(Value::Object(cb)) = exp.get_mut("contextualBandit") {
+                if let Some(Value::Object(cb)) = exp.to_mut().get_mut("contextualBandit") {
                     cb.insert("variationWeights".into(), w);
                 }
             }
@@ -355,7 +587,7 @@ impl Context {
                 return out(exp, -1, false, None);
             }
         }
-        if let Some(v) = self.forced_variations.get(&key) {
+        if let Some(v) = self.forced_variations.get(key.as_ref()) {
             let i = js::to_number(v);
             return out(exp, if i.fract() == 0.0 { i as i64 } else { -1 }, false, None);
         }
@@ -393,7 +625,11 @@ impl Context {
         if exp.get("groups").is_some_and(js::truthy) || exp.get("url").is_some_and(js::truthy) {
             return out(exp, -1, false, None);
         }
-        let seed = truthy_field(exp, "seed").map_or(key.clone(), js::to_string);
+        let seed: Cow<'_, str> = match truthy_field(exp, "seed") {
+            Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
+            Some(s) => Cow::Owned(js::to_string(s)),
+            None => key,
+        };
         let Some(n) = hash_of(&seed, &value, version(exp, "hashVersion", 1)) else {
             return out(exp, -1, false, None);
         };
@@ -425,7 +661,7 @@ impl Context {
     }
 }
 
-fn deep_enough(stack: &Stack, what: &str) -> Result<(), TooDeep> {
+fn deep_enough(stack: &Stack<'_>, what: &str) -> Result<(), TooDeep> {
     if stack.too_deep {
         return Err(TooDeep(format!(
             "the prerequisites of {what} are nested deeper than {MAX_PREREQUISITE_DEPTH} features: abx refuses to follow them"
@@ -436,52 +672,68 @@ fn deep_enough(stack: &Stack, what: &str) -> Result<(), TooDeep> {
 
 /// `getExperimentResult`: an index outside the variations is the first,
 /// not in the experiment.
-fn experiment_result(
-    exp: &Map<String, Value>,
+fn experiment_result<'e>(
+    exp: &Cow<'e, Map<String, Value>>,
     index: i64,
     hash_used: bool,
-    feature_id: Option<&str>,
+    feature_id: Option<&'e str>,
     bucket: Option<f64>,
     unit: &Unit<'_>,
-) -> Map<String, Value> {
+) -> ExperimentResult<'e> {
+    const KEYS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
     let variations = exp.get("variations").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
     let (index, in_experiment) =
         if index < 0 || index as usize >= variations.len() { (0, false) } else { (index as usize, true) };
-    let (attr, value) = hash_attribute(unit, exp.get("hashAttribute"));
+    let text = |v: &Value| -> Cow<'e, str> { Cow::Owned(js::to_string(v)) };
+    let attr = exp.get("hashAttribute").filter(|v| js::truthy(v));
+    let hash_attribute = match (exp, attr) {
+        (Cow::Borrowed(m), Some(Value::String(_))) => match m.get("hashAttribute") {
+            Some(Value::String(a)) => Cow::Borrowed(a.as_str()),
+            _ => Cow::Borrowed("id"),
+        },
+        (_, Some(v)) => text(v),
+        (_, None) => Cow::Borrowed("id"),
+    };
+    let hash_value = match unit.get(&hash_attribute) {
+        v if js::truthy(v) => v.clone(),
+        _ => Value::String(String::new()),
+    };
     let meta = exp.get("meta").and_then(|m| m.get(index)).and_then(Value::as_object);
     let meta_field = |k: &str| meta.and_then(|m| truthy_field(m, k));
-    let mut r = Map::new();
-    r.insert(
-        "key".into(),
-        meta_field("key").map_or(Value::String(index.to_string()), |k| Value::String(js::to_string(k))),
-    );
-    r.insert("featureId".into(), feature_id.map_or(Value::Null, |f| Value::String(f.into())));
-    r.insert("inExperiment".into(), Value::Bool(in_experiment));
-    r.insert("hashUsed".into(), Value::Bool(hash_used));
-    r.insert("variationId".into(), json!(index));
-    r.insert("value".into(), variations.get(index).cloned().unwrap_or(Value::Null));
-    r.insert("hashAttribute".into(), Value::String(attr));
-    r.insert("hashValue".into(), value);
-    r.insert("stickyBucketUsed".into(), Value::Bool(false));
-    if let Some(name) = meta_field("name") {
-        r.insert("name".into(), name.clone());
-    }
-    if let Some(b) = bucket {
-        r.insert("bucket".into(), json!(b));
-    }
-    if let Some(p) = meta_field("passthrough") {
-        r.insert("passthrough".into(), p.clone());
-    }
+    let key = match (exp, meta_field("key")) {
+        (Cow::Borrowed(m), Some(Value::String(_))) => {
+            match m.get("meta").and_then(|x| x.get(index)).and_then(|x| x.get("key")) {
+                Some(Value::String(k)) => Cow::Borrowed(k.as_str()),
+                _ => Cow::Borrowed(""),
+            }
+        }
+        (_, Some(k)) => text(k),
+        (_, None) => KEYS.get(index).map_or_else(|| Cow::Owned(index.to_string()), |k| Cow::Borrowed(*k)),
+    };
+    let mut bandit = Vec::new();
     if let Some(Value::Object(cb)) = exp.get("contextualBandit") {
         if hash_used && in_experiment {
             for k in ["leafId", "variationWeights", "banditVersion"] {
                 if let Some(v) = cb.get(k) {
-                    r.insert(k.into(), v.clone());
+                    bandit.push((k, v.clone()));
                 }
             }
         }
     }
-    r
+    ExperimentResult {
+        key,
+        feature_id,
+        in_experiment,
+        hash_used,
+        variation_id: index,
+        value: variations.get(index).cloned().unwrap_or(Value::Null),
+        hash_attribute,
+        hash_value,
+        name: meta_field("name").cloned(),
+        bucket,
+        passthrough: meta_field("passthrough").cloned(),
+        bandit,
+    }
 }
 
 impl Context {

@@ -5,12 +5,39 @@
 /// `charCodeAt`): the JS SDK's `hashFnv32a`, whose shifts and adds are a
 /// multiplication by the FNV prime 16777619 modulo 2^32.
 pub fn fnv32a(s: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for unit in s.encode_utf16() {
-        h ^= u32::from(unit);
-        h = h.wrapping_mul(16_777_619);
+    fnv32a_on(0x811c_9dc5, s)
+}
+
+/// FNV-1a continued from state `h` over `s`: `fnv32a(a + b)` is
+/// `fnv32a_on(fnv32a(a), b)`, with no concatenation.
+fn fnv32a_on(mut h: u32, s: &str) -> u32 {
+    if s.is_ascii() {
+        // An ASCII byte is one UTF-16 code unit of the same value.
+        for &b in s.as_bytes() {
+            h ^= u32::from(b);
+            h = h.wrapping_mul(16_777_619);
+        }
+    } else {
+        for unit in s.encode_utf16() {
+            h ^= u32::from(unit);
+            h = h.wrapping_mul(16_777_619);
+        }
     }
     h
+}
+
+/// The decimal text of `n`, on the stack.
+fn decimal(mut n: u32, buf: &mut [u8; 10]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or("0")
 }
 
 /// `hash(seed, value, version)`: version 2 is (fnv(fnv(seed + value) as
@@ -19,10 +46,11 @@ pub fn fnv32a(s: &str) -> u32 {
 pub fn hash(seed: &str, value: &str, version: u32) -> Option<f64> {
     match version {
         2 => {
-            let first = fnv32a(&format!("{seed}{value}"));
-            Some(f64::from(fnv32a(&first.to_string()) % 10_000) / 10_000.0)
+            let first = fnv32a_on(fnv32a(seed), value);
+            let mut buf = [0u8; 10];
+            Some(f64::from(fnv32a(decimal(first, &mut buf)) % 10_000) / 10_000.0)
         }
-        1 => Some(f64::from(fnv32a(&format!("{value}{seed}")) % 1_000) / 1_000.0),
+        1 => Some(f64::from(fnv32a_on(fnv32a(value), seed) % 1_000) / 1_000.0),
         _ => None,
     }
 }
@@ -86,5 +114,12 @@ mod tests {
         assert_eq!(fnv32a(""), 0x811c9dc5);
         assert_eq!(fnv32a("a"), 0xe40c292c);
         assert_eq!(fnv32a("foobar"), 0xbf9cf968);
+        // Continued over a concatenation, ASCII or not, and decimal text.
+        for (a, b) in [("foo", "bar"), ("s\u{e9}ed", "\u{1F600}x"), ("", "a")] {
+            assert_eq!(fnv32a_on(fnv32a(a), b), fnv32a(&format!("{a}{b}")));
+        }
+        for n in [0, 7, 10, 4_294_967_295, 123_456] {
+            assert_eq!(decimal(n, &mut [0; 10]), n.to_string());
+        }
     }
 }

@@ -109,6 +109,7 @@ fn context(ctx: &Value) -> abx::growthbook::eval::Context {
         contextual_bandits: obj("contextualBandits"),
         qa_mode: ctx.get("qaMode").is_some_and(|v| v == &Value::Bool(true)),
         disabled: ctx.get("enabled") == Some(&Value::Bool(false)),
+        ..Default::default()
     }
 }
 
