@@ -17,7 +17,7 @@ use crate::error::{AbxError, Result};
 use crate::exit::ExitStatus;
 use crate::experiment::{self, emit};
 use crate::fsutil::{write_atomic, write_output};
-use crate::growthbook::eval::{Context, ExperimentResult, FeatureResult, Unit};
+use crate::growthbook::eval::{Context, ExperimentResult, FeatureResult, Plan, Unit};
 use crate::growthbook::import;
 use crate::report::csv::write_field;
 
@@ -251,10 +251,11 @@ impl Serialize for Line<'_> {
 }
 
 /// What one unit's lines need: its attributes and its name in the output.
-fn unit_name(attrs: &Value, index: u64, id_attribute: Option<&str>) -> Value {
+fn unit_name<'a>(attrs: &'a Value, index: u64, id_attribute: Option<&str>) -> std::borrow::Cow<'a, Value> {
+    use std::borrow::Cow;
     match id_attribute {
-        Some(a) => attrs.get(a).cloned().unwrap_or(Value::Null),
-        None => Value::from(index),
+        Some(a) => attrs.get(a).map_or(Cow::Owned(Value::Null), Cow::Borrowed),
+        None => Cow::Owned(Value::from(index)),
     }
 }
 
@@ -355,11 +356,12 @@ fn features(args: &FeaturesArgs) -> Result<ExitStatus> {
 fn run_experiment(args: &RunArgs) -> Result<ExitStatus> {
     let ctx = context(args.payload.as_deref(), args.decryption_key.as_deref(), &args.common)?;
     let exp = experiment_object(&args.experiment)?;
+    let plan = Plan::of(&exp);
     let csv = args.common.format == LineFormat::Csv;
     let head: &[u8] = if csv { b"unit,value,variation,in_experiment\n" } else { b"" };
     let id_attr = args.common.id_attribute.as_deref();
     stream(&args.common.input, head, |attrs, index, out| {
-        let result = ctx.run_experiment(&exp, &Unit { attributes: attrs }).map_err(|e| e.0)?;
+        let result = ctx.run_planned(&exp, Some(&plan), &Unit { attributes: attrs }).map_err(|e| e.0)?;
         let name = unit_name(attrs, index, id_attr);
         if csv {
             csv_value(out, &name);

@@ -32,8 +32,8 @@ pub struct Context {
     pub qa_mode: bool,
     /// The SDKs' `enabled: false`: nobody is put in any experiment.
     pub disabled: bool,
-    /// Each feature's rules, read once on first use (see [`Context::rules`]).
-    pub rules: OnceLock<HashMap<String, Vec<Rule>>>,
+    /// Each feature and its rules, read at the first evaluation (so `features` must be set before it).
+    pub rules: OnceLock<HashMap<String, Feature>>,
 }
 
 /// One unit's attributes.
@@ -51,14 +51,8 @@ fn truthy_field<'v>(m: &'v Map<String, Value>, k: &str) -> Option<&'v Value> {
     m.get(k).filter(|v| js::truthy(v))
 }
 
-/// `getHashAttribute(attr)`: the attribute (default `id`) and its value,
-/// "" when it is missing or falsy.
-fn hash_attribute(unit: &Unit<'_>, attr: Option<&Value>) -> (String, Value) {
-    let (name, value) = hash_value(unit, attr);
-    (name.into_owned(), value.cloned().unwrap_or_else(|| Value::String(String::new())))
-}
-
-/// The hash attribute's name and its value when truthy, borrowed.
+/// `getHashAttribute(attr)`: the attribute's name (default `id`) and its
+/// value, borrowed, when it is truthy (the SDKs' "" otherwise).
 fn hash_value<'u, 'r>(unit: &Unit<'u>, attr: Option<&'r Value>) -> (Cow<'r, str>, Option<&'u Value>) {
     let name: Cow<'r, str> = match attr.filter(|v| js::truthy(v)) {
         None => Cow::Borrowed("id"),
@@ -112,6 +106,90 @@ fn filtered_out(filters: &Value, unit: &Unit<'_>) -> bool {
     })
 }
 
+/// What `runExperiment` reads from an experiment, whatever the unit: read
+/// once per rule (or per inline experiment), not once per unit.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    key: String,
+    n_var: usize,
+    /// URL targeting that keeps a unit without a URL out.
+    url_blocked: bool,
+    /// `status: draft` or `active: false`.
+    inactive: bool,
+    hash_attribute: Option<Value>,
+    /// Truthy `filters` (which replace the namespace).
+    filters: bool,
+    namespace: Option<(String, f64, f64)>,
+    condition: bool,
+    parents: bool,
+    groups_or_url: bool,
+    seed: String,
+    version: u32,
+    ranges: Vec<[f64; 2]>,
+    /// `force`: the variation index, -1 when not an integer.
+    force: Option<i64>,
+    stopped: bool,
+}
+
+impl Plan {
+    pub fn of(exp: &Map<String, Value>) -> Plan {
+        let key = exp.get("key").map_or_else(|| "undefined".into(), js::to_string);
+        let n_var = exp.get("variations").and_then(Value::as_array).map_or(0, Vec::len);
+        let url_blocked = exp.get("urlPatterns").and_then(Value::as_array).is_some_and(|p| {
+            p.is_empty() || p.iter().any(|t| t.get("include").is_none_or(|i| i != &Value::Bool(false)))
+        });
+        let status = exp.get("status").and_then(Value::as_str);
+        let filters = exp.get("filters").is_some_and(js::truthy);
+        let namespace = truthy_field(exp, "namespace").and_then(Value::as_array).map(|ns| {
+            let id = ns.first().map_or_else(String::new, js::to_string);
+            (id, ns.get(1).map_or(f64::NAN, js::to_number), ns.get(2).map_or(f64::NAN, js::to_number))
+        });
+        let seed = truthy_field(exp, "seed").map_or_else(|| key.clone(), js::to_string);
+        let ranges: Vec<[f64; 2]> = match truthy_field(exp, "ranges").and_then(Value::as_array) {
+            Some(rs) => rs.iter().map(|r| range_of(r).unwrap_or([f64::NAN, f64::NAN])).collect(),
+            None => {
+                let coverage = Some(exp.get("coverage").map_or(1.0, js::to_number));
+                let weights: Option<Vec<f64>> = truthy_field(exp, "weights")
+                    .and_then(Value::as_array)
+                    .map(|w| w.iter().map(js::to_number).collect());
+                hash::bucket_ranges(n_var as i64, coverage, weights.as_deref())
+            }
+        };
+        let force = exp.get("force").map(|f| {
+            let i = js::to_number(f);
+            if i.fract() == 0.0 {
+                i as i64
+            } else {
+                -1
+            }
+        });
+        Plan {
+            n_var,
+            url_blocked,
+            inactive: status == Some("draft") || exp.get("active") == Some(&Value::Bool(false)),
+            hash_attribute: exp.get("hashAttribute").cloned(),
+            filters,
+            namespace: if filters { None } else { namespace },
+            condition: truthy_field(exp, "condition").is_some(),
+            parents: exp.contains_key("parentConditions"),
+            groups_or_url: exp.get("groups").is_some_and(js::truthy) || exp.get("url").is_some_and(js::truthy),
+            seed,
+            version: version(exp, "hashVersion", 1),
+            ranges,
+            force,
+            stopped: status == Some("stopped"),
+            key,
+        }
+    }
+}
+
+/// A (truthy) feature as `_evalFeature` reads it, looked up once.
+#[derive(Debug, Clone, Default)]
+pub struct Feature {
+    default: Value,
+    rules: Vec<Rule>,
+}
+
 /// A feature rule as `_evalFeature` reads it, looked up once.
 #[derive(Debug, Clone, Default)]
 pub struct Rule {
@@ -127,6 +205,8 @@ pub struct Rule {
     bandit_ref: Option<String>,
     /// What the rule runs, when it is an experiment rule.
     experiment: Option<Map<String, Value>>,
+    /// Its plan, when no unit's context changes it (no contextual bandit).
+    plan: Option<Plan>,
 }
 
 /// `isIncludedInRollout` (no fallback attribute without sticky bucketing),
@@ -161,16 +241,19 @@ impl Rule {
                 coverage: coverage.map_or(f64::NAN, js::to_number),
             },
         };
+        let experiment = if r.contains_key("force") { None } else { rule_experiment(feature, r) };
+        let bandit_ref = truthy_field(r, "contextualBanditRef").map(js::to_string);
         Rule {
             skip: false,
+            plan: experiment.as_ref().filter(|_| bandit_ref.is_none()).map(Plan::of),
             parents: r.get("parentConditions").cloned(),
             filters: r.get("filters").cloned(),
             force: r.get("force").cloned(),
             condition: truthy_field(r, "condition").cloned(),
             rollout,
             id: r.get("id").cloned(),
-            bandit_ref: truthy_field(r, "contextualBanditRef").map(js::to_string),
-            experiment: if r.contains_key("force") { None } else { rule_experiment(feature, r) },
+            bandit_ref,
+            experiment,
         }
     }
 }
@@ -377,13 +460,18 @@ impl Context {
     /// The experiments of every feature's rules, by feature and rule index.
     /// Every feature's rules, read once: what `_evalFeature` looks up in a
     /// rule for each unit, looked up for all of them.
-    fn rules(&self) -> &HashMap<String, Vec<Rule>> {
+    fn rules(&self) -> &HashMap<String, Feature> {
         self.rules.get_or_init(|| {
             self.features
                 .iter()
+                .filter(|(_, f)| js::truthy(f))
                 .map(|(id, f)| {
                     let rules = f.get("rules").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
-                    (id.clone(), rules.iter().map(|r| Rule::of(id, r)).collect())
+                    let feature = Feature {
+                        default: f.get("defaultValue").cloned().unwrap_or(Value::Null),
+                        rules: rules.iter().map(|r| Rule::of(id, r)).collect(),
+                    };
+                    (id.clone(), feature)
                 })
                 .collect()
         })
@@ -412,9 +500,21 @@ impl Context {
         experiment: &'e Map<String, Value>,
         unit: &Unit<'_>,
     ) -> Result<ExperimentResult<'e>, TooDeep> {
+        self.run_planned(experiment, None, unit)
+    }
+
+    /// `run(experiment)` for one unit, with the experiment's [`Plan`] made
+    /// once for many units.
+    pub fn run_planned<'e>(
+        &'e self,
+        experiment: &'e Map<String, Value>,
+        plan: Option<&Plan>,
+        unit: &Unit<'_>,
+    ) -> Result<ExperimentResult<'e>, TooDeep> {
         let mut exp = Cow::Borrowed(experiment);
         let mut stack = Stack::new();
-        let r = self.run_in(&mut exp, None, unit, &mut stack);
+        let (i, hash_used, bucket) = self.run_in(&mut exp, plan, unit, &mut stack);
+        let r = experiment_result(&exp, i, hash_used, None, bucket, unit);
         deep_enough(&stack, "the experiment").map(|()| r)
     }
 
@@ -470,11 +570,11 @@ impl Context {
             return feature_result(Cow::Borrowed(&NULL), "cyclicPrerequisite", None);
         }
         // An unknown feature ends here, so only known ones need to be on the path.
-        let Some((fid, feature)) = self.features.get_key_value(id).filter(|(_, f)| js::truthy(f)) else {
+        let Some((fid, feature)) = self.rules().get_key_value(id) else {
             return feature_result(Cow::Borrowed(&NULL), "unknownFeature", None);
         };
         stack.evaluated.push(fid.as_str());
-        let rules = self.rules().get(id).map_or(&[][..], Vec::as_slice);
+        let rules = feature.rules.as_slice();
         // The stack as it was before the rules, taken when a rule first needs it.
         let mut before: Option<Vec<&'a str>> = None;
         'rules: for rule in rules {
@@ -507,19 +607,28 @@ impl Context {
             if let Some(r) = &rule.bandit_ref {
                 self.contextual_bandit(exp.to_mut(), r, unit);
             }
-            let result = self.run_in(&mut exp, Some(fid.as_str()), unit, stack);
-            if exp.contains_key("contextualBandit") && !(result.hash_used && result.in_experiment) {
+            let (i, hash_used, bucket) = self.run_in(&mut exp, rule.plan.as_ref(), unit, stack);
+            let n_var = exp.get("variations").and_then(Value::as_array).map_or(0, Vec::len);
+            let in_experiment = i >= 0 && (i as usize) < n_var;
+            if exp.contains_key("contextualBandit") && !(hash_used && in_experiment) {
                 exp.to_mut().remove("contextualBandit");
             }
-            if result.in_experiment && !result.passthrough.as_ref().is_some_and(js::truthy) {
+            // The Result is built only for a unit the experiment decides.
+            let passthrough = || {
+                exp.get("meta")
+                    .and_then(|m| m.get(i as usize))
+                    .and_then(Value::as_object)
+                    .is_some_and(|m| truthy_field(m, "passthrough").is_some())
+            };
+            if in_experiment && !passthrough() {
+                let result = experiment_result(&exp, i, hash_used, Some(fid.as_str()), bucket, unit);
                 let mut r = feature_result(Cow::Owned(result.value.clone()), "experiment", rule.id.as_ref());
                 r.experiment = Some(exp);
                 r.experiment_result = Some(result);
                 return r;
             }
         }
-        let default = feature.get("defaultValue").unwrap_or(&NULL);
-        feature_result(Cow::Borrowed(default), "defaultValue", None)
+        feature_result(Cow::Borrowed(&feature.default), "defaultValue", None)
     }
 
     /// `buildContextualBanditExperiment`: the first context whose condition
@@ -554,24 +663,25 @@ impl Context {
     }
 
     /// `runExperiment`, steps 1 to 13 (no sticky buckets, no tracking).
+    /// The variation index (-1: none), whether the hash chose it, and the
+    /// unit's hash: what [`experiment_result`] makes the Result of.
     fn run_in<'e>(
         &'e self,
         exp: &mut Cow<'e, Map<String, Value>>,
-        feature_id: Option<&'e str>,
+        plan: Option<&Plan>,
         unit: &Unit<'_>,
         stack: &mut Stack<'e>,
-    ) -> ExperimentResult<'e> {
-        let out = |exp: &Cow<'e, Map<String, Value>>, i: i64, hash_used: bool, bucket: Option<f64>| {
-            experiment_result(exp, i, hash_used, feature_id, bucket, unit)
+    ) -> (i64, bool, Option<f64>) {
+        let own;
+        let plan = match plan {
+            Some(p) => p,
+            None => {
+                own = Plan::of(exp);
+                &own
+            }
         };
-        let key: Cow<'_, str> = match exp.get("key") {
-            Some(Value::String(k)) => Cow::Owned(k.clone()),
-            Some(k) => Cow::Owned(js::to_string(k)),
-            None => Cow::Borrowed("undefined"),
-        };
-        let n_var = exp.get("variations").and_then(Value::as_array).map_or(0, Vec::len);
-        if n_var < 2 || self.disabled {
-            return out(exp, -1, false, None);
+        if plan.n_var < 2 || self.disabled {
+            return (-1, false, None);
         }
         if exp.contains_key("contextualBandit") {
             if let Some(w) = truthy_field(exp, "weights").cloned() {
@@ -581,83 +691,65 @@ impl Context {
             }
         }
         // A unit has no URL: URL targeting keeps it out; no query string forces a variation.
-        if let Some(p) = exp.get("urlPatterns").and_then(Value::as_array) {
-            let include = p.iter().any(|t| t.get("include").is_none_or(|i| i != &Value::Bool(false)));
-            if p.is_empty() || include {
-                return out(exp, -1, false, None);
-            }
+        if plan.url_blocked {
+            return (-1, false, None);
         }
-        if let Some(v) = self.forced_variations.get(key.as_ref()) {
+        if let Some(v) = self.forced_variations.get(plan.key.as_str()) {
             let i = js::to_number(v);
-            return out(exp, if i.fract() == 0.0 { i as i64 } else { -1 }, false, None);
+            return (if i.fract() == 0.0 { i as i64 } else { -1 }, false, None);
         }
-        if exp.get("status").and_then(Value::as_str) == Some("draft") || exp.get("active") == Some(&Value::Bool(false))
-        {
-            return out(exp, -1, false, None);
+        if plan.inactive {
+            return (-1, false, None);
         }
-        let (_, value) = hash_attribute(unit, exp.get("hashAttribute"));
-        if !js::truthy(&value) {
-            return out(exp, -1, false, None);
-        }
-        if let Some(f) = exp.get("filters").filter(|f| js::truthy(f)) {
-            if filtered_out(f, unit) {
-                return out(exp, -1, false, None);
+        let Some(value) = hash_value(unit, plan.hash_attribute.as_ref()).1 else {
+            return (-1, false, None);
+        };
+        if plan.filters {
+            if exp.get("filters").is_some_and(|f| filtered_out(f, unit)) {
+                return (-1, false, None);
             }
-        } else if let Some(ns) = truthy_field(exp, "namespace").and_then(Value::as_array) {
-            let id = ns.first().map_or_else(String::new, js::to_string);
-            let (a, b) = (ns.get(1).map_or(f64::NAN, js::to_number), ns.get(2).map_or(f64::NAN, js::to_number));
-            if !hash::in_namespace(&js::to_string(&value), &id, a, b) {
-                return out(exp, -1, false, None);
-            }
-        }
-        if let Some(c) = truthy_field(exp, "condition") {
-            if !self.condition_passes(c, unit) {
-                return out(exp, -1, false, None);
+        } else if let Some((id, a, b)) = &plan.namespace {
+            let inside = match value {
+                Value::String(v) => hash::in_namespace(v, id, *a, *b),
+                other => hash::in_namespace(&js::to_string(other), id, *a, *b),
+            };
+            if !inside {
+                return (-1, false, None);
             }
         }
-        if let Some(parents) = exp.get("parentConditions").cloned() {
-            let evaluated = stack.evaluated.clone();
-            if !matches!(self.prerequisites(&parents, &evaluated, unit, stack), Ok(None)) {
-                return out(exp, -1, false, None);
+        if plan.condition {
+            if let Some(c) = truthy_field(exp, "condition") {
+                if !self.condition_passes(c, unit) {
+                    return (-1, false, None);
+                }
+            }
+        }
+        if plan.parents {
+            if let Some(parents) = exp.get("parentConditions").cloned() {
+                let evaluated = stack.evaluated.clone();
+                if !matches!(self.prerequisites(&parents, &evaluated, unit, stack), Ok(None)) {
+                    return (-1, false, None);
+                }
             }
         }
         // The context has no `groups`: an experiment that asks for some excludes everyone.
-        if exp.get("groups").is_some_and(js::truthy) || exp.get("url").is_some_and(js::truthy) {
-            return out(exp, -1, false, None);
+        if plan.groups_or_url {
+            return (-1, false, None);
         }
-        let seed: Cow<'_, str> = match truthy_field(exp, "seed") {
-            Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
-            Some(s) => Cow::Owned(js::to_string(s)),
-            None => key,
+        let Some(n) = hash_of(&plan.seed, value, plan.version) else {
+            return (-1, false, None);
         };
-        let Some(n) = hash_of(&seed, &value, version(exp, "hashVersion", 1)) else {
-            return out(exp, -1, false, None);
-        };
-        let ranges: Vec<[f64; 2]> = match truthy_field(exp, "ranges").and_then(Value::as_array) {
-            Some(rs) => rs.iter().map(|r| range_of(r).unwrap_or([f64::NAN, f64::NAN])).collect(),
-            None => {
-                let coverage = match exp.get("coverage") {
-                    None => Some(1.0),
-                    Some(c) => Some(js::to_number(c)),
-                };
-                let weights: Option<Vec<f64>> = truthy_field(exp, "weights")
-                    .and_then(Value::as_array)
-                    .map(|w| w.iter().map(js::to_number).collect());
-                hash::bucket_ranges(n_var as i64, coverage, weights.as_deref())
-            }
-        };
-        let assigned = hash::choose_variation(n, &ranges);
+        let assigned = hash::choose_variation(n, &plan.ranges);
         if assigned < 0 {
-            return out(exp, -1, false, None);
+            return (-1, false, None);
         }
-        if let Some(f) = exp.get("force") {
-            let i = js::to_number(f);
-            return out(exp, if i.fract() == 0.0 { i as i64 } else { -1 }, false, None);
+        if let Some(i) = plan.force {
+            return (i, false, None);
         }
-        if self.qa_mode || exp.get("status").and_then(Value::as_str) == Some("stopped") {
-            return out(exp, -1, false, None);
+        if self.qa_mode || plan.stopped {
+            return (-1, false, None);
         }
-        out(exp, assigned, true, Some(n))
+        (assigned, true, Some(n))
     }
 }
 

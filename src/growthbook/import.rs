@@ -179,7 +179,12 @@ fn convert(
         ("groups", "targets the context's `groups`, which a batch has not"),
         ("contextualBanditRef", "is a contextual bandit, whose weights change with each unit's context"),
     ] {
-        if exp.get(k).is_some_and(|v| !v.is_null() && (k != "url" && k != "groups" || js::truthy(v))) {
+        let present = match k {
+            "url" | "groups" => exp.get(k).is_some_and(js::truthy),
+            "force" => exp.contains_key(k),
+            _ => exp.get(k).is_some_and(|v| !v.is_null()),
+        };
+        if present {
             return Err(format!("{source} {why}"));
         }
     }
@@ -271,7 +276,10 @@ fn convert(
     if !before.is_empty() {
         notes.push("units that the feature's earlier force rules serve never reach the experiment: their conditions are in the file's condition, under `$nor`".into());
     }
-    let attributes = condition.as_ref().map_or_else(Vec::new, |c| attribute_types(c, &hash_attribute));
+    let attributes = match &condition {
+        Some(c) => attribute_types(c, &hash_attribute).map_err(|m| format!("{source}: {m}"))?,
+        None => Vec::new(),
+    };
     if !attributes.is_empty() {
         let names: Vec<String> = attributes.iter().map(|(a, t)| format!("{a} ({})", t.name())).collect();
         notes.push(format!(
@@ -437,26 +445,34 @@ fn inline_value(v: &Value, groups: &SavedGroups) -> Result<Value, String> {
 /// The attributes a condition reads (the first segment of each path), with
 /// the type of the literals it compares them with: a nested path, or an
 /// array operator, reads JSON; the hash attribute is the unit itself.
-fn attribute_types(c: &Value, hash_attribute: &str) -> Vec<(String, AttributeType)> {
+fn attribute_types(c: &Value, hash_attribute: &str) -> Result<Vec<(String, AttributeType)>, String> {
     let mut out: Vec<(String, AttributeType)> = Vec::new();
-    collect(c, hash_attribute, &mut out);
-    out
+    let mut unit_typed = false;
+    collect(c, hash_attribute, &mut out, &mut unit_typed);
+    if unit_typed {
+        // `{"id": {"$eq": 5}}` holds for the number 5 in the SDKs, never for the text "5".
+        return Err(format!(
+            "the condition compares the hash attribute `{hash_attribute}` with a number, a boolean or JSON, but abx's units are text: the condition could hold in the SDKs and not in abx"
+        ));
+    }
+    Ok(out)
 }
 
-fn collect(c: &Value, hash: &str, out: &mut Vec<(String, AttributeType)>) {
+fn collect(c: &Value, hash: &str, out: &mut Vec<(String, AttributeType)>, unit_typed: &mut bool) {
     let Value::Object(m) = c else { return };
     for (k, v) in m {
         match k.as_str() {
             "$or" | "$nor" | "$and" => {
                 for item in v.as_array().map_or(&[][..], Vec::as_slice) {
-                    collect(item, hash, out);
+                    collect(item, hash, out, unit_typed);
                 }
             }
-            "$not" => collect(v, hash, out),
+            "$not" => collect(v, hash, out, unit_typed),
             path => {
                 let first = path.split('.').next().unwrap_or(path);
                 let t = if first != path { Some(AttributeType::Json) } else { value_type(v) };
                 if first == hash {
+                    *unit_typed |= t.is_some_and(|t| t != AttributeType::String);
                     continue;
                 }
                 match out.iter_mut().find(|(a, _)| a == first) {

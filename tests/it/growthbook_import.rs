@@ -331,6 +331,8 @@ fn import_refuses_what_a_file_cannot_hold_and_names_the_rule() {
         (json!({"ranges": [[0, 0.6], [0.5, 1]]}), "overlapping ranges"),
         (json!({"hashVersion": 3}), "hashVersion"),
         (json!({"variations": [0]}), "fewer than 2"),
+        (json!({"force": null}), "forces one variation"),
+        (json!({"condition": {"id": {"$in": [1, 2]}}}), "abx's units are text"),
     ] {
         let mut e = exp.clone();
         e.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
