@@ -17,31 +17,83 @@ use crate::experiment::{Experiment, Status};
 /// 2^64 as an f64 (exact).
 pub const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
 
-/// SHA-256's initial hash value (FIPS 180-4, 5.3.3).
-const H0: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+pub mod sha2x;
+
+/// Writes `{unit}:{salt}` padded to one SHA-256 block (FIPS 180-4, 5.1.1)
+/// into `block`, when it fits one (messages of at most 55 bytes); false
+/// (and `block` as it was) otherwise.
+#[inline]
+pub fn fill_block(unit: &[u8], salt: &[u8], block: &mut [u8; 64]) -> bool {
+    let n = unit.len() + 1 + salt.len();
+    if n > 55 {
+        return false;
+    }
+    block[..unit.len()].copy_from_slice(unit);
+    block[unit.len()] = b':';
+    block[unit.len() + 1..n].copy_from_slice(salt);
+    block[n] = 0x80;
+    block[n + 1..56].fill(0);
+    block[56..].copy_from_slice(&((n as u64) * 8).to_be_bytes());
+    true
+}
 
 /// The first 8 bytes of SHA-256(`{unit}:{salt}`) as a big-endian u64.
 ///
-/// Messages of at most 55 bytes fit one padded block (FIPS 180-4, 5.1.1), so
-/// the hot path pads by hand and runs one compression (SHA-NI when the CPU has
-/// it), skipping the streaming API's buffering.
+/// Messages of at most 55 bytes fit one padded block, so the hot path pads by
+/// hand and runs one compression (SHA-NI when the CPU has it), skipping the
+/// streaming API's buffering.
 #[inline]
 pub fn hash_prefix(unit: &[u8], salt: &[u8]) -> u64 {
-    let n = unit.len() + 1 + salt.len();
-    if n <= 55 {
-        let mut block = [0u8; 64];
-        block[..unit.len()].copy_from_slice(unit);
-        block[unit.len()] = b':';
-        block[unit.len() + 1..n].copy_from_slice(salt);
-        block[n] = 0x80;
-        block[56..].copy_from_slice(&((n as u64) * 8).to_be_bytes());
-        let mut state = H0;
-        sha2::compress256(&mut state, &[block.into()]);
-        (u64::from(state[0]) << 32) | u64::from(state[1])
-    } else {
-        let d = sha256_unit(unit, salt);
-        u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+    let mut block = [0u8; 64];
+    match fill_block(unit, salt, &mut block) {
+        true => sha2x::prefix(&block),
+        false => {
+            let d = sha256_unit(unit, salt);
+            u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+        }
     }
+}
+
+thread_local! {
+    /// Each thread's padded blocks of [`points_into`], kept from one batch to the next.
+    static BLOCKS: std::cell::RefCell<Vec<[u8; 64]>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The points of many units with one salt, two SHA-256 compressions at a
+/// time ([`sha2x::prefixes`]); equal to [`point`] of each. The blocks are
+/// all padded first and hashed after, so that the hashing never waits for
+/// the bytes just written into a block.
+pub fn points_into(units: &[&[u8]], salt: &[u8], out: &mut Vec<f64>) {
+    out.clear();
+    out.resize(units.len(), f64::NAN);
+    BLOCKS.with(|blocks| {
+        let mut blocks = blocks.borrow_mut();
+        // Where each block's point goes; a unit too long for one block is hashed on its own.
+        let mut at: Vec<usize> = Vec::with_capacity(units.len());
+        if blocks.len() < units.len() {
+            blocks.resize(units.len(), [0u8; 64]);
+        }
+        let mut filled = 0;
+        for (i, unit) in units.iter().enumerate() {
+            if fill_block(unit, salt, &mut blocks[filled]) {
+                filled += 1;
+                at.push(i);
+            } else {
+                out[i] = point(unit, salt);
+            }
+        }
+        let mut pairs = blocks[..filled].chunks_exact(2);
+        let mut k = 0;
+        for pair in pairs.by_ref() {
+            let [a, b] = sha2x::prefixes(&pair[0], &pair[1]);
+            out[at[k]] = a as f64 / TWO_POW_64;
+            out[at[k + 1]] = b as f64 / TWO_POW_64;
+            k += 2;
+        }
+        if let [last] = pairs.remainder() {
+            out[at[k]] = sha2x::prefix(last) as f64 / TWO_POW_64;
+        }
+    });
 }
 
 /// SHA-256 of `{unit}:{salt}`.
@@ -317,6 +369,7 @@ impl Bucketer {
     }
 
     /// The variant whose range holds x: the contract's rule, or a bandit's layout.
+    #[inline]
     pub fn variant_at(&self, x: f64) -> Option<usize> {
         match &self.pieces {
             Some(p) => layout::piece_at(p, x).map(|p| p.arm),
@@ -354,6 +407,23 @@ impl Bucketer {
         }
     }
 
+    /// Whether a point computed beforehand in a batch ([`points_into`] with
+    /// [`Self::salt`]) may be given to [`Self::at_point`]: the contract's hash
+    /// and no filter (a filtered unit is hashed with the salt only when it
+    /// passes), and for outputs without points, only where the point decides.
+    pub fn batch_hashable(&self, with_point: bool) -> bool {
+        self.hash == HashKind::Sha256 && self.filters.is_empty() && (with_point || self.live == Live::Ranges)
+    }
+
+    /// What [`assign_into`] gives a unit whose point x is known (only where
+    /// [`Self::batch_hashable`]).
+    #[inline]
+    pub fn at_point(&self, x: f64, eligible: bool, with_point: bool) -> Assigned {
+        let v = if eligible { self.live_variant(x) } else { None };
+        (v, if with_point { x } else { f64::NAN })
+    }
+
+    #[inline]
     fn live_variant(&self, x: f64) -> Option<usize> {
         match self.live {
             Live::Ranges => self.variant_at(x),
@@ -455,8 +525,25 @@ pub fn assign_into(
     with_point: bool,
     eligible: impl Fn(usize) -> bool,
 ) {
+    assign_into_known(exps, results, unit, with_point, eligible, |_| None);
+}
+
+/// [`assign_into`], with `known(k)` the unit's point in experiment k where
+/// it was computed beforehand ([`Bucketer::batch_hashable`]).
+pub fn assign_into_known(
+    exps: &[Assigner],
+    results: &mut Vec<Assigned>,
+    unit: &[u8],
+    with_point: bool,
+    eligible: impl Fn(usize) -> bool,
+    known: impl Fn(usize) -> Option<f64>,
+) {
     results.clear();
     for (k, e) in exps.iter().enumerate() {
+        if let Some(x) = known(k) {
+            results.push(e.bucketer.at_point(x, eligible(k), with_point));
+            continue;
+        }
         results.push(match (eligible(k), with_point) {
             (true, true) => e.bucketer.assign(unit),
             (false, true) => (None, e.bucketer.point(unit)),
@@ -478,6 +565,21 @@ pub fn not_live(e: &Experiment) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batch_points_equal_one_by_one() {
+        // Odd and even counts, and units too long for one block among them.
+        for n in [0usize, 1, 2, 7, 101] {
+            let units: Vec<Vec<u8>> = (0..n).map(|i| format!("user_{i}{}", "x".repeat(i % 60)).into_bytes()).collect();
+            let refs: Vec<&[u8]> = units.iter().map(Vec::as_slice).collect();
+            let mut out = vec![1.0; 3];
+            points_into(&refs, b"salt", &mut out);
+            assert_eq!(out.len(), n);
+            for (u, x) in refs.iter().zip(&out) {
+                assert_eq!(x.to_bits(), point(u, b"salt").to_bits());
+            }
+        }
+    }
 
     #[test]
     fn known_digest() {

@@ -10,7 +10,7 @@ use serde_json::json;
 use super::{Ctx, Spinner};
 use crate::assign::explain::Explanations;
 use crate::assign::targeting::Targeting;
-use crate::assign::{assign_into, not_live, Assigned, Assigner, Bucketer};
+use crate::assign::{assign_into, assign_into_known, not_live, points_into, Assigned, Assigner, Bucketer};
 use crate::data::lines::{lines, Chunk, LineChunker};
 use crate::data::open_input;
 use crate::data::pipeline::{self, Encoded, HeadFirst};
@@ -24,7 +24,7 @@ use crate::report::{self, csv::may_need_quotes, Format, Table, View};
 /// Bytes per chunk of input lines, and chunks per parallel batch: three
 /// batches in flight keep memory to a few MiB whatever the input size.
 const CHUNK_BYTES: usize = 64 * 1024;
-const BATCH_CHUNKS: usize = 32;
+const BATCH_CHUNKS: usize = 16;
 const CSV_CHUNK_ROWS: usize = 2048;
 
 #[derive(Debug, Args)]
@@ -191,6 +191,21 @@ fn warn_targeting_without_attributes(ctx: &Ctx, enc: &Encoder) -> Vec<Option<boo
         .collect()
 }
 
+/// Per experiment, the points of `units` computed two hashes at a time,
+/// where the experiment allows it ([`Bucketer::batch_hashable`]).
+fn batch_points(enc: &Encoder, units: &[&[u8]]) -> Vec<Option<Vec<f64>>> {
+    enc.exps
+        .iter()
+        .map(|e| {
+            e.bucketer.batch_hashable(enc.needs_point()).then(|| {
+                let mut points = Vec::new();
+                points_into(units, e.bucketer.salt(), &mut points);
+                points
+            })
+        })
+        .collect()
+}
+
 /// Whether a unit given without attributes is eligible in experiment `k`.
 fn eligible_bare(enc: &Encoder, eligible: &[Option<bool>], k: usize, unit: &[u8]) -> bool {
     eligible[k].unwrap_or_else(|| enc.exps[k].targeting.eligible(&String::from_utf8_lossy(unit), &[]).unwrap_or(false))
@@ -288,8 +303,8 @@ fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], out: &
             }
             bytes.reserve(chunk.data.len() * 2);
             let mut results = Vec::with_capacity(enc.exps.len());
-            let mut rows = 0;
             let plain = !may_need_quotes(&chunk.data, enc.delimiter());
+            let mut units = Vec::with_capacity(chunk.data.len() / 8);
             for (i, line) in lines(&chunk.data).enumerate() {
                 let line_no = chunk.first_line + i as u64;
                 let unit = if line_no == 1 { line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line) } else { line };
@@ -299,13 +314,21 @@ fn assign_lines(args: &AssignArgs, ctx: &Ctx, enc: &Encoder, head: &[u8], out: &
                     }
                     return Err(empty_id(source, line_no));
                 }
-                assign_into(&enc.exps, &mut results, unit, enc.needs_point(), |k| {
-                    eligible_bare(enc, &eligible, k, unit)
-                });
-                enc.row(&mut bytes, unit, &results, plain);
-                rows += 1;
+                units.push(unit);
             }
-            Ok(Encoded { bytes, rows })
+            let known = batch_points(enc, &units);
+            for (j, unit) in units.iter().enumerate() {
+                assign_into_known(
+                    &enc.exps,
+                    &mut results,
+                    unit,
+                    enc.needs_point(),
+                    |k| eligible_bare(enc, &eligible, k, unit),
+                    |k| known[k].as_ref().map(|p| p[j]),
+                );
+                enc.row(&mut bytes, unit, &results, plain);
+            }
+            Ok(Encoded { bytes, rows: units.len() as u64 })
         },
     )?;
     out.finish()?;

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::util::usage;
 use super::{spinner, Ctx};
-use crate::data::columns::{self, ColumnType, Read, Values};
+use crate::data::columns::{self, ColumnData, ColumnType, Read, Values};
 use crate::drift::input::{
     index, infinite_warnings, load_profile, no_rows, profile_schema, read_mode, read_sorted, reference_from_data,
     select, Reference, SchemaIndex,
@@ -157,6 +157,62 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<ExitStatus> {
         schema.get(n).map(|c| (c.0, c.1.to_string())).unwrap_or((ColumnType::Null, "null".into()))
     };
 
+    // Two Parquet files and no profile to save: one column at a time, the
+    // reference's and the current data's side by side, so that memory holds
+    // two columns (and their sort buffers) however many are compared.
+    if let (None, None, Some(ref_path), Some(cur_path)) =
+        (&profile, &args.save_profile, args.reference.as_deref(), args.current.as_deref())
+    {
+        if sel.names.len() > 1 && crate::data::is_parquet(ref_path) && crate::data::is_parquet(cur_path) {
+            let ref_types: Vec<(ColumnType, String)> = sel.names.iter().map(|n| type_in(&ref_index, n)).collect();
+            let ref_want: Vec<(String, Read)> = sel
+                .names
+                .iter()
+                .zip(&ref_types)
+                .map(|(n, (t, _))| (n.clone(), read_mode(*t, forced.contains(n))))
+                .collect();
+            let cur_want: Vec<(String, Read)> = sel
+                .names
+                .iter()
+                .map(|n| (n.clone(), read_mode(type_in(&cur_index, n).0, forced.contains(n))))
+                .collect();
+            let pb = spinner(ctx, &cur_file);
+            let (mut ref_warnings, mut cur_warnings, mut results) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut ref_rows, mut cur_rows) = (0, 0);
+            for i in 0..sel.names.len() {
+                // The reference's bins and moments are made while the current column sorts.
+                let (r, c) = rayon::join(
+                    || {
+                        let r = read_sorted(ref_path, &ref_want[i..=i])?;
+                        let warnings = infinite_warnings(&ref_file, &r);
+                        let reference =
+                            reference_from_data(ref_file.clone(), r, &ref_types[i..=i], &forced, args.bins)?;
+                        Ok::<_, AbxError>((warnings, reference))
+                    },
+                    || read_sorted(cur_path, &cur_want[i..=i]),
+                );
+                let (warnings, reference) = r?;
+                ref_warnings.extend(warnings);
+                let c = c?;
+                cur_warnings.extend(infinite_warnings(&cur_file, &c));
+                let Some(c) = c.into_iter().next() else { continue };
+                if c.rows == 0 {
+                    return Err(no_rows(&cur_file, "current data"));
+                }
+                (ref_rows, cur_rows) = (reference.rows, c.rows);
+                for r in &reference.columns {
+                    results.push(compare(r, &cur_column(c.clone(), &cur_index, &forced), settings, &rules));
+                }
+            }
+            drop(pb);
+            for w in ref_warnings.iter().chain(&cur_warnings) {
+                ctx.warn(w);
+            }
+            let reference = Reference { shown: ref_file, rows: ref_rows, columns: Vec::new(), profile: false };
+            return finish(args, ctx, &rules, reference, cur_file, cur_rows, results, sel);
+        }
+    }
+
     let reference = match &profile {
         Some(p) => {
             if p.bins != args.bins && args.binning == Binning::Quantile {
@@ -246,21 +302,40 @@ pub fn run(args: &DriftArgs, ctx: &Ctx) -> Result<ExitStatus> {
         .columns
         .par_iter()
         .zip(cur_data.into_par_iter())
-        .map(|(r, c)| {
-            let (t, dtype) = type_in(&cur_index, &c.name);
-            let cur = CurColumn {
-                dtype,
-                rows: c.rows,
-                missing: c.missing,
-                is_number: t.is_number() && !forced.contains(&c.name),
-                values: match c.values {
-                    Values::Numbers(v) => CurValues::Numbers(v),
-                    Values::Categories(m) => CurValues::Categories(m),
-                },
-            };
-            compare(r, &cur, settings, &rules)
-        })
+        .map(|(r, c)| compare(r, &cur_column(c, &cur_index, &forced), settings, &rules))
         .collect();
+    finish(args, ctx, &rules, reference, cur_file, cur_rows, results, sel)
+}
+
+/// A column of the current data, as `compare` takes it.
+fn cur_column(c: ColumnData, cur_index: &SchemaIndex<'_>, forced: &HashSet<String>) -> CurColumn {
+    let (t, dtype) =
+        cur_index.get(c.name.as_str()).map(|c| (c.0, c.1.to_string())).unwrap_or((ColumnType::Null, "null".into()));
+    CurColumn {
+        dtype,
+        rows: c.rows,
+        missing: c.missing,
+        is_number: t.is_number() && !forced.contains(&c.name),
+        values: match c.values {
+            Values::Numbers(v) => CurValues::Numbers(v),
+            Values::Categories(m) => CurValues::Categories(m),
+        },
+    }
+}
+
+/// The verdict over the compared columns, and the report.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    args: &DriftArgs,
+    ctx: &Ctx,
+    rules: &Rules,
+    reference: Reference,
+    cur_file: String,
+    cur_rows: u64,
+    results: Vec<ColumnDrift>,
+    sel: crate::drift::input::Selection,
+) -> Result<ExitStatus> {
+    let rules = *rules;
     let verdict = dataset(&results, &rules);
     for c in results.iter().filter(|c| c.kind == Kind::TypeMismatch) {
         ctx.warn(&format!("column `{}`: {}", c.column, c.reasons.join("; ")));

@@ -161,8 +161,7 @@ fn categories(column: &Column) -> PolarsResult<(HashMap<String, u64>, u64, u64)>
 }
 
 fn is_csv(path: &Path) -> bool {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    !matches!(ext.as_str(), "parquet" | "pq")
+    !super::is_parquet(path)
 }
 
 /// The blank lines of a CSV file after its header, outside quoted fields
@@ -225,6 +224,12 @@ fn read_columns(path: &Path, shown: &str, want: &[(String, Read)]) -> Result<Vec
         crate::bounds::check_memory(bytes, &format!("reading {} rows of {} columns", rows.unwrap_or(0), want.len()))
             .map_err(|m| AbxError::input(&shown, format!("{m} (read a sample of the rows)")))?;
     }
+    if !is_csv(&path) {
+        let schema = lf.collect_schema().map_err(|e| polars_err(&shown, e))?;
+        if want.iter().all(|(n, _)| schema.get(n).is_some_and(super::outcomes::row_group_readable)) {
+            return read_row_groups(&path, &shown, want);
+        }
+    }
     let exprs: Vec<Expr> = want.iter().map(|(n, _)| col(n.as_str())).collect();
     let df = lf.select(exprs).collect().map_err(|e| polars_err(&shown, e))?;
     // polars reads a blank line of a CSV file as a row of nulls; it is no row.
@@ -250,4 +255,62 @@ fn read_columns(path: &Path, shown: &str, want: &[(String, Read)]) -> Result<Vec
             Ok(ColumnData { name: name.clone(), rows, missing: missing.saturating_sub(blank), infinite, values })
         })
         .collect()
+}
+
+/// A Parquet file's columns read one row group at a time, each group's
+/// values appended to the columns' and its decoded arrays dropped at once:
+/// memory holds the values and one row group, not a second copy of every
+/// column.
+fn read_row_groups(path: &Path, shown: &str, want: &[(String, Read)]) -> Result<Vec<ColumnData>, AbxError> {
+    let open = || std::fs::File::open(path).map_err(|source| AbxError::Read { path: shown.to_string(), source });
+    let metadata = ParquetReader::new(open()?).get_metadata().map_err(|e| polars_err(shown, e))?.clone();
+    let names: Vec<String> = want.iter().map(|(n, _)| n.clone()).collect();
+    let mut out: Vec<ColumnData> = want
+        .iter()
+        .map(|(name, how)| ColumnData {
+            name: name.clone(),
+            rows: 0,
+            missing: 0,
+            infinite: 0,
+            values: match how {
+                Read::Numbers => Values::Numbers(Vec::new()),
+                Read::Categories => Values::Categories(HashMap::new()),
+            },
+        })
+        .collect();
+    let mut at = 0usize;
+    for rg in &metadata.row_groups {
+        let rows = rg.num_rows();
+        let mut reader = ParquetReader::new(open()?)
+            .with_columns(Some(names.clone()))
+            .with_slice(Some((at, rows)))
+            .read_parallel(ParallelStrategy::None);
+        reader.set_metadata(metadata.clone());
+        let df = reader.finish().map_err(|e| polars_err(shown, e))?;
+        at += rows;
+        for (c, (name, _)) in out.iter_mut().zip(want) {
+            let column = df.column(name).map_err(|e| polars_err(shown, e))?;
+            c.rows += df.height() as u64;
+            match &mut c.values {
+                Values::Numbers(v) => {
+                    let (more, missing, infinite) = numbers(column).map_err(|e| polars_err(shown, e))?;
+                    if v.is_empty() {
+                        v.reserve_exact(metadata.num_rows.saturating_sub(at - rows));
+                    }
+                    v.extend_from_slice(&more);
+                    c.missing += missing;
+                    c.infinite += infinite;
+                }
+                Values::Categories(counts) => {
+                    let (more, missing, infinite) = categories(column).map_err(|e| polars_err(shown, e))?;
+                    for (k, n) in more {
+                        *counts.entry(k).or_default() += n;
+                    }
+                    c.missing += missing;
+                    c.infinite += infinite;
+                }
+            }
+        }
+    }
+    Ok(out)
 }

@@ -12,6 +12,8 @@ pub mod records;
 pub mod summary;
 pub mod write;
 
+pub use outcomes::is_parquet;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 

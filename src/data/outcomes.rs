@@ -3,9 +3,12 @@
 //! polars.
 //!
 //! polars' lazy API reads the file with projection (only the needed columns),
-//! casts, and for `--events` rolls events up per unit; its streaming engine
-//! hands the result over in batches to [`Accumulator`], which folds each
-//! batch into per-group moments in one pass. The fold is ours rather than a
+//! casts, and for `--events` rolls events up per unit; batches go to
+//! [`Accumulator`], which folds each into per-group moments in one pass.
+//! A Parquet file of unit rows is read one row group per worker at a time
+//! (polars' Parquet reader on that row group's column chunks), plain CSV by
+//! abx's own reader in 1 MiB chunks, and anything else through polars'
+//! streaming engine: memory holds a few batches, whatever the number of rows. The fold is ours rather than a
 //! polars `group_by` because it is several times faster on the few groups an
 //! experiment has (variant strings are matched by their 16-byte views), and
 //! because it can assign units by the experiment's own bucketing on the fly.
@@ -207,7 +210,8 @@ pub(super) fn check_csv(path: &Path, shown: &str) -> Result<(), AbxError> {
     super::records::check_shape(path, shown, separator(path))
 }
 
-fn is_parquet(path: &Path) -> bool {
+/// True for a path ending in `.parquet` or `.pq` (any case): read as Parquet, else as CSV.
+pub fn is_parquet(path: &Path) -> bool {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     matches!(ext.as_str(), "parquet" | "pq")
 }
@@ -562,6 +566,8 @@ impl Plan<'_> {
             self.attributes.iter().enumerate().filter_map(|(i, a)| a.as_ref().map(|a| (i, a))).collect();
         let mut select = vec![text(key_source).alias("__key")];
         let mut check_variant = false;
+        // Rows as units: the projection, for a Parquet file read row group by row group.
+        let mut per_row: Option<(Vec<Expr>, Vec<String>)> = None;
         let lf = if req.events {
             let unit = req.unit_column.unwrap_or_default();
             let mut aggs = Vec::new();
@@ -653,6 +659,20 @@ impl Plan<'_> {
                     select.push(e.alias(format!("__y{i}")));
                 }
             }
+            let mut read: Vec<String> = vec![key_source.to_string()];
+            read.extend(req.unit_column.map(str::to_string));
+            read.extend(attrs.iter().map(|(_, a)| a.to_string()));
+            read.extend(by.iter().cloned());
+            for m in req.metrics {
+                read.extend(std::iter::once(&m.x).chain(m.y.as_ref()).cloned());
+            }
+            let mut seen = std::collections::HashSet::new();
+            read.retain(|c| seen.insert(c.clone()));
+            // polars' eager Parquet reader stops on some types its streaming
+            // engine reads (Float16, Decimal): those files take the engine.
+            if read.iter().all(|c| schema.get(c).is_some_and(row_group_readable)) {
+                per_row = Some((select.clone(), read));
+            }
             lf.clone().select(select)
         };
 
@@ -673,7 +693,7 @@ impl Plan<'_> {
                 let collect: Vec<bool> =
                     req.metrics.iter().map(|m| matches!(m.cap, Some(Cap::Percentile(_)))).collect();
                 if collect.iter().any(|&c| c) {
-                    let partials = self.fold_all(&lf, by, check_variant, &caps, &collect)?;
+                    let partials = self.fold_all(&lf, per_row.as_ref(), by, check_variant, &caps, &collect)?;
                     for (k, m) in req.metrics.iter().enumerate() {
                         if let Some(Cap::Percentile(p)) = m.cap {
                             let mut values: Vec<f64> =
@@ -686,7 +706,8 @@ impl Plan<'_> {
                 caps
             }
         };
-        let partials = self.fold_all(&lf, by, check_variant, &caps, &vec![false; req.metrics.len()])?;
+        let partials =
+            self.fold_all(&lf, per_row.as_ref(), by, check_variant, &caps, &vec![false; req.metrics.len()])?;
         self.finish_units(partials, caps)
     }
 
@@ -695,6 +716,7 @@ impl Plan<'_> {
     fn fold_all(
         &self,
         lf: &LazyFrame,
+        per_row: Option<&(Vec<Expr>, Vec<String>)>,
         by: &[String],
         check_variant: bool,
         caps: &[Option<f64>],
@@ -726,6 +748,15 @@ impl Plan<'_> {
             if let Some(partials) = super::csvfast::reduce(path, &text, req, &make, shown)? {
                 return Ok(partials);
             }
+        }
+
+        // A Parquet file: one row group at a time per worker.
+        if let (Some((exprs, read)), true) = (per_row, is_parquet(path)) {
+            return match fold_row_groups(path, shown, exprs, read, &make, req.progress.as_ref())? {
+                Folded::Done(p) => Ok(p),
+                Folded::Failed(e) => Err(e),
+                Folded::Declined => Err(AbxError::input(shown, "the reduction failed")),
+            };
         }
 
         check_csv(path, shown)?;
@@ -849,6 +880,80 @@ pub(super) enum Folded {
     Declined,
 }
 
+/// Column types that polars' Parquet reader decodes row group by row group.
+pub(super) fn row_group_readable(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::String
+            | DataType::Boolean
+            | DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64
+            | DataType::Float32
+            | DataType::Float64
+            | DataType::Date
+    )
+}
+
+/// The most rows read at once from a Parquet file: a row group, or a slice
+/// of one that holds more.
+const ROW_GROUP_SLICE: usize = 1 << 20;
+
+/// Folds a Parquet file one row group (at most [`ROW_GROUP_SLICE`] rows) at
+/// a time on each worker: the worker maps the file, decodes only `read`'s
+/// column chunks of its row group, projects them with `exprs` and folds the
+/// batch. Memory holds one row group per worker (and the file's pages of
+/// it, unmapped with the batch), whatever the number of rows: polars'
+/// streaming engine, which this replaces for Parquet, prefetched row groups
+/// and kept every page of the file mapped until the end (issue 19).
+fn fold_row_groups<M>(
+    path: &Path,
+    shown: &str,
+    exprs: &[Expr],
+    read: &[String],
+    make: &M,
+    progress: Option<&Progress>,
+) -> Result<Folded, AbxError>
+where
+    M: Fn() -> Accumulator + Sync,
+{
+    let open = || std::fs::File::open(path).map_err(|source| AbxError::Read { path: shown.to_string(), source });
+    let metadata = ParquetReader::new(open()?).get_metadata().map_err(|e| polars_err(shown, e))?.clone();
+    let mut slices: Vec<(usize, usize)> = Vec::new();
+    let mut at = 0usize;
+    for rg in &metadata.row_groups {
+        let rows = rg.num_rows();
+        let mut start = 0;
+        while start < rows {
+            let len = (rows - start).min(ROW_GROUP_SLICE);
+            slices.push((at + start, len));
+            start += len;
+        }
+        at += rows;
+    }
+    let mut next = slices.into_iter();
+    let feed = Mutex::new(move || next.next().map(|(start, len)| ((start, len), start as u64)));
+    let to_df = |(start, len): (usize, usize), _| -> Result<Option<DataFrame>, AbxError> {
+        let mut reader = ParquetReader::new(open()?)
+            .with_columns(Some(read.to_vec()))
+            .with_slice(Some((start, len)))
+            .read_parallel(ParallelStrategy::None);
+        reader.set_metadata(metadata.clone());
+        let df = reader.finish().and_then(|df| df.lazy().select(exprs).collect());
+        df.map(Some).map_err(|e| polars_err(shown, e))
+    };
+    Ok(fold_parallel(feed, to_df, make, progress))
+}
+
+/// Rows folded at once: a slice of a batch whose columns stay in the cache
+/// while the fold passes over them.
+const FOLD_SLICE: usize = 1 << 16;
+
 /// Folds batches on one worker per core, each into its own accumulator.
 /// `feed` hands out work items with the row offset of their first row, in
 /// order; `to_df` turns one into a batch outside the lock (None: declined).
@@ -898,8 +1003,16 @@ where
                         }
                         let Some(s) = shifts.get() else { break };
                         acc.set_shifts(s);
-                        acc.rows = offset;
-                        acc.push(&df);
+                        // A large batch (a Parquet row group) is folded a slice at a
+                        // time, so that the fold's passes over a slice's columns
+                        // find them in the cache.
+                        let mut at = 0;
+                        while at < df.height() && acc.error.is_none() {
+                            let part = df.slice(at as i64, FOLD_SLICE);
+                            acc.rows = offset + at as u64;
+                            acc.push(&part);
+                            at += FOLD_SLICE;
+                        }
                         if acc.error.is_some() {
                             stop.store(true, Relaxed);
                         }
@@ -911,7 +1024,9 @@ where
                 })
             })
             .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        // A worker's panic (polars on a damaged file) goes on to `guarded`,
+        // which makes it an error naming the file.
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
     });
     if declined.load(Relaxed) {
         return Folded::Declined;

@@ -25,11 +25,16 @@ pub struct Reference {
     pub profile: bool,
 }
 
+thread_local! {
+    /// Each thread's second buffer of the radix sort, kept from one column to the next.
+    static SCRATCH: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Sorts every numeric column, in parallel (a radix sort: O(n) per column).
 pub fn sort_numbers(data: &mut [ColumnData]) {
     data.par_iter_mut().for_each(|c| {
         if let Values::Numbers(v) = &mut c.values {
-            radsort::sort(v);
+            SCRATCH.with(|s| crate::stats::sort::sort_f64(v, &mut s.borrow_mut()));
         }
     });
 }

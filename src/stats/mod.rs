@@ -11,6 +11,7 @@ pub mod moments;
 pub mod multiple;
 pub mod power;
 pub mod solve;
+pub mod sort;
 
 use serde::Serialize;
 

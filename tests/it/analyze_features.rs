@@ -332,3 +332,68 @@ fn polars_route_names_the_first_bad_row() {
         "{err}"
     );
 }
+
+/// 150,000 unit rows of bench/analyze_experiment.yaml's shape, as CSV text;
+/// `bad_row` (1-based) gets a converted value of 2.
+fn many_rows(bad_row: Option<usize>) -> String {
+    let mut text = String::from("variant,revenue,converted\n");
+    for i in 0..150_000usize {
+        let v = ["control", "treatment_a", "treatment_b"][i * 7 % 3];
+        let revenue = ((i * 2_654_435_761) % 10_007) as f64 / 97.0;
+        let converted = if bad_row == Some(i + 1) { 2 } else { usize::from(i % 11 == 0) };
+        text.push_str(&format!("{v},{revenue},{converted}\n"));
+    }
+    text
+}
+
+/// The CSV text as Parquet in row groups of about 100,000 rows (more than a
+/// fold slice), written by DuckDB's CLI.
+fn as_parquet(dir: &std::path::Path, csv: &str) -> std::path::PathBuf {
+    std::fs::write(dir.join("rows.csv"), csv).unwrap();
+    common::engines::duckdb_csv(
+        dir,
+        "COPY (FROM read_csv('rows.csv')) TO 'rows.parquet' (FORMAT PARQUET, ROW_GROUP_SIZE 100000)",
+    );
+    dir.join("rows.parquet")
+}
+
+#[test]
+fn parquet_row_groups_read_one_at_a_time_agree_with_the_csv_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = many_rows(None);
+    let pq = as_parquet(dir.path(), &csv);
+    let groups = common::engines::duckdb_csv(
+        dir.path(),
+        "SELECT count(DISTINCT row_group_id) FROM parquet_metadata('rows.parquet')",
+    );
+    assert!(groups.lines().nth(1).unwrap().trim().parse::<u32>().unwrap() >= 2, "{groups}");
+    let run = |p: &std::path::Path| {
+        json(&["analyze", "-e", "bench/analyze_experiment.yaml", "--data", p.to_str().unwrap(), "--format", "json"])
+    };
+    let (a, b) = (run(&dir.path().join("rows.csv")), run(&pq));
+    assert_eq!(a["srm"], b["srm"]);
+    for m in ["revenue", "converted"] {
+        for v in ["treatment_a", "treatment_b"] {
+            for key in ["diff", "ci_low", "p_value", "lift"] {
+                let (x, y) = (comparison(&a, m, v)[key].as_f64().unwrap(), comparison(&b, m, v)[key].as_f64().unwrap());
+                assert!(rel(x, y) < 1e-9, "{m} {v} {key}: {x} vs {y}");
+            }
+        }
+        for (x, y) in
+            metric(&a, m)["variants"].as_array().unwrap().iter().zip(metric(&b, m)["variants"].as_array().unwrap())
+        {
+            assert_eq!(x["n"], y["n"]);
+        }
+    }
+}
+
+#[test]
+fn parquet_bad_value_in_a_later_row_group_is_named_by_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let pq = as_parquet(dir.path(), &many_rows(Some(140_001)));
+    let (code, out, err) =
+        abx(&["analyze", "-e", "bench/analyze_experiment.yaml", "--data", pq.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("row 140001 has 2"), "{err}");
+}
